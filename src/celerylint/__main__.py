@@ -1,0 +1,3 @@
+from celerylint.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,194 @@
+"""Which files belong to the project, and which dotted module name each Python file has.
+
+Module names come from paths and source roots only; the project's import
+machinery is never used.
+"""
+
+from __future__ import annotations
+
+import ast
+import fnmatch
+import os
+import subprocess
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from celerylint.config_file import load_toml
+
+DEFAULT_EXCLUDES = (
+    ".git", ".hg", ".svn", ".venv", "venv", "node_modules", "build", "dist",
+    "__pycache__", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache",
+    ".celerylint_cache", ".eggs", "site-packages", "*.egg-info", ".direnv", ".idea", ".vscode",
+)
+
+
+@dataclass(frozen=True)
+class PythonFile:
+    path: str  # project-relative, '/' separators
+    module: str  # canonical dotted name ("" when the path cannot be a module)
+    is_package: bool
+    aliases: tuple[str, ...] = ()  # other names the file has under other source roots
+
+
+@dataclass
+class FileInventory:
+    root: Path
+    files: list[str]  # every project file, relative, sorted
+    python: list[PythonFile]
+    source_roots: list[str]  # relative, "" for the root
+    notes: list[str] = field(default_factory=list)  # what was skipped, for --verbose
+
+
+def _matches(rel: str, patterns: Iterable[str]) -> bool:
+    parts = PurePosixPath(rel).parts
+    for pattern in patterns:
+        pattern = pattern.rstrip("/")
+        if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(parts[-1], pattern):
+            return True
+        for i in range(1, len(parts)):
+            prefix = "/".join(parts[:i])
+            if fnmatch.fnmatch(prefix, pattern) or fnmatch.fnmatch(parts[i - 1], pattern):
+                return True
+    return False
+
+
+def _git_files(root: Path) -> list[str] | None:
+    try:
+        inside = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--is-inside-work-tree"],
+            capture_output=True, text=True, timeout=30,
+        )
+        if inside.returncode != 0 or inside.stdout.strip() != "true":
+            return None
+        listed = subprocess.run(
+            ["git", "-C", str(root), "ls-files", "-z", "--cached", "--others",
+             "--exclude-standard", "--", "."],
+            capture_output=True, timeout=120,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if listed.returncode != 0:
+        return None
+    names = [n.decode("utf-8", "surrogateescape") for n in listed.stdout.split(b"\0") if n]
+    return names
+
+
+def _walk_files(root: Path, notes: list[str]) -> list[str]:
+    found: list[str] = []
+
+    def on_error(error: OSError) -> None:
+        notes.append(f"skipped {error.filename}: {error.strerror}")
+
+    for directory, subdirs, names in os.walk(root, onerror=on_error):
+        rel_dir = os.path.relpath(directory, root)
+        subdirs[:] = sorted(d for d in subdirs if not _matches(d, DEFAULT_EXCLUDES))
+        for name in names:
+            rel = name if rel_dir == "." else f"{rel_dir}/{name}"
+            found.append(rel.replace(os.sep, "/"))
+    return found
+
+
+def list_project_files(root: Path, exclude: Sequence[str], notes: list[str]) -> list[str]:
+    files = _git_files(root)
+    if files is None:
+        files = _walk_files(root, notes)
+    kept = [f for f in files if not _matches(f, DEFAULT_EXCLUDES) and not _matches(f, exclude)]
+    regular: list[str] = []
+    for rel in kept:
+        full = root / rel
+        if full.is_file():
+            regular.append(rel)
+        elif full.exists() or full.is_symlink():
+            notes.append(f"skipped {rel}: not a regular file")
+    return sorted(set(regular))
+
+
+# --- source roots --------------------------------------------------------------
+
+def _declared_package_dirs(root: Path) -> list[str]:
+    """``package-dir`` / ``packages.find.where`` in pyproject, literal ``package_dir`` in setup.py."""
+    roots: list[str] = []
+    pyproject = load_toml(root / "pyproject.toml") or {}
+    setuptools = pyproject.get("tool", {}).get("setuptools", {})
+    if isinstance(setuptools, dict):
+        package_dir = setuptools.get("package-dir", {})
+        if isinstance(package_dir, dict) and isinstance(package_dir.get(""), str):
+            roots.append(package_dir[""])
+        find = setuptools.get("packages", {})
+        if isinstance(find, dict) and isinstance(find.get("find"), dict):
+            where = find["find"].get("where", [])
+            roots.extend(w for w in where if isinstance(w, str))
+    roots.extend(_setup_py_package_dir(root / "setup.py"))
+    return roots
+
+
+def _setup_py_package_dir(setup_py: Path) -> list[str]:
+    try:
+        tree = ast.parse(setup_py.read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.keyword) and node.arg == "package_dir":
+            try:
+                value = ast.literal_eval(node.value)
+            except ValueError:
+                return []
+            if isinstance(value, dict) and isinstance(value.get(""), str):
+                return [value[""]]
+    return []
+
+
+def find_source_roots(root: Path, files: Sequence[str], configured: Sequence[str]) -> list[str]:
+    roots = {""}
+    roots.update(r.strip("/").removeprefix("./") for r in configured)
+    roots.update(r.strip("/").removeprefix("./") for r in _declared_package_dirs(root))
+    file_set = set(files)
+    dirs_with_init = {str(PurePosixPath(f).parent) for f in files if f.endswith("/__init__.py")}
+    for rel in files:
+        path = PurePosixPath(rel)
+        if path.name == "manage.py" or (path.name in ("setup.py", "pyproject.toml") and rel != path.name):
+            roots.add(str(path.parent) if str(path.parent) != "." else "")
+        if rel.startswith("src/") and rel.count("/") >= 2:
+            roots.add("src")
+    # The parent of a top-most regular package is where it gets imported from.
+    for directory in dirs_with_init:
+        parent = str(PurePosixPath(directory).parent)
+        if parent not in dirs_with_init:
+            roots.add("" if parent == "." else parent)
+    del file_set
+    return sorted(r for r in roots if r == "" or (root / r).is_dir())
+
+
+def _module_name(rel: str, source_root: str) -> str | None:
+    if source_root:
+        if not rel.startswith(source_root + "/"):
+            return None
+        rel = rel[len(source_root) + 1:]
+    parts = list(PurePosixPath(rel).with_suffix("").parts)
+    if parts and parts[-1] == "__init__":
+        parts.pop()
+    if not parts or not all(p.isidentifier() for p in parts):
+        return None
+    return ".".join(parts)
+
+
+def map_python_files(files: Sequence[str], source_roots: Sequence[str]) -> list[PythonFile]:
+    """Canonical name from the most specific root containing the file; others are aliases."""
+    by_specificity = sorted(source_roots, key=lambda r: (-len(r), r))
+    result: list[PythonFile] = []
+    for rel in files:
+        if not rel.endswith(".py"):
+            continue
+        names = [n for n in (_module_name(rel, r) for r in by_specificity) if n]
+        canonical = names[0] if names else ""
+        result.append(PythonFile(rel, canonical, rel.endswith("__init__.py"),
+                                 tuple(dict.fromkeys(names[1:]))))
+    return result
+
+
+def discover(root: Path, exclude: Sequence[str], configured_roots: Sequence[str]) -> FileInventory:
+    notes: list[str] = []
+    files = list_project_files(root, exclude, notes)
+    roots = find_source_roots(root, files, configured_roots)
+    return FileInventory(root, files, map_python_files(files, roots), roots, notes)

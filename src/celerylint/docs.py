@@ -1,0 +1,130 @@
+"""Rule docs: the Markdown files under ``rules/`` that specify, document and test each rule.
+
+In a source checkout they are read from the top-level ``rules/`` folder; an
+installed wheel carries a copy as ``celerylint/rule_docs``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+TITLE = re.compile(r"^# `(?P<name>[a-z0-9-]+)` \(`(?P<code>CEL\d{3})`\)\s*$")
+SECTION = re.compile(r"^## (?P<title>.+?)\s*$")
+FENCE = re.compile(r"^(?P<fence>```+)(?P<info>.*)$")
+REQUIRED_SECTIONS = ("What it does", "Why it matters at runtime", "Bad", "Good", "Options",
+                     "Known limits")
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    language: str
+    title: str | None  # project-relative path the block stands for
+    text: str
+    first_line: int  # line in the doc where the block's content starts
+
+
+@dataclass(frozen=True)
+class Example:
+    section: str  # "Bad" | "Good"
+    heading: str  # "###" sub-heading, "" when the section has one example
+    blocks: tuple[CodeBlock, ...]
+
+
+@dataclass(frozen=True)
+class RuleDoc:
+    code: str
+    name: str
+    path: str  # "rules/<family>/<name>.md"
+    text: str
+    sections: dict[str, str]
+    examples: tuple[Example, ...]
+
+    @property
+    def summary(self) -> str:
+        body = self.sections.get("What it does", "").strip()
+        return body.split("\n\n")[0].replace("\n", " ") if body else ""
+
+
+def docs_directory() -> Path:
+    packaged = Path(__file__).parent / "rule_docs"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "rules"
+
+
+def _parse_info(info: str) -> tuple[str, str | None]:
+    language = info.strip().split(" ")[0] if info.strip() else ""
+    title = re.search(r'title="([^"]+)"', info)
+    return language, title.group(1) if title else None
+
+
+def parse_doc(text: str, path: str) -> RuleDoc:
+    lines = text.splitlines()
+    match = TITLE.match(lines[0]) if lines else None
+    if match is None:
+        raise ValueError(f"{path}: first line must be # `name` (`CELnnn`)")
+    sections: dict[str, list[str]] = {}
+    examples: list[Example] = []
+    current_section = ""
+    heading = ""
+    blocks: list[CodeBlock] = []
+
+    def close_example() -> None:
+        nonlocal blocks
+        if blocks and current_section in ("Bad", "Good"):
+            examples.append(Example(current_section, heading, tuple(blocks)))
+        blocks = []
+
+    index = 1
+    while index < len(lines):
+        line = lines[index]
+        section = SECTION.match(line)
+        if section:
+            close_example()
+            current_section, heading = section.group("title"), ""
+            sections[current_section] = []
+        elif line.startswith("### "):
+            close_example()
+            heading = line[4:].strip()
+        fence = FENCE.match(line)
+        if fence and not section:
+            language, title = _parse_info(fence.group("info"))
+            end = index + 1
+            while end < len(lines) and not lines[end].startswith(fence.group("fence")):
+                end += 1
+            blocks.append(CodeBlock(language, title, "\n".join(lines[index + 1:end]) + "\n",
+                                    index + 2))
+            if current_section:
+                sections[current_section].extend(lines[index:end + 1])
+            index = end + 1
+            continue
+        if current_section and not section:
+            sections[current_section].append(line)
+        index += 1
+    close_example()
+    return RuleDoc(match.group("code"), match.group("name"), path, text,
+                   {k: "\n".join(v).strip() for k, v in sections.items()}, tuple(examples))
+
+
+@lru_cache(maxsize=1)
+def load_docs() -> dict[str, RuleDoc]:
+    """Every doc by code. A malformed doc raises: the meta-test catches it."""
+    directory = docs_directory()
+    docs: dict[str, RuleDoc] = {}
+    for file in sorted(directory.rglob("*.md")):
+        if file.name.upper() == "README.MD":
+            continue
+        rel = "rules/" + file.relative_to(directory).as_posix()
+        doc = parse_doc(file.read_text(encoding="utf-8"), rel)
+        docs[doc.code] = doc
+    return docs
+
+
+def doc_paths() -> dict[str, str]:
+    try:
+        return {code: doc.path for code, doc in load_docs().items()}
+    except (OSError, ValueError):
+        return {}

@@ -1,0 +1,121 @@
+"""The module import graph and the questions rules ask of it.
+
+Nodes are dotted module names. First-party modules carry ``kind="module"``;
+imported names that resolve nowhere in the project are ``"external"``
+(third-party or stdlib) or ``"missing"`` (under a first-party package but absent).
+Edges carry the file, line and whether the import runs at load time.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+
+import networkx as nx
+
+from celerylint.source.facts import ImportContext, ImportFact, ModuleFacts
+
+LOAD_TIME = (ImportContext.MODULE, ImportContext.GUARDED)
+
+
+@dataclass(frozen=True)
+class ImportEdge:
+    path: str
+    line: int
+    context: ImportContext
+
+
+def parent_packages(module: str) -> list[str]:
+    """``a.b.c`` -> ["a", "a.b"]: the ``__init__`` modules Python runs first."""
+    parts = module.split(".")
+    return [".".join(parts[:i]) for i in range(1, len(parts))]
+
+
+class ImportGraph:
+    """Wraps a networkx DiGraph with queries named as questions."""
+
+    def __init__(
+        self,
+        modules: Mapping[str, ModuleFacts],
+        first_party_tops: frozenset[str],
+        canonical: Callable[[str], str] = lambda name: name,
+    ) -> None:
+        self._modules = modules
+        self._canonical = canonical
+        self.graph: nx.DiGraph = nx.DiGraph()
+        for name in modules:
+            self.graph.add_node(name, kind="module")
+        for name, facts in sorted(modules.items()):
+            for fact in facts.imports:
+                target = self.target_module(fact)
+                if not target or target == name:
+                    continue
+                if target not in self.graph:
+                    kind = "missing" if target.split(".")[0] in first_party_tops else "external"
+                    self.graph.add_node(target, kind=kind)
+                existing = self.graph.get_edge_data(name, target)
+                edge = ImportEdge(facts.path, fact.span.line, fact.context)
+                if existing is None or (
+                    existing["edge"].context not in LOAD_TIME and fact.context in LOAD_TIME
+                ):
+                    self.graph.add_edge(name, target, edge=edge)
+
+    def target_module(self, fact: ImportFact) -> str:
+        """The module an import loads: ``from a import b`` loads ``a.b`` when that is a module."""
+        if fact.name and fact.name != "*":
+            candidate = self._canonical(f"{fact.module}.{fact.name}" if fact.module else fact.name)
+            if candidate in self._modules:
+                return candidate
+        return self._canonical(fact.module)
+
+    # -- questions ---------------------------------------------------------------
+    def is_first_party(self, module: str) -> bool:
+        return module in self._modules
+
+    def imports_at_load_time(self, module: str) -> Iterator[str]:
+        """First-party modules executed when ``module`` is imported (direct step only)."""
+        if module not in self.graph:
+            return
+        for target in self.graph.successors(module):
+            edge: ImportEdge = self.graph.edges[module, target]["edge"]
+            if edge.context in LOAD_TIME:
+                for name in (*parent_packages(target), target):
+                    if name in self._modules:
+                        yield name
+
+    def load_closure(self, roots: Iterable[str]) -> set[str]:
+        """Every first-party module that runs when ``roots`` are imported, parents included."""
+        seen: set[str] = set()
+        queue: deque[str] = deque()
+        for root in roots:
+            for name in (*parent_packages(root), root):
+                if name in self._modules and name not in seen:
+                    seen.add(name)
+                    queue.append(name)
+        while queue:
+            current = queue.popleft()
+            for nxt in self.imports_at_load_time(current):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    queue.append(nxt)
+        return seen
+
+    def shortest_chain(self, source: str, target: str) -> list[str] | None:
+        try:
+            return list(nx.shortest_path(self.graph, source, target))
+        except (nx.NetworkXNoPath, nx.NodeNotFound):
+            return None
+
+    def find_cycles(self) -> list[list[str]]:
+        """Strongly connected first-party groups of two or more modules, sorted."""
+        first_party = self.graph.subgraph(n for n, d in self.graph.nodes(data=True)
+                                          if d.get("kind") == "module")
+        groups = [sorted(c) for c in nx.strongly_connected_components(first_party) if len(c) > 1]
+        return sorted(groups)
+
+    def upstream_modules(self, module: str) -> set[str]:
+        """Modules that import ``module`` directly or indirectly."""
+        if module not in self.graph:
+            return set()
+        return set(nx.ancestors(self.graph, module))

@@ -1,0 +1,133 @@
+"""The project model: built once from file facts, then only read.
+
+Rules, diagrams and the inventory all read this one object; there is no second
+analysis. Heavier parts (the Celery model, deployments, env files) are built on
+first use so that a run selecting only import rules does not pay for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from celerylint.discovery import FileInventory
+from celerylint.project.imports import ImportGraph
+from celerylint.source.facts import ModuleFacts
+
+if TYPE_CHECKING:
+    from celerylint.project.dependencies import DependencyDeclarations
+    from celerylint.settings import Settings
+
+
+class Project:
+    def __init__(
+        self,
+        settings: "Settings",
+        inventory: FileInventory,
+        facts: Mapping[str, ModuleFacts],
+    ) -> None:
+        self.settings = settings
+        self.root: Path = inventory.root
+        self.inventory = inventory
+        self.facts_by_path: dict[str, ModuleFacts] = dict(facts)
+        self.modules: dict[str, ModuleFacts] = {}
+        for python_file in inventory.python:
+            module_facts = self.facts_by_path.get(python_file.path)
+            if module_facts is None or not python_file.module:
+                continue
+            self.modules.setdefault(python_file.module, module_facts)
+        self._aliases: dict[str, str] = {}
+        self.names_by_path: dict[str, tuple[str, ...]] = {
+            pf.path: tuple(n for n in (pf.module, *pf.aliases) if n) for pf in inventory.python
+        }
+        for python_file in inventory.python:
+            for alias in python_file.aliases:
+                if alias not in self.modules:
+                    self._aliases.setdefault(alias, python_file.module)
+        self._extensions: dict[str, Any] = {}
+
+    # -- modules -------------------------------------------------------------------
+    def module(self, name: str) -> ModuleFacts | None:
+        found = self.modules.get(name)
+        if found is None and name in self._aliases:
+            found = self.modules.get(self._aliases[name])
+        return found
+
+    def has_module(self, name: str) -> bool:
+        return self.module(name) is not None
+
+    def canonical_module_name(self, name: str) -> str:
+        return name if name in self.modules else self._aliases.get(name, name)
+
+    @cached_property
+    def _package_prefixes(self) -> frozenset[str]:
+        """Every dotted prefix of a known module: namespace packages count as existing."""
+        prefixes: set[str] = set()
+        for name in (*self.modules, *self._aliases):
+            parts = name.split(".")
+            prefixes.update(".".join(parts[:i]) for i in range(1, len(parts)))
+        return frozenset(prefixes)
+
+    def module_exists(self, name: str) -> bool:
+        """A module, a namespace package, or a file git ignores but that is on disk."""
+        if self.has_module(name) or name in self._package_prefixes:
+            return True
+        rel = name.replace(".", "/")
+        for source_root in self.inventory.source_roots:
+            base = self.root / source_root if source_root else self.root
+            if _exists_on_disk(base, rel):
+                return True
+        return False
+
+    @cached_property
+    def first_party_top_levels(self) -> frozenset[str]:
+        names = {name.split(".")[0] for name in self.modules}
+        names.update(alias.split(".")[0] for alias in self._aliases)
+        return frozenset(names)
+
+    def is_first_party(self, module: str) -> bool:
+        return module.split(".")[0] in self.first_party_top_levels
+
+    def python_facts(self) -> Iterator[ModuleFacts]:
+        for path in sorted(self.facts_by_path):
+            yield self.facts_by_path[path]
+
+    @cached_property
+    def import_graph(self) -> ImportGraph:
+        return ImportGraph(self.modules, self.first_party_top_levels, self.canonical_module_name)
+
+    # -- other inputs -----------------------------------------------------------------
+    @property
+    def files(self) -> list[str]:
+        return self.inventory.files
+
+    def read_bytes(self, rel: str) -> bytes | None:
+        try:
+            return (self.root / rel).read_bytes()
+        except OSError:
+            return None
+
+    @cached_property
+    def dependencies(self) -> "DependencyDeclarations":
+        from celerylint.project.dependencies import read_declarations
+
+        return read_declarations(self.root, self.files)
+
+    def extension(self, key: str, build: Callable[["Project"], Any]) -> Any:
+        """Lazily built, memoised sub-models (Celery model, deployments, env files)."""
+        if key not in self._extensions:
+            self._extensions[key] = build(self)
+        return self._extensions[key]
+
+
+def _exists_on_disk(base: Path, rel: str) -> bool:
+    """A module file, a regular package, or a directory of modules (namespace package)."""
+    try:
+        if (base / f"{rel}.py").is_file() or (base / rel / "__init__.py").is_file():
+            return True
+        directory = base / rel
+        return directory.is_dir() and any(directory.glob("*.py"))
+    except OSError:
+        return False

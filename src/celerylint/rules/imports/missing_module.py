@@ -1,0 +1,91 @@
+"""CEL701: an import of a first-party module that does not exist."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from celerylint.findings import Finding, Severity
+from celerylint.rules.base import ModuleRule
+from celerylint.rules.imports.resolution import (
+    CHECKED_CONTEXTS,
+    candidate_modules,
+    is_ambiguous_top_level,
+)
+from celerylint.source.facts import ImportFact, ModuleFacts
+
+if TYPE_CHECKING:
+    from celerylint.project.model import Project
+
+
+def missing_part(module: str, project: "Project") -> str | None:
+    """The first dotted prefix of ``module`` that does not exist, if any."""
+    parts = module.split(".")
+    for i in range(2, len(parts) + 1):
+        prefix = ".".join(parts[:i])
+        if not project.module_exists(prefix):
+            return prefix
+    return None
+
+
+def suggest_module(missing: str, project: "Project") -> str | None:
+    """A sibling with a similar last component (a typo), else a module elsewhere with the
+    same last component (a move)."""
+    parent, _, leaf = missing.rpartition(".")
+    siblings = {m.rpartition(".")[2]: m for m in project.modules if m.rpartition(".")[0] == parent}
+    close = difflib.get_close_matches(leaf, list(siblings), n=1, cutoff=0.8)
+    if close:
+        return siblings[close[0]]
+    moved = sorted(m for m in project.modules if m.rpartition(".")[2] == leaf)
+    return moved[0] if len(moved) == 1 else None
+
+
+class MissingModule(ModuleRule):
+    code = "CEL701"
+    name = "missing-module"
+    severity = Severity.ERROR
+    summary = "An import names a first-party module that does not exist."
+
+    def check_module(self, facts: ModuleFacts, project: "Project") -> Iterator[Finding]:
+        reported: set[tuple[int, str]] = set()
+        for fact in facts.imports:
+            if fact.context not in CHECKED_CONTEXTS or fact.beyond_top_level:
+                continue
+            missing = self._missing(fact, facts, project)
+            if missing is None or (fact.span.line, missing) in reported:
+                continue
+            reported.add((fact.span.line, missing))
+            yield self._report(fact, facts, project, missing)
+
+    def _missing(self, fact: ImportFact, facts: ModuleFacts, project: "Project") -> str | None:
+        candidates = candidate_modules(fact, facts, project)
+        if not candidates:
+            return None
+        results = []
+        for module in candidates:
+            top = module.split(".")[0]
+            if not module or not project.is_first_party(top) or is_ambiguous_top_level(top, project):
+                return None
+            if not project.module_exists(top):
+                return None
+            missing = missing_part(module, project)
+            if missing is None:
+                return None
+            results.append(missing)
+        return results[0]
+
+    def _report(self, fact: ImportFact, facts: ModuleFacts, project: "Project",
+                missing: str) -> Finding:
+        suggestion = suggest_module(missing, project)
+        hint = f"did you mean '{suggestion}'?" if suggestion else \
+            "restore the module, or remove or update the import"
+        where = "when this module loads" if fact.context.value == "module" else \
+            "when this function runs"
+        return self.finding(
+            facts.path, fact.module_span or fact.span,
+            f"Module '{missing}' does not exist in this project; the import raises "
+            f"ModuleNotFoundError {where}.",
+            fix_hint=hint[0].upper() + hint[1:],
+            subjects=(missing,),
+        )

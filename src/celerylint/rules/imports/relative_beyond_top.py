@@ -1,0 +1,39 @@
+"""CEL703: a relative import with more dots than the package is deep."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from celerylint.findings import Finding, Severity
+from celerylint.rules.base import ModuleRule
+from celerylint.rules.imports.resolution import CHECKED_CONTEXTS, candidate_modules
+from celerylint.source.facts import ModuleFacts
+
+if TYPE_CHECKING:
+    from celerylint.project.model import Project
+
+
+class RelativeImportBeyondTopLevel(ModuleRule):
+    code = "CEL703"
+    name = "relative-import-beyond-top-level"
+    severity = Severity.ERROR
+    summary = "A relative import climbs above the top-level package."
+
+    def check_module(self, facts: ModuleFacts, project: "Project") -> Iterator[Finding]:
+        reported: set[int] = set()
+        for fact in facts.imports:
+            if not fact.level or not fact.beyond_top_level or fact.span.line in reported:
+                continue
+            if fact.context not in CHECKED_CONTEXTS or candidate_modules(fact, facts, project):
+                continue  # valid under another source root
+            reported.add(fact.span.line)
+            dots = "." * fact.level
+            yield self.finding(
+                facts.path, fact.span,
+                f"Relative import '{dots}{fact.relative_name or ''}' goes above the top-level "
+                f"package of '{facts.module or facts.path}'; Python raises ImportError "
+                "(attempted relative import beyond top-level package).",
+                fix_hint="Use fewer dots or an absolute import.",
+                subjects=(f"{dots}{fact.relative_name or ''}",),
+            )

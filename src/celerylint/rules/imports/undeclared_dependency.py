@@ -1,0 +1,44 @@
+"""CEL704: a third-party import that no declared dependency provides."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from celerylint.findings import Finding, Severity
+from celerylint.rules.base import ModuleRule
+from celerylint.rules.imports.resolution import CHECKED_CONTEXTS, stdlib_modules
+from celerylint.source.facts import ModuleFacts
+
+if TYPE_CHECKING:
+    from celerylint.project.model import Project
+
+
+class UndeclaredDependency(ModuleRule):
+    code = "CEL704"
+    name = "undeclared-dependency"
+    severity = Severity.ERROR
+    summary = "A third-party import is not provided by any declared dependency."
+
+    def check_module(self, facts: ModuleFacts, project: "Project") -> Iterator[Finding]:
+        declarations = project.dependencies
+        if not declarations.declares_any:
+            return  # a project that declares nothing: we cannot tell what is installed
+        reported: set[str] = set()
+        for fact in facts.imports:
+            if fact.level or fact.context not in CHECKED_CONTEXTS or not fact.module:
+                continue
+            top = fact.module.split(".")[0]
+            if top in reported or top in stdlib_modules() or project.is_first_party(top):
+                continue
+            if declarations.provides_import(top):
+                continue
+            reported.add(top)
+            sources = ", ".join(declarations.sources) or "the project's dependency files"
+            yield self.finding(
+                facts.path, fact.span,
+                f"'{top}' is imported but no declared dependency provides it (checked "
+                f"{sources}); a fresh install fails with ModuleNotFoundError.",
+                fix_hint=f"Add the distribution that provides '{top}' to your dependencies.",
+                subjects=(top,),
+            )

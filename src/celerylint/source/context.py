@@ -1,0 +1,144 @@
+"""Where in a module the traversal stands: function, class, TYPE_CHECKING, import guards.
+
+Shared by every collector of the batched traversal so none of them has to
+re-derive it. It must run first in the batch.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from celerylint.source.facts import ImportContext
+from celerylint.source.values import dotted_name
+
+_IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError"}
+
+
+def _is_type_checking_test(test: cst.BaseExpression) -> bool:
+    return dotted_name(test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING", "t.TYPE_CHECKING")
+
+
+def _catches_import_error(node: cst.Try) -> bool:
+    for handler in node.handlers:
+        caught = handler.type
+        if caught is None:
+            return True
+        names = (
+            [dotted_name(e.value) for e in caught.elements]
+            if isinstance(caught, cst.Tuple)
+            else [dotted_name(caught)]
+        )
+        if any(n and n.split(".")[-1] in _IMPORT_ERRORS | {"Exception", "BaseException"}
+               for n in names):
+            return True
+    return False
+
+
+class ScopeTracker(cst.BatchableCSTVisitor):
+    """Keeps stacks of enclosing functions/classes and of guarding statements."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scopes: list[tuple[str, str]] = []  # ("function"|"class", name)
+        self.type_checking = 0
+        self.guarded = 0
+        self.conditional = 0
+        self._if_kinds: list[str] = []
+        self._try_guards: list[bool] = []
+
+    # -- scopes ---------------------------------------------------------------
+    # Scopes open at the body, so decorators, defaults and bases belong to the
+    # enclosing scope, as they do at run time.
+    def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:
+        self.scopes.append(("function", node.name.value))
+
+    def leave_FunctionDef_body(self, node: cst.FunctionDef) -> None:
+        self.scopes.pop()
+
+    def visit_ClassDef_body(self, node: cst.ClassDef) -> None:
+        self.scopes.append(("class", node.name.value))
+
+    def leave_ClassDef_body(self, node: cst.ClassDef) -> None:
+        self.scopes.pop()
+
+    # -- guards -----------------------------------------------------------------
+    def visit_If(self, node: cst.If) -> None:
+        kind = "type_checking" if _is_type_checking_test(node.test) else "conditional"
+        self._if_kinds.append(kind)
+        if kind == "type_checking":
+            self.type_checking += 1
+        else:
+            self.conditional += 1
+
+    def visit_If_orelse(self, node: cst.If) -> None:
+        # ``else:`` of ``if TYPE_CHECKING`` runs at load time, conditionally.
+        if self._if_kinds and self._if_kinds[-1] == "type_checking":
+            self.type_checking -= 1
+            self.conditional += 1
+            self._if_kinds[-1] = "conditional"
+
+    def leave_If(self, original_node: cst.If) -> None:
+        kind = self._if_kinds.pop()
+        if kind == "type_checking":
+            self.type_checking -= 1
+        else:
+            self.conditional -= 1
+
+    def visit_Try(self, node: cst.Try) -> None:
+        guard = _catches_import_error(node)
+        self._try_guards.append(guard)
+        self.guarded += guard
+        self.conditional += 1
+
+    def leave_Try(self, original_node: cst.Try) -> None:
+        self.guarded -= self._try_guards.pop()
+        self.conditional -= 1
+
+    # -- queries ------------------------------------------------------------------
+    @property
+    def in_function(self) -> bool:
+        return any(kind == "function" for kind, _ in self.scopes)
+
+    @property
+    def class_scope(self) -> str:
+        """Qualname of the directly enclosing class body, or "" outside one."""
+        if self.scopes and self.scopes[-1][0] == "class" and not self.in_function:
+            return ".".join(name for _, name in self.scopes)
+        return ""
+
+    @property
+    def at_module_level(self) -> bool:
+        return not self.scopes
+
+    def qualname(self, name: str | None = None) -> str:
+        parts: list[str] = []
+        for kind, scope in self.scopes:
+            parts.append(scope)
+            if kind == "function":
+                parts.append("<locals>")
+        if name is not None:
+            parts.append(name)
+        elif parts and parts[-1] == "<locals>":
+            parts.pop()
+        return ".".join(parts)
+
+    def function_qualname(self) -> str:
+        """Qualname of the innermost enclosing function, or ""."""
+        depth = max((i for i, (k, _) in enumerate(self.scopes) if k == "function"), default=-1)
+        if depth < 0:
+            return ""
+        parts: list[str] = []
+        for kind, scope in self.scopes[: depth + 1]:
+            parts.append(scope)
+            if kind == "function":
+                parts.append("<locals>")
+        return ".".join(parts[:-1])
+
+    def import_context(self) -> ImportContext:
+        if self.in_function:
+            return ImportContext.FUNCTION
+        if self.type_checking:
+            return ImportContext.TYPE_CHECKING
+        if self.guarded:
+            return ImportContext.GUARDED
+        return ImportContext.MODULE

@@ -1,0 +1,199 @@
+"""Turn a libcst expression into the picklable Value tree of ``facts``.
+
+Only what static evaluation can use is described; everything else becomes
+``Opaque`` so that later stages stay silent instead of guessing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import libcst as cst
+
+from celerylint.source.facts import (
+    BinOpValue,
+    CallValue,
+    Const,
+    DictItem,
+    DictValue,
+    FormattedString,
+    Keyword,
+    Lambda,
+    NameRef,
+    Opaque,
+    SequenceValue,
+    Span,
+    Subscript,
+    Value,
+)
+
+SpanOf = Callable[[cst.CSTNode], Span]
+
+MAX_DEPTH = 24
+MAX_ITEMS = 2000
+
+_BINARY_OPS: dict[type[cst.BaseBinaryOp], str] = {
+    cst.Add: "+",
+    cst.Subtract: "-",
+    cst.Multiply: "*",
+    cst.Divide: "/",
+    cst.FloorDivide: "//",
+    cst.Modulo: "%",
+    cst.Power: "**",
+    cst.BitOr: "|",
+}
+
+
+def dotted_name(node: cst.BaseExpression) -> str | None:
+    """``a.b.c`` for Name/Attribute chains, else None."""
+    parts: list[str] = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if isinstance(node, cst.Name):
+        parts.append(node.value)
+        return ".".join(reversed(parts))
+    return None
+
+
+def callee_name(node: cst.BaseExpression) -> str:
+    """Dotted callee; an attribute on a call result keeps the call's callee with ``()``.
+
+    ``add.s(1).delay`` becomes ``add.s().delay`` so rules can still recognise the chain.
+    """
+    simple = dotted_name(node)
+    if simple is not None:
+        return simple
+    if isinstance(node, cst.Attribute):
+        inner = node.value
+        if isinstance(inner, cst.Call):
+            return callee_name(inner.func) + "()." + node.attr.value
+        return "?." + node.attr.value
+    return ""
+
+
+class ValueBuilder:
+    """Converts expressions with a position callback; depth- and size-bounded."""
+
+    def __init__(self, span_of: SpanOf) -> None:
+        self.span_of = span_of
+
+    def build(self, node: cst.BaseExpression, depth: int = 0) -> Value:
+        span = self.span_of(node)
+        if depth > MAX_DEPTH:
+            return Opaque("too-deep", span)
+        try:
+            return self._build(node, depth, span)
+        except (ValueError, SyntaxError, RecursionError, TypeError):
+            return Opaque("unevaluable", span)
+
+    def _build(self, node: cst.BaseExpression, depth: int, span: Span) -> Value:
+        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+            value = node.evaluated_value
+            return Const(value, span) if value is not None else Opaque("string", span)
+        if isinstance(node, cst.Integer):
+            return Const(int(node.value.replace("_", ""), 0), span)
+        if isinstance(node, cst.Float):
+            return Const(float(node.value.replace("_", "")), span)
+        if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
+            return Const({"True": True, "False": False, "None": None}[node.value], span)
+        name = dotted_name(node)
+        if name is not None:
+            return NameRef(name, span)
+        if isinstance(node, cst.UnaryOperation):
+            return self._unary(node, depth, span)
+        if isinstance(node, cst.Dict):
+            return self._dict(node, depth, span)
+        if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+            return self._sequence(node, depth, span)
+        if isinstance(node, cst.Call):
+            return self.call(node, depth)
+        if isinstance(node, cst.BinaryOperation):
+            op = _BINARY_OPS.get(type(node.operator))
+            if op is None:
+                return Opaque("operator", span)
+            return BinOpValue(
+                op, self.build(node.left, depth + 1), self.build(node.right, depth + 1), span
+            )
+        if isinstance(node, cst.FormattedString):
+            return self._fstring(node, depth, span)
+        if isinstance(node, cst.Lambda):
+            return Lambda(self.build(node.body, depth + 1), span)
+        if isinstance(node, cst.Subscript) and len(node.slice) == 1:
+            index = node.slice[0].slice
+            if isinstance(index, cst.Index):
+                return Subscript(
+                    self.build(node.value, depth + 1), self.build(index.value, depth + 1), span
+                )
+        return Opaque(type(node).__name__, span)
+
+    def _unary(self, node: cst.UnaryOperation, depth: int, span: Span) -> Value:
+        inner = self.build(node.expression, depth + 1)
+        if isinstance(inner, Const) and isinstance(inner.value, (int, float)):
+            if isinstance(node.operator, cst.Minus):
+                return Const(-inner.value, span)
+            if isinstance(node.operator, cst.Plus):
+                return Const(inner.value, span)
+        if isinstance(node.operator, cst.Not) and isinstance(inner, Const):
+            return Const(not inner.value, span)
+        return Opaque("unary", span)
+
+    def _dict(self, node: cst.Dict, depth: int, span: Span) -> Value:
+        items: list[DictItem] = []
+        unpacking = False
+        for element in node.elements[:MAX_ITEMS]:
+            if isinstance(element, cst.DictElement):
+                items.append(
+                    DictItem(
+                        self.build(element.key, depth + 1),
+                        self.build(element.value, depth + 1),
+                        self.span_of(element.key),
+                    )
+                )
+            else:
+                unpacking = True
+        return DictValue(tuple(items), unpacking or len(node.elements) > MAX_ITEMS, span)
+
+    def _sequence(self, node: cst.List | cst.Tuple | cst.Set, depth: int, span: Span) -> Value:
+        kind = {cst.List: "list", cst.Tuple: "tuple", cst.Set: "set"}[type(node)]
+        items: list[Value] = []
+        unpacking = False
+        for element in node.elements[:MAX_ITEMS]:
+            if isinstance(element, cst.Element):
+                items.append(self.build(element.value, depth + 1))
+            else:
+                unpacking = True
+        return SequenceValue(kind, tuple(items), unpacking or len(node.elements) > MAX_ITEMS, span)
+
+    def _fstring(self, node: cst.FormattedString, depth: int, span: Span) -> Value:
+        parts: list[Value] = []
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                parts.append(Const(part.value, span))
+            elif isinstance(part, cst.FormattedStringExpression):
+                if part.conversion or part.format_spec:
+                    return Opaque("fstring-format", span)
+                parts.append(self.build(part.expression, depth + 1))
+        return FormattedString(tuple(parts), span)
+
+    def call(self, node: cst.Call, depth: int = 0) -> CallValue:
+        args: list[Value] = []
+        kwargs: list[Keyword] = []
+        star_args = star_kwargs = False
+        for arg in node.args:
+            if arg.star == "*":
+                star_args = True
+            elif arg.star == "**":
+                star_kwargs = True
+            elif arg.keyword is not None:
+                kwargs.append(Keyword(arg.keyword.value, self.build(arg.value, depth + 1)))
+            else:
+                args.append(self.build(arg.value, depth + 1))
+        return CallValue(
+            callee_name(node.func),
+            tuple(args),
+            tuple(kwargs),
+            star_args,
+            star_kwargs,
+            self.span_of(node),
+        )
