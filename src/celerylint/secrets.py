@@ -17,37 +17,31 @@ _SCHEME_SEPARATOR = "://"
 
 # --- What counts as a secret -------------------------------------------------
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Words that, written as a whole key token, mark the key as holding a secret.
-_SECRET_KEY_TOKENS = frozenset(
-    {
-        "PASS", "PWD", "PASSWD", "PASSPHRASE", "PASSWORD", "PASSWORDS",
-        "SECRET", "SECRETS", "TOKEN", "TOKENS", "CREDENTIAL", "CREDENTIALS",
-        "CREDS", "DSN", "APIKEY", "SECRETKEY", "AUTHTOKEN", "PRIVATEKEY",
-        "ACCESSKEY",
-    }
+_SECRET_KEY_TOKENS = _words(
+    "PASS PWD PASSWD PASSPHRASE PASSWORD PASSWORDS SECRET SECRETS TOKEN TOKENS CREDENTIAL "
+    "CREDENTIALS CREDS DSN APIKEY SECRETKEY AUTHTOKEN PRIVATEKEY ACCESSKEY"
 )
 # Substrings that mark a secret even when glued to other words (DBPASSWORD).
 _SECRET_KEY_SUBSTRINGS = ("PASSWORD", "PASSWD", "SECRET")
 # "<qualifier>_KEY" pairs that hold secrets; a bare "KEY" token is also secret
 # unless its qualifier says it is an identifier (ROUTING_KEY, CACHE_KEY, ...).
-_NON_SECRET_KEY_QUALIFIERS = frozenset(
-    {
-        "ROUTING", "BINDING", "CACHE", "SORT", "PARTITION", "PRIMARY", "FOREIGN",
-        "PUBLIC", "PUBLISHABLE", "LOCK", "QUEUE", "HASH", "IDEMPOTENCY", "GROUP",
-        "RESULT", "TASK", "EXCHANGE", "REDIS", "CELERY", "SESSION", "DEDUP",
-    }
+_NON_SECRET_KEY_QUALIFIERS = _words(
+    "ROUTING BINDING CACHE SORT PARTITION PRIMARY FOREIGN PUBLIC PUBLISHABLE LOCK QUEUE "
+    "HASH IDEMPOTENCY GROUP RESULT TASK EXCHANGE REDIS CELERY SESSION DEDUP"
 )
 # A last token that says the key describes a secret rather than holding one:
 # PASSWORD_MIN_LENGTH, TOKEN_TTL, POSTGRES_PASSWORD_FILE, PASSWORD_HASHERS.
-_METADATA_SUFFIXES = frozenset(
-    {
-        "FILE", "PATH", "DIR", "LENGTH", "LEN", "MIN", "MAX", "TTL", "TIMEOUT",
-        "EXPIRY", "EXPIRES", "EXPIRATION", "LIFETIME", "AGE", "HEADER",
-        "ENABLED", "VALIDATORS", "HASHERS", "BACKEND", "BACKENDS", "TYPE",
-        "ALGORITHM", "ALGORITHMS", "CLASS", "PREFIX", "NAME", "FIELD", "PARAM",
-        "ENDPOINT", "FALLBACKS", "ROTATION", "REQUIRED", "RESET", "POLICY",
-        "COUNT", "SIZE", "URI", "URL", "HOST", "PORT", "ID", "VERSION",
-    }
+_METADATA_SUFFIXES = _words(
+    "FILE PATH DIR LENGTH LEN MIN MAX TTL TIMEOUT EXPIRY EXPIRES EXPIRATION LIFETIME AGE "
+    "HEADER ENABLED VALIDATORS HASHERS BACKEND BACKENDS TYPE ALGORITHM ALGORITHMS CLASS "
+    "PREFIX NAME FIELD PARAM ENDPOINT FALLBACKS ROTATION REQUIRED RESET POLICY COUNT SIZE "
+    "URI URL HOST PORT ID VERSION"
 )
 
 _KEY_TOKEN_SPLIT = re.compile(r"[^A-Z0-9]+")
@@ -78,16 +72,12 @@ def _has_secret_key_token(tokens: list[str]) -> bool:
     )
 
 
-_PLACEHOLDER_WORDS = frozenset(
-    {
-        "changeme", "changethis", "changeit", "replaceme", "secret", "password",
-        "passwd", "pass", "example", "dummy", "test", "testing", "todo", "fixme",
-        "tbd", "placeholder", "none", "null", "nil", "notset", "unset",
-        "redacted", "sample", "default", "fake", "foo", "bar", "foobar", "xxx",
-        "guest", "mysecret", "mypassword", "supersecret", "secretkey", "token",
-        "apikey", "key", "value", "empty", "missing", "undefined", "required",
-        "notsecret", "insecure", "devsecret", "localsecret", "testsecret",
-    }
+_PLACEHOLDER_WORDS = _words(
+    "changeme changethis changeit replaceme secret password passwd pass example dummy "
+    "test testing todo fixme tbd placeholder none null nil notset unset redacted sample "
+    "default fake foo bar foobar xxx guest mysecret mypassword supersecret secretkey "
+    "token apikey key value empty missing undefined required notsecret insecure devsecret "
+    "localsecret testsecret"
 )
 # Matched against the value as written.
 _PLACEHOLDER_SHAPES = (
@@ -155,7 +145,25 @@ def mask_url(url: str) -> str:
     and on strings without a scheme (``user:pw@host``); a URL without a
     password comes back unchanged, and masking twice changes nothing.
     """
-    return ";".join(_mask_one_url(part) for part in _FAILOVER_SEPARATOR.split(url))
+    parts = _FAILOVER_SEPARATOR.split(url)
+    if _may_split_a_password(parts):
+        return _mask_one_url(url)
+    return ";".join(_mask_one_url(part) for part in parts)
+
+
+def _may_split_a_password(parts: list[str]) -> bool:
+    """Whether a ``;scheme://`` boundary could lie inside a password.
+
+    That happens only when a URL without ``@`` is followed by one with an
+    ``@``; the whole string is then masked as one URL, hiding a little more.
+    """
+    seen_without_at = False
+    for part in parts:
+        has_at = "@" in part
+        if has_at and seen_without_at:
+            return True
+        seen_without_at = seen_without_at or not has_at
+    return False
 
 
 def _mask_one_url(url: str) -> str:
@@ -167,8 +175,10 @@ def _mask_one_url(url: str) -> str:
 
 # --- Masking arbitrary text --------------------------------------------------
 
-# A URL token: a scheme, then anything up to whitespace, a quote or a bracket.
-_URL_IN_TEXT = re.compile(r"(?<![A-Za-z0-9+.\-])[A-Za-z][A-Za-z0-9+.\-]*://[^\s'\"<>`]*")
+# A URL token: a scheme, then everything up to whitespace.  Quotes and
+# brackets may be part of a password, so they do not end the token; the
+# last-'@' rule then masks too much at worst, never too little.
+_URL_IN_TEXT = re.compile(r"(?<![A-Za-z0-9+.\-])[A-Za-z][A-Za-z0-9+.\-]*://\S*")
 # An env-file style line, ``[export] KEY=value``: an unquoted value runs to
 # the end of the line, as python-dotenv reads it (spaces included).
 _ENV_LINE_IN_TEXT = re.compile(

@@ -13,30 +13,34 @@ stored in the parsed facts, and every message shows the URL masked.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import enum
-import functools
 import ipaddress
 import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
-from celerylint.secrets import looks_like_placeholder, mask_url, split_credentials
-
-# Result backends registered through entry points by popular packages rather
-# than listed in celery.app.backends.BACKEND_ALIASES.
-_ENTRY_POINT_BACKENDS = frozenset({"django-db", "django-cache"})
-# Schemes whose path is a Redis database index.
-_REDIS_SCHEMES = frozenset({"redis", "rediss", "sentinel"})
-# Values kombu and the Redis result backend accept for ssl_cert_reqs.
-_SSL_CERT_REQS_VALUES = frozenset(
-    {"CERT_REQUIRED", "CERT_OPTIONAL", "CERT_NONE", "required", "optional", "none"}
+from celerylint.project.url_parts import (
+    FAILOVER_SEPARATOR,
+    REDIS_SCHEMES,
+    UrlParts,
+    has_scheme,
+    known_transports,
+    parse_port,
+    parse_redis_db,
+    split_failover,
+    split_host_port,
+    split_url,
+    split_userinfo,
+    transport_of,
 )
+from celerylint.secrets import looks_like_placeholder, mask_url
+
+# Values kombu and the Redis result backend accept for ssl_cert_reqs.
+_SSL_CERT_REQS_VALUES = frozenset({"required", "optional", "none"})
 _SSL_QUERY_KEYS = frozenset({"ssl_cert_reqs", "ssl_ca_certs", "ssl_certfile", "ssl_keyfile"})
-_SCHEME_AND_REST = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*)://(.*)", re.DOTALL)
 _DOTTED_PATH = re.compile(r"[A-Za-z_][\w]*(\.[A-Za-z_]\w*)+(:[A-Za-z_]\w*)?")
-_FAILOVER_SEPARATOR = ";"
-_MAX_PORT = 65535
 
 
 class UrlProblemKind(enum.Enum):
@@ -75,15 +79,15 @@ class BrokerUrl:
 
     scheme: str
     transport: str
-    username: str | None
-    has_password: bool
-    password_is_placeholder: bool
-    host: str | None
-    port: int | None
-    path: str
-    db: int | None
-    query: tuple[tuple[str, str], ...]
     masked: str
+    username: str | None = None
+    has_password: bool = False
+    password_is_placeholder: bool = False
+    host: str | None = None
+    port: int | None = None
+    path: str = ""
+    db: int | None = None
+    query: tuple[tuple[str, str], ...] = ()
     failover: tuple[BrokerUrl, ...] = field(default=())
 
     def all_urls(self) -> tuple[BrokerUrl, ...]:
@@ -96,145 +100,29 @@ class BrokerUrl:
         return values[-1] if values else None
 
 
-@dataclass(frozen=True)
-class _Authority:
-    """The pieces of one URL; only this module ever sees the password."""
-
-    scheme: str
-    userinfo: str | None
-    hostport: str
-    path: str
-    query: str
-
-
-# --- Known schemes ------------------------------------------------------------
-
-
-@functools.cache
-def known_transports() -> frozenset[str]:
-    """Every scheme alias kombu or Celery accept, read from their own tables.
-
-    Imported lazily: loading celery costs time that only URL checks need.
-    """
-    names: set[str] = set(_ENTRY_POINT_BACKENDS)
-    try:
-        from kombu.transport import TRANSPORT_ALIASES
-
-        names.update(TRANSPORT_ALIASES)
-    except ImportError:  # pragma: no cover - kombu is a declared dependency
-        pass
-    try:
-        from celery.app.backends import BACKEND_ALIASES
-
-        names.update(BACKEND_ALIASES)
-    except ImportError:  # pragma: no cover - celery is a declared dependency
-        pass
-    return frozenset(name.lower() for name in names)
-
-
-def _transport_of(scheme: str) -> str:
-    """``sqla+postgresql`` → ``sqla``: both kombu and Celery split at ``+``."""
-    return scheme.split("+", 1)[0].lower()
-
-
-# --- Splitting ------------------------------------------------------------------
-
-
-def _split_failover(text: str) -> list[str]:
-    return text.strip().split(_FAILOVER_SEPARATOR)
-
-
-def _split_authority(url: str) -> _Authority | None:
-    """Split one URL; None when it has no ``scheme://``.
-
-    The userinfo ends at the *last* ``@`` (the same rule the masking uses), so
-    a password with unescaped ``@``, ``/``, ``?`` or ``#`` is still read as
-    the user intended and can be reported, not misread as a path.
-    """
-    match = _SCHEME_AND_REST.fullmatch(url.strip())
-    if match is None:
-        return None
-    scheme, rest = match.group(1), match.group(2)
-    prefix, password, _ = split_credentials(rest)
-    at = rest.rfind("@")
-    userinfo = rest[:at] if at >= 0 else None
-    after = rest[at + 1 :] if at >= 0 else rest
-    del prefix, password
-    hostport_end = len(after)
-    for delimiter in "/?#":
-        position = after.find(delimiter)
-        if 0 <= position < hostport_end:
-            hostport_end = position
-    remainder = after[hostport_end:].split("#", 1)[0]
-    path, _, query = remainder.partition("?")
-    return _Authority(scheme, userinfo, after[:hostport_end], path, query)
-
-
-def _split_host_port(hostport: str) -> tuple[str | None, str | None]:
-    """(host, port text) with IPv6 brackets removed; either may be None."""
-    if hostport.startswith("["):
-        closing = hostport.find("]")
-        if closing > 0:
-            port_text = hostport[closing + 1 :]
-            port = port_text[1:] if port_text.startswith(":") else None
-            return hostport[1:closing] or None, port or None
-    if "," in hostport:  # a host list (mongodb): no single host or port
-        return hostport or None, None
-    host, colon, port = hostport.rpartition(":")
-    if not colon:
-        return hostport or None, None
-    return host or None, port or None
-
-
-def _parse_port(port_text: str | None) -> int | None:
-    if port_text is None or not port_text.isdigit():
-        return None
-    port = int(port_text)
-    return port if 0 < port <= _MAX_PORT else None
-
-
-def _parse_db(scheme: str, path: str) -> int | None:
-    """The Redis database index, as kombu reads it from the path; None if unreadable."""
-    if scheme.lower() not in _REDIS_SCHEMES:
-        return None
-    text = path[1:] if path.startswith("/") else path
-    if not text:
-        return 0
-    return int(text) if text.isdigit() else None
-
-
 # --- Parsing --------------------------------------------------------------------
 
 
 def _parse_one(url: str) -> BrokerUrl:
     """Parse a single URL (no ``;``); a non-URL yields a BrokerUrl with scheme ''."""
-    authority = _split_authority(url)
+    authority = split_url(url)
     if authority is None:
-        alias = url.strip()
-        return BrokerUrl("", alias.lower(), None, False, False, None, None, "", None, (), mask_url(url))
-    username, password = _split_userinfo(authority.userinfo)
-    host, port_text = _split_host_port(authority.hostport)
+        return _unparsed(url)
+    username, password = split_userinfo(authority.userinfo)
+    host, port_text = split_host_port(authority.hostport)
     return BrokerUrl(
         scheme=authority.scheme.lower(),
-        transport=_transport_of(authority.scheme),
+        transport=transport_of(authority.scheme),
         username=username,
         has_password=bool(password),
-        password_is_placeholder=bool(password) and looks_like_placeholder(password or ""),
+        password_is_placeholder=looks_like_placeholder(password) if password else False,
         host=host.lower() if host else None,
-        port=_parse_port(port_text),
+        port=parse_port(port_text),
         path=authority.path,
-        db=_parse_db(authority.scheme, authority.path),
+        db=parse_redis_db(authority.scheme, authority.path),
         query=tuple(parse_qsl(authority.query, keep_blank_values=True)),
         masked=mask_url(url),
     )
-
-
-def _split_userinfo(userinfo: str | None) -> tuple[str | None, str | None]:
-    """(username, password) split at the first ``:``, as urllib does."""
-    if userinfo is None:
-        return None, None
-    username, colon, password = userinfo.partition(":")
-    return (username or None), (password if colon else None)
 
 
 def parse_broker_url(url: str) -> BrokerUrl:
@@ -244,11 +132,16 @@ def parse_broker_url(url: str) -> BrokerUrl:
     Never raises; unreadable parts come back as None.
     """
     try:
-        parts = [_parse_one(part) for part in _split_failover(url)]
+        first, *rest = [_parse_one(part) for part in split_failover(url)]
     except Exception:  # noqa: BLE001 - the contract is "never raise"
-        return BrokerUrl("", "", None, False, False, None, None, "", None, (), mask_url(url))
-    first = parts[0]
-    return BrokerUrl(**{**first.__dict__, "failover": tuple(parts[1:])})
+        return _unparsed(url)
+    return dataclasses.replace(first, failover=tuple(rest))
+
+
+def _unparsed(text: str) -> BrokerUrl:
+    """What is known about a value without ``scheme://``: only its text."""
+    alias = text.strip()
+    return BrokerUrl(scheme="", transport=alias.lower(), masked=mask_url(alias))
 
 
 def host_of(url: str) -> str | None:
@@ -276,18 +169,164 @@ def is_local_host(host: str | None) -> bool:
     return address.is_loopback or address.is_unspecified
 
 
-def is_url_like(text: str) -> bool:
-    """Whether ``text`` is worth checking as a URL (has ``scheme://``)."""
-    return _SCHEME_AND_REST.fullmatch(text.strip()) is not None
+# --- Problems -------------------------------------------------------------------
+
+# One actionable sentence per kind; ``{url}`` is always the masked URL.
+_MESSAGES: dict[UrlProblemKind, str] = {
+    UrlProblemKind.NOT_A_URL: (
+        "'{url}' is not a URL: it has no 'scheme://' and is no known backend alias; "
+        "write it as e.g. 'redis://host:6379/0'."
+    ),
+    UrlProblemKind.UNKNOWN_SCHEME: (
+        "'{url}' uses scheme '{scheme}', which neither kombu nor Celery knows, so the worker "
+        "fails to start; {hint}"
+    ),
+    UrlProblemKind.FAILOVER_FRAGMENT: (
+        "'{url}' has {what} in its ';'-separated failover list, which kombu still tries as a "
+        "URL; remove the stray ';' or give every entry its own scheme, e.g. "
+        "'redis://a:6379/0;redis://b:6379/0'."
+    ),
+    UrlProblemKind.MIXED_FAILOVER_SCHEMES: (
+        "'{url}' mixes transports ({transports}) in one failover list; kombu uses the first "
+        "URL's transport for every entry. Use one transport throughout."
+    ),
+    UrlProblemKind.UNESCAPED_PASSWORD_CHARACTER: (
+        "'{url}' has unescaped {chars} in its user or password, so clients split the URL in the "
+        "wrong place and connect with wrong credentials or to a wrong host; percent-encode "
+        "them as {escapes} (urllib.parse.quote(password, safe=''))."
+    ),
+    UrlProblemKind.INVALID_DB_INDEX: (
+        "'{url}' has Redis database '{db}', which is not an integer; kombu and the Redis "
+        "backend raise ValueError. Use one number, e.g. '/0'."
+    ),
+    UrlProblemKind.INVALID_PORT: (
+        "'{url}' has port '{port}', which is not a number between 1 and 65535; the client "
+        "raises ValueError when it connects. Fix the port (Redis uses 6379, RabbitMQ 5672)."
+    ),
+    UrlProblemKind.REDISS_WITHOUT_CERT_REQS: (
+        "'{url}' uses rediss:// without 'ssl_cert_reqs'; Celery's Redis result backend refuses "
+        "to start without it. Add '?ssl_cert_reqs=required' to verify the server certificate."
+    ),
+    UrlProblemKind.INVALID_CERT_REQS: (
+        "'{url}' sets ssl_cert_reqs='{value}'; kombu and Celery accept only required, optional "
+        "or none (or CERT_REQUIRED, CERT_OPTIONAL, CERT_NONE), and fail on anything else."
+    ),
+    UrlProblemKind.SSL_PARAMS_ON_PLAIN_REDIS: (
+        "'{url}' passes ssl_* parameters to a plain redis:// URL; Celery's Redis result backend "
+        "raises ValueError for it. Use rediss:// for TLS connections."
+    ),
+    UrlProblemKind.CLEARTEXT_PASSWORD: (
+        "'{url}' contains a password in clear text; anyone who can read it can use the broker. "
+        "Read the URL or the password from an environment variable or a secret store."
+    ),
+}
+# Characters that end the userinfo early in kombu/urllib, with their escapes.
+_USERINFO_BREAKERS = (("@", "%40"), ("/", "%2F"), ("?", "%3F"), ("#", "%23"), (";", "%3B"))
 
 
-def is_known_alias_or_class_path(text: str) -> bool:
-    """A bare backend alias (``rpc``, ``django-db``) or a dotted class path."""
-    stripped = text.strip()
-    return stripped.lower() in known_transports() or _DOTTED_PATH.fullmatch(stripped) is not None
+def _problem(kind: UrlProblemKind, url: str, **details: str) -> UrlProblem:
+    return UrlProblem(kind, _MESSAGES[kind].format(url=url, **details))
 
 
-def did_you_mean(scheme: str) -> str | None:
-    """The known scheme alias closest to a misspelt one, if any is close."""
-    matches = difflib.get_close_matches(scheme.lower(), sorted(known_transports()), n=1, cutoff=0.6)
-    return matches[0] if matches else None
+def url_problems(url: str) -> tuple[UrlProblem, ...]:
+    """Every recognisable mistake in a broker/backend setting value.
+
+    An empty value (Celery's default), a bare alias (``rpc``, ``django-db``)
+    and a dotted backend class path are accepted.  Messages quote the URL
+    masked, never the password.  Whether a clear-text password matters
+    (committed code or a local ``.env``) is for the caller to decide.
+    """
+    try:
+        return tuple(_all_problems(url))
+    except Exception:  # noqa: BLE001 - the contract is "never raise"
+        return ()
+
+
+def _all_problems(text: str) -> list[UrlProblem]:
+    shown = mask_url(text.strip())
+    parts = split_failover(text)
+    if len(parts) == 1 and not has_scheme(parts[0]):
+        if not parts[0] or _is_alias_or_class_path(parts[0]):
+            return []
+        return [_problem(UrlProblemKind.NOT_A_URL, shown)]
+    problems = _failover_problems(text, parts, shown)
+    for authority in filter(None, map(split_url, parts)):
+        problems.extend(_scheme_problems(authority, shown))
+        problems.extend(_userinfo_problems(authority, shown))
+        problems.extend(_port_problems(authority, shown))
+        problems.extend(_db_problems(authority, shown))
+        problems.extend(_ssl_problems(authority, shown))
+    return problems
+
+
+def _is_alias_or_class_path(text: str) -> bool:
+    return text.lower() in known_transports() or _DOTTED_PATH.fullmatch(text) is not None
+
+
+def _failover_problems(text: str, parts: list[str], shown: str) -> list[UrlProblem]:
+    problems: list[UrlProblem] = []
+    kind = UrlProblemKind.FAILOVER_FRAGMENT
+    if any(not piece.strip() for piece in text.strip().split(FAILOVER_SEPARATOR)):
+        problems.append(_problem(kind, shown, what="an empty entry"))
+    if any(not has_scheme(part) for part in parts):
+        problems.append(_problem(kind, shown, what="an entry without 'scheme://'"))
+    transports = sorted({transport_of(a.scheme) for a in map(split_url, parts) if a})
+    if len(transports) > 1:
+        kind = UrlProblemKind.MIXED_FAILOVER_SCHEMES
+        problems.append(_problem(kind, shown, transports=", ".join(transports)))
+    return problems
+
+
+def _scheme_problems(authority: UrlParts, shown: str) -> list[UrlProblem]:
+    transport = transport_of(authority.scheme)
+    if transport in known_transports():
+        return []
+    close = difflib.get_close_matches(transport, sorted(known_transports()), n=1, cutoff=0.6)
+    hint = f"did you mean '{close[0]}://'?" if close else "check the transport name."
+    return [_problem(UrlProblemKind.UNKNOWN_SCHEME, shown, scheme=authority.scheme, hint=hint)]
+
+
+def _userinfo_problems(authority: UrlParts, shown: str) -> list[UrlProblem]:
+    problems: list[UrlProblem] = []
+    userinfo = authority.userinfo or ""
+    breakers = [(char, escape) for char, escape in _USERINFO_BREAKERS if char in userinfo]
+    if breakers:
+        chars = ", ".join(f"'{char}'" for char, _ in breakers)
+        escapes = ", ".join(f"'{escape}'" for _, escape in breakers)
+        kind = UrlProblemKind.UNESCAPED_PASSWORD_CHARACTER
+        problems.append(_problem(kind, shown, chars=chars, escapes=escapes))
+    _, password = split_userinfo(authority.userinfo)
+    if password and not looks_like_placeholder(password):
+        problems.append(_problem(UrlProblemKind.CLEARTEXT_PASSWORD, shown))
+    return problems
+
+
+def _port_problems(authority: UrlParts, shown: str) -> list[UrlProblem]:
+    _, port_text = split_host_port(authority.hostport)
+    if port_text is None or parse_port(port_text) is not None:
+        return []
+    return [_problem(UrlProblemKind.INVALID_PORT, shown, port=port_text)]
+
+
+def _db_problems(authority: UrlParts, shown: str) -> list[UrlProblem]:
+    if authority.scheme.lower() not in REDIS_SCHEMES:
+        return []
+    if parse_redis_db(authority.scheme, authority.path) is not None:
+        return []
+    return [_problem(UrlProblemKind.INVALID_DB_INDEX, shown, db=authority.path[1:])]
+
+
+def _ssl_problems(authority: UrlParts, shown: str) -> list[UrlProblem]:
+    query = dict(parse_qsl(authority.query, keep_blank_values=True))
+    scheme = authority.scheme.lower()
+    cert_reqs = query.get("ssl_cert_reqs")
+    if scheme == "rediss" and cert_reqs is None:
+        return [_problem(UrlProblemKind.REDISS_WITHOUT_CERT_REQS, shown)]
+    if (
+        cert_reqs is not None
+        and cert_reqs.removeprefix("CERT_").lower() not in _SSL_CERT_REQS_VALUES
+    ):
+        return [_problem(UrlProblemKind.INVALID_CERT_REQS, shown, value=cert_reqs)]
+    if scheme == "redis" and _SSL_QUERY_KEYS.intersection(query):
+        return [_problem(UrlProblemKind.SSL_PARAMS_ON_PLAIN_REDIS, shown)]
+    return []
