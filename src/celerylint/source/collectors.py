@@ -56,6 +56,7 @@ class ImportCollector(cst.BatchableCSTVisitor):
             conditional=bool(self.scope.conditional), beyond_top_level=beyond,
             relative_name=written if level else None,
             module_span=self.span_of(module_node) if module_node is not None else None,
+            function=self.scope.function_qualname(),
         ))
 
     def visit_Import(self, node: cst.Import) -> None:
@@ -136,6 +137,23 @@ class _ReturnAndHandlerScanner(cst.CSTVisitor):
         self.handlers.append(ExceptHandlerFact(self.span_of(node), caught, reraises, tuple(calls)))
 
 
+# Local variables worth knowing inside functions: results of sending tasks, and apps
+# built in factories. Everything else local is left out to keep facts small.
+_LOCAL_CALL_LEAVES = frozenset({
+    "delay", "apply_async", "send_task", "AsyncResult", "apply", "Celery", "group", "chord",
+    "chain", "signature", "s", "si", "GroupResult",
+})
+
+
+def _is_celery_local(target: cst.BaseExpression, value: cst.BaseExpression | None) -> bool:
+    if not isinstance(target, cst.Name) or not isinstance(value, cst.Call):
+        return False
+    func = value.func
+    leaf = func.attr.value if isinstance(func, cst.Attribute) else (
+        func.value if isinstance(func, cst.Name) else "")
+    return leaf in _LOCAL_CALL_LEAVES
+
+
 def _walk(node: cst.CSTNode) -> list[cst.CSTNode]:
     found: list[cst.CSTNode] = []
     stack = [node]
@@ -192,7 +210,8 @@ class DefinitionCollector(cst.BatchableCSTVisitor):
 
     def _record(self, target: cst.BaseExpression, value: cst.BaseExpression | None,
                 augmented: str = "") -> None:
-        if self.scope.in_function and not self._is_attribute_on_app(target):
+        if self.scope.in_function and not self._is_attribute_on_app(target) \
+                and not _is_celery_local(target, value):
             return
         if isinstance(target, (cst.Tuple, cst.List)):
             for element in target.elements:

@@ -166,6 +166,7 @@ class ImportFact:
     beyond_top_level: bool = False  # relative import above the top package
     relative_name: str | None = None  # for relative imports: what follows the dots
     module_span: Span | None = None  # where the module name stands (``from X import``)
+    function: str = ""  # enclosing function qualname for function-level imports
 
 
 # --- Definitions ----------------------------------------------------------------

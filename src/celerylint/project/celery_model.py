@@ -1,0 +1,243 @@
+"""The Celery system as celerylint understands it, built once from file facts.
+
+Queries read like questions: ``registration_closure(app, target)``,
+``queues_consumed_by(command)``, ``destination(task)``. Anything that cannot be
+known statically is answered with None/UNKNOWN, and rules stay silent on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from celerylint.project.celery_apps import AppFinder, CeleryApp
+from celerylint.project.celery_config import AppConfiguration, ConfigCollector
+from celerylint.project.celery_tasks import SHARED, TaskCollector, TaskDefinition
+from celerylint.project.conf import EffectiveSettings
+from celerylint.project.evaluate import UNKNOWN, Evaluator, plain
+from celerylint.project.routing import declared_queues, default_queue, destination_queue
+from celerylint.project.symbols import SymbolKind, SymbolTable
+from celerylint.project.task_references import TaskCall, TaskReference, collect_references
+
+if TYPE_CHECKING:
+    from celerylint.project.beat import BeatEntry
+    from celerylint.project.deployments import CeleryCommand, DeploymentFacts
+    from celerylint.project.model import Project
+
+APP_ATTRIBUTES = ("app", "celery")  # what ``celery -A proj`` looks for, in Celery's order
+
+
+@dataclass(frozen=True)
+class Closure:
+    """Modules a worker imports at start-up; ``complete`` is False when some part is unknown."""
+
+    modules: frozenset[str]
+    complete: bool
+    sources: tuple[str, ...]  # how the modules were found, for messages
+
+
+@dataclass(frozen=True)
+class Worker:
+    deployment: "DeploymentFacts"
+    service: str
+    command: "CeleryCommand"
+    app_id: str | None
+
+
+@dataclass
+class CeleryModel:
+    project: "Project"
+    symbols: SymbolTable
+    evaluator: Evaluator
+    apps: dict[str, CeleryApp]
+    configs: dict[str, AppConfiguration]
+    settings: dict[str, EffectiveSettings]
+    tasks: list[TaskDefinition]
+    references: list[TaskReference]
+    calls: list[TaskCall]
+    finder: AppFinder
+    deployments: list["DeploymentFacts"] = field(default_factory=list)
+    _closures: dict[tuple[str, str], Closure] = field(default_factory=dict)
+    _beat: list["BeatEntry"] | None = None
+
+    def app_for_expression(self, module: str, dotted: str, function: str = "") -> str | None:
+        return self.finder.app_for_expression(module, dotted, function)
+
+    @property
+    def beat_entries(self) -> list["BeatEntry"]:
+        if self._beat is None:
+            from celerylint.project.beat import collect_beat_entries
+
+            self._beat = collect_beat_entries(self)
+        return self._beat
+
+    # -- tasks ---------------------------------------------------------------------------
+    def task_for_function(self, module: str, qualname: str) -> TaskDefinition | None:
+        for task in self.tasks:
+            if task.module == module and task.qualname == qualname:
+                return task
+        return None
+
+    def tasks_named(self, name: str) -> list[TaskDefinition]:
+        return [t for t in self.tasks if t.name == name]
+
+    @property
+    def task_names(self) -> list[str]:
+        return sorted({t.name for t in self.tasks if t.name})
+
+    def apps_of(self, task: TaskDefinition) -> list[str]:
+        return sorted(self.apps) if task.app_id == SHARED else [task.app_id]
+
+    def settings_for(self, app_id: str | None) -> EffectiveSettings | None:
+        if app_id is None:
+            return next(iter(self.settings.values())) if len(self.settings) == 1 else None
+        return self.settings.get(app_id)
+
+    # -- workers ---------------------------------------------------------------------------
+    def workers(self) -> list[Worker]:
+        from celerylint.project.deployments import ProcessKind
+
+        found: list[Worker] = []
+        for deployment in self.deployments:
+            for service in deployment.services:
+                for command in service.commands:
+                    if command.kind is ProcessKind.WORKER:
+                        found.append(Worker(deployment, service.name, command,
+                                            self.app_for_target(command.app)
+                                            if command.app_known else None))
+        return found
+
+    def app_for_target(self, target: str | None) -> str | None:
+        """Resolve ``celery -A target`` as Celery's ``find_app`` does."""
+        if not target:
+            return None
+        module, _, attribute = target.partition(":")
+        candidates = [(module, attribute)] if attribute else [
+            *((module, a) for a in APP_ATTRIBUTES),
+            (f"{module}.celery", ""),
+            (module.rpartition(".")[0], module.rpartition(".")[2]),
+            (module, ""),
+        ]
+        for module_name, attr in candidates:
+            module_name = self.project.canonical_module_name(module_name)
+            if not module_name or self.project.module(module_name) is None:
+                continue
+            if attr:
+                found = self._app_attribute(module_name, attr)
+                if found:
+                    return found
+            else:
+                defined = sorted(a for a, app in self.apps.items() if app.module == module_name
+                                 and not app.factory)
+                if len(defined) == 1:
+                    return defined[0]
+        return None
+
+    def _app_attribute(self, module: str, attribute: str) -> str | None:
+        symbol = self.symbols.resolve(module, attribute)
+        if symbol.kind is SymbolKind.ASSIGNMENT:
+            for app_id, app in self.apps.items():
+                if app.module == symbol.module and app.name == symbol.name:
+                    return app_id
+        return None
+
+    def target_module(self, target: str | None) -> str | None:
+        """The module ``celery -A target`` imports first."""
+        if not target:
+            return None
+        module = target.partition(":")[0]
+        while module and self.project.module(self.project.canonical_module_name(module)) is None:
+            module = module.rpartition(".")[0]
+        return self.project.canonical_module_name(module) if module else None
+
+    def registration_closure(self, app_id: str, target_module: str | None = None) -> Closure:
+        """Modules imported when a worker of ``app_id`` starts (``-A target_module``)."""
+        app = self.apps[app_id]
+        start = target_module or app.module
+        key = (app_id, start)
+        if key not in self._closures:
+            self._closures[key] = self._build_closure(app, start)
+        return self._closures[key]
+
+    def _build_closure(self, app: CeleryApp, start: str) -> Closure:
+        graph = self.project.import_graph
+        roots = {start, app.module}
+        sources = [f"-A {start}"]
+        complete = True
+        settings = self.settings[app.id]
+        for setting in ("include", "imports"):
+            value = settings.value(setting)
+            if value is UNKNOWN:
+                complete = False
+            elif isinstance(value, str):
+                roots.add(value)
+            elif isinstance(value, (list, tuple, set)):
+                if not all(isinstance(v, str) for v in value):
+                    complete = False
+                roots.update(v for v in value if isinstance(v, str))
+                if value:
+                    sources.append(f"{setting}={sorted(str(v) for v in value)}")
+        for discovery in self.configs[app.id].autodiscoveries:
+            if discovery.packages is None or discovery.related_name is None:
+                complete = False
+                continue
+            for package in discovery.packages:
+                roots.add(f"{package}.{discovery.related_name}")
+            sources.append(f"autodiscover_tasks(related_name='{discovery.related_name}')")
+        canonical = {self.project.canonical_module_name(r) for r in roots}
+        modules = graph.load_closure(sorted(canonical))
+        return Closure(frozenset(modules), complete, tuple(sources))
+
+    # -- queues -------------------------------------------------------------------------------
+    def destination(self, task: TaskDefinition, call_queue: Any = None,
+                    app_id: str | None = None) -> Any:
+        app = app_id or (task.app_id if task.app_id != SHARED else None)
+        settings = self.settings_for(app)
+        if settings is None:
+            return UNKNOWN
+        return destination_queue(call_queue, task.options.get("queue"), task.name, settings)
+
+    def queues_consumed_by(self, worker: Worker) -> frozenset[str] | None:
+        """None when unknown (a shell variable, an unresolvable app, unknown settings)."""
+        command = worker.command
+        if not command.queues_known:
+            return None
+        if command.queues is not None:
+            queues = set(command.queues)
+        else:
+            settings = self.settings_for(worker.app_id)
+            if settings is None:
+                return None
+            declared = declared_queues(settings)
+            if declared is None:
+                return None
+            if declared:
+                queues = set(declared)
+            else:
+                default = default_queue(settings)
+                if default is UNKNOWN:
+                    return None
+                queues = {default}
+        return frozenset(queues - set(command.exclude_queues))
+
+
+def build_celery_model(project: "Project") -> CeleryModel:
+    symbols = SymbolTable(project)
+    evaluator = Evaluator(project, symbols)
+    apps = AppFinder(project, symbols, evaluator)
+    configs = ConfigCollector(project, symbols, evaluator, apps).configs
+    settings = {app_id: EffectiveSettings.from_entries(config.entries, evaluator)
+                for app_id, config in configs.items()}
+    tasks = TaskCollector(project, symbols, evaluator, apps)
+    references, calls = collect_references(project, symbols, evaluator, apps, tasks)
+    from celerylint.project.deployment_files import project_deployments
+
+    return CeleryModel(project, symbols, evaluator, apps.apps, configs, settings, tasks.tasks,
+                       references, calls, apps, project_deployments(project))
+
+
+def celery_model(project: "Project") -> CeleryModel:
+    return project.extension("celery", build_celery_model)  # type: ignore[no-any-return]
+
+
+__all__ = ["CeleryModel", "Closure", "Worker", "build_celery_model", "celery_model", "plain"]

@@ -1,0 +1,44 @@
+"""CEL301: a task referenced by a name that no module of the project defines."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from celerylint.findings import Finding, Severity
+from celerylint.project.celery_model import celery_model
+from celerylint.project.named_references import named_references
+from celerylint.rules.base import ProjectRule
+from celerylint.rules.calls.task_names import explicit_name_for_path, is_ours
+from celerylint.rules.suggestions import did_you_mean
+
+if TYPE_CHECKING:
+    from celerylint.project.model import Project
+
+
+class UnknownTaskName(ProjectRule):
+    code = "CEL301"
+    name = "unknown-task-name"
+    severity = Severity.ERROR
+    summary = "A beat entry, route, send_task or signature names a task no module defines."
+
+    def check_project(self, project: "Project") -> Iterator[Finding]:
+        model = celery_model(project)
+        if any(not task.name for task in model.tasks):
+            return  # some task names are computed at run time: any name might exist
+        defined = set(model.task_names)
+        for reference in named_references(model):
+            if reference.is_pattern or reference.name in defined:
+                continue
+            if not is_ours(reference.name, model) or explicit_name_for_path(reference.name, model):
+                continue
+            hint = did_you_mean(reference.name, defined) or "."
+            yield self.finding(
+                reference.path, reference.span,
+                f"{reference.label[0].upper()}{reference.label[1:]} names task "
+                f"'{reference.name}', which no module defines{hint} The worker rejects the "
+                "message with \"Received unregistered task\".",
+                fix_hint="Use the task's registered name (module path plus function name, or "
+                "its explicit name=).",
+                subjects=(reference.name,),
+            )

@@ -1,0 +1,60 @@
+"""CEL710: code left in comments, one finding per contiguous block."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from celerylint.findings import Applicability, Edit, Finding, Fix, Severity
+from celerylint.rules.base import ModuleRule
+from celerylint.source.collectors import resolve_relative
+from celerylint.source.facts import ModuleFacts, Span
+
+if TYPE_CHECKING:
+    from celerylint.project.model import Project
+    from celerylint.source.commented_code import CommentedCodeBlock
+
+
+def _absolute(module: str, facts: ModuleFacts) -> str:
+    level = len(module) - len(module.lstrip("."))
+    if not level:
+        return module
+    resolved, _ = resolve_relative(facts.module, facts.is_package, level, module.lstrip(".") or None)
+    return resolved
+
+
+def _missing_imports(block: "CommentedCodeBlock", facts: ModuleFacts, project: "Project") -> list[str]:
+    missing = []
+    for written in block.imported_modules:
+        module = _absolute(written, facts)
+        if module and project.is_first_party(module) and not project.module_exists(module):
+            missing.append(module)
+    return missing
+
+
+class CommentedOutCode(ModuleRule):
+    code = "CEL710"
+    name = "commented-out-code"
+    severity = Severity.WARNING
+    summary = "Code is left in comments, often calls disabled 'until the module exists'."
+
+    def check_module(self, facts: ModuleFacts, project: "Project") -> Iterator[Finding]:
+        if not facts.comments:
+            return
+        from celerylint.source.commented_code import find_commented_code
+
+        for block in find_commented_code(facts.comments):
+            lines = block.end_line - block.line + 1
+            what = "line" if lines == 1 else f"{lines} lines"
+            missing = _missing_imports(block, facts, project)
+            detail = (f", including a commented-out import of missing module {', '.join(missing)}"
+                      if missing else "")
+            first = block.code.strip().splitlines()[0] if block.code.strip() else ""
+            yield self.finding(
+                facts.path, Span(block.line, block.column, block.end_line, block.end_column),
+                f"Commented-out code ({what}: `{first[:60]}`){detail}. Disabled calls are how "
+                "work silently stops happening; restore it or delete it (git keeps history).",
+                fix=Fix("Remove the commented-out code", Applicability.UNSAFE, (
+                    Edit(block.line, 1, block.end_line + 1, 1, ""),)),
+                subjects=(first,),
+            )

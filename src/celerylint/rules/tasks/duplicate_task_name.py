@@ -1,0 +1,44 @@
+"""CEL204: two tasks registered under one name in one app."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from celerylint.findings import Finding, Severity
+from celerylint.project.celery_model import celery_model
+from celerylint.rules.base import ProjectRule
+
+if TYPE_CHECKING:
+    from celerylint.project.model import Project
+
+
+class DuplicateTaskName(ProjectRule):
+    code = "CEL204"
+    name = "duplicate-task-name"
+    severity = Severity.ERROR
+    summary = "Two tasks are registered under the same name; the later silently replaces the earlier."
+
+    def check_project(self, project: "Project") -> Iterator[Finding]:
+        model = celery_model(project)
+        seen: dict[tuple[str, str], object] = {}
+        ordered = sorted(model.tasks, key=lambda t: (t.path, t.span.line))
+        for task in ordered:
+            if not task.name:
+                continue
+            for app_id in model.apps_of(task) or [task.app_id]:
+                first = seen.get((app_id, task.name))
+                if first is None:
+                    seen[(app_id, task.name)] = task
+                    continue
+                if first is task:
+                    continue
+                yield self.finding(
+                    task.path, task.span,
+                    f"Task name '{task.name}' is already registered by "
+                    f"{first.path}:{first.span.line}; whichever module the worker imports last "  # type: ignore[attr-defined]
+                    "silently replaces the other.",
+                    fix_hint="Give one of them a distinct name=.",
+                    subjects=(task.name,),
+                )
+                break
