@@ -25,7 +25,7 @@ DOMAINS = (
     "orders", "billing", "users", "emails", "reports", "media", "search", "inventory",
     "shipping", "audit", "exports", "payments", "catalog", "reviews", "alerts", "sync",
 )
-LINES_PER_PACKAGE = 900  # roughly what one generated package weighs
+LINES_PER_PACKAGE = 1100  # roughly what one generated package weighs
 
 
 @dataclass

@@ -18,34 +18,40 @@ def model_of(tmp_path: Path, files: dict[str, str]):
 
 
 def test_explicit_name_and_generated_name(tmp_path: Path) -> None:
-    model = model_of(tmp_path, {
-        "proj/__init__.py": "",
-        "proj/celery.py": "from celery import Celery\napp = Celery('proj')\n",
-        "proj/tasks.py": (
-            "from proj.celery import app\n"
-            "NAME = 'reports.' + 'send'\n"
-            "@app.task(name=NAME)\ndef send(): pass\n"
-            "@app.task\ndef plain(): pass\n"
-        ),
-    })
+    model = model_of(
+        tmp_path,
+        {
+            "proj/__init__.py": "",
+            "proj/celery.py": "from celery import Celery\napp = Celery('proj')\n",
+            "proj/tasks.py": (
+                "from proj.celery import app\n"
+                "NAME = 'reports.' + 'send'\n"
+                "@app.task(name=NAME)\ndef send(): pass\n"
+                "@app.task\ndef plain(): pass\n"
+            ),
+        },
+    )
     assert sorted(model.task_names) == ["proj.tasks.plain", "reports.send"]
 
 
 def test_custom_decorator_and_partial(tmp_path: Path) -> None:
-    model = model_of(tmp_path, {
-        "proj/__init__.py": "",
-        "proj/deco.py": (
-            "import functools\nfrom celery import shared_task\n"
-            "def job(**kw):\n    return shared_task(queue='jobs', **kw)\n"
-            "low = functools.partial(shared_task, queue='low')\n"
-        ),
-        "proj/tasks.py": (
-            "from proj.deco import job, low\n"
-            "@job(bind=True)\ndef a(self): pass\n"
-            "@low\ndef b(): pass\n"
-            "def not_a_task(): pass\n"
-        ),
-    })
+    model = model_of(
+        tmp_path,
+        {
+            "proj/__init__.py": "",
+            "proj/deco.py": (
+                "import functools\nfrom celery import shared_task\n"
+                "def job(**kw):\n    return shared_task(queue='jobs', **kw)\n"
+                "low = functools.partial(shared_task, queue='low')\n"
+            ),
+            "proj/tasks.py": (
+                "from proj.deco import job, low\n"
+                "@job(bind=True)\ndef a(self): pass\n"
+                "@low\ndef b(): pass\n"
+                "def not_a_task(): pass\n"
+            ),
+        },
+    )
     tasks = {t.name: t for t in model.tasks}
     assert set(tasks) == {"proj.tasks.a", "proj.tasks.b"}
     assert tasks["proj.tasks.a"].options["queue"] == "jobs"
@@ -54,13 +60,16 @@ def test_custom_decorator_and_partial(tmp_path: Path) -> None:
 
 
 def test_registration_closure_follows_module_level_imports_only(tmp_path: Path) -> None:
-    model = model_of(tmp_path, {
-        "proj/__init__.py": "",
-        "proj/celery.py": "from celery import Celery\napp = Celery('proj', include=['proj.a'])\n",
-        "proj/a.py": "import proj.b\ndef f():\n    import proj.c\n",
-        "proj/b.py": "",
-        "proj/c.py": "",
-    })
+    model = model_of(
+        tmp_path,
+        {
+            "proj/__init__.py": "",
+            "proj/celery.py": "from celery import Celery\napp = Celery('proj', include=['proj.a'])\n",
+            "proj/a.py": "import proj.b\ndef f():\n    import proj.c\n",
+            "proj/b.py": "",
+            "proj/c.py": "",
+        },
+    )
     closure = model.registration_closure("proj.celery:app")
     assert {"proj", "proj.celery", "proj.a", "proj.b"} <= closure.modules
     assert "proj.c" not in closure.modules
@@ -68,42 +77,48 @@ def test_registration_closure_follows_module_level_imports_only(tmp_path: Path) 
 
 
 def test_autodiscover_related_name_and_unknown_packages(tmp_path: Path) -> None:
-    model = model_of(tmp_path, {
-        "proj/__init__.py": "",
-        "proj/celery.py": (
-            "from celery import Celery\napp = Celery('proj')\n"
-            "app.autodiscover_tasks(['proj.billing'], related_name='jobs')\n"
-        ),
-        "proj/billing/__init__.py": "",
-        "proj/billing/jobs.py": "",
-        "other/__init__.py": "",
-        "other/celery.py": (
-            "from celery import Celery\nimport lib\napp = Celery('other')\n"
-            "app.autodiscover_tasks(lib.packages())\n"
-        ),
-    })
+    model = model_of(
+        tmp_path,
+        {
+            "proj/__init__.py": "",
+            "proj/celery.py": (
+                "from celery import Celery\napp = Celery('proj')\n"
+                "app.autodiscover_tasks(['proj.billing'], related_name='jobs')\n"
+            ),
+            "proj/billing/__init__.py": "",
+            "proj/billing/jobs.py": "",
+            "other/__init__.py": "",
+            "other/celery.py": (
+                "from celery import Celery\nimport lib\napp = Celery('other')\n"
+                "app.autodiscover_tasks(lib.packages())\n"
+            ),
+        },
+    )
     closure = model.registration_closure("proj.celery:app")
     assert "proj.billing.jobs" in closure.modules and closure.complete
     assert model.registration_closure("other.celery:app").complete is False
 
 
 def test_settings_namespace_class_attributes_and_conditionals(tmp_path: Path) -> None:
-    model = model_of(tmp_path, {
-        "proj/__init__.py": "",
-        "proj/config.py": (
-            "QUEUE = 'imports'\n"
-            "class Config:\n"
-            "    CELERY_TASK_DEFAULT_QUEUE = QUEUE\n"
-            "    TASK_TIME_LIMIT = 5\n"
-            "    import os\n"
-            "    if os.getenv('X'):\n"
-            "        CELERY_TASK_ROUTES = {'a': {'queue': 'b'}}\n"
-        ),
-        "proj/celery.py": (
-            "from celery import Celery\nfrom proj.config import Config\n"
-            "app = Celery('proj')\napp.config_from_object(Config, namespace='CELERY')\n"
-        ),
-    })
+    model = model_of(
+        tmp_path,
+        {
+            "proj/__init__.py": "",
+            "proj/config.py": (
+                "QUEUE = 'imports'\n"
+                "class Config:\n"
+                "    CELERY_TASK_DEFAULT_QUEUE = QUEUE\n"
+                "    TASK_TIME_LIMIT = 5\n"
+                "    import os\n"
+                "    if os.getenv('X'):\n"
+                "        CELERY_TASK_ROUTES = {'a': {'queue': 'b'}}\n"
+            ),
+            "proj/celery.py": (
+                "from celery import Celery\nfrom proj.config import Config\n"
+                "app = Celery('proj')\napp.config_from_object(Config, namespace='CELERY')\n"
+            ),
+        },
+    )
     settings = model.settings["proj.celery:app"]
     assert settings.value("task_default_queue") == "imports"
     assert not settings.is_set("task_time_limit")  # ignored under the namespace
@@ -111,19 +126,22 @@ def test_settings_namespace_class_attributes_and_conditionals(tmp_path: Path) ->
 
 
 def test_django_settings_via_setdefault(tmp_path: Path) -> None:
-    model = model_of(tmp_path, {
-        "shop/__init__.py": "",
-        "shop/settings.py": "INSTALLED_APPS = ['orders.apps.OrdersConfig']\nCELERY_TASK_DEFAULT_QUEUE = 'q'\n",
-        "shop/celery.py": (
-            "import os\nfrom celery import Celery\n"
-            "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'shop.settings')\n"
-            "app = Celery('shop')\n"
-            "app.config_from_object('django.conf:settings', namespace='CELERY')\n"
-            "app.autodiscover_tasks()\n"
-        ),
-        "orders/__init__.py": "",
-        "orders/tasks.py": "from celery import shared_task\n@shared_task\ndef ship(): pass\n",
-    })
+    model = model_of(
+        tmp_path,
+        {
+            "shop/__init__.py": "",
+            "shop/settings.py": "INSTALLED_APPS = ['orders.apps.OrdersConfig']\nCELERY_TASK_DEFAULT_QUEUE = 'q'\n",
+            "shop/celery.py": (
+                "import os\nfrom celery import Celery\n"
+                "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'shop.settings')\n"
+                "app = Celery('shop')\n"
+                "app.config_from_object('django.conf:settings', namespace='CELERY')\n"
+                "app.autodiscover_tasks()\n"
+            ),
+            "orders/__init__.py": "",
+            "orders/tasks.py": "from celery import shared_task\n@shared_task\ndef ship(): pass\n",
+        },
+    )
     settings = model.settings["shop.celery:app"]
     assert settings.value("task_default_queue") == "q"
     closure = model.registration_closure("shop.celery:app")
@@ -131,15 +149,18 @@ def test_django_settings_via_setdefault(tmp_path: Path) -> None:
 
 
 def test_call_resolution_never_by_bare_name(tmp_path: Path) -> None:
-    model = model_of(tmp_path, {
-        "proj/__init__.py": "",
-        "proj/celery.py": "from celery import Celery\napp = Celery('proj')\n",
-        "proj/tasks.py": "from proj.celery import app\n@app.task\ndef send(): pass\n",
-        "proj/views.py": (
-            "from proj import tasks\nfrom proj.tasks import send as s\n"
-            "def send():\n    pass\n"
-            "def go(obj):\n    tasks.send.delay()\n    s.apply_async(queue='x')\n    obj.send.delay()\n"
-        ),
-    })
+    model = model_of(
+        tmp_path,
+        {
+            "proj/__init__.py": "",
+            "proj/celery.py": "from celery import Celery\napp = Celery('proj')\n",
+            "proj/tasks.py": "from proj.celery import app\n@app.task\ndef send(): pass\n",
+            "proj/views.py": (
+                "from proj import tasks\nfrom proj.tasks import send as s\n"
+                "def send():\n    pass\n"
+                "def go(obj):\n    tasks.send.delay()\n    s.apply_async(queue='x')\n    obj.send.delay()\n"
+            ),
+        },
+    )
     methods = sorted((c.method, c.queue) for c in model.calls)
     assert methods == [("apply_async", "x"), ("delay", None)]

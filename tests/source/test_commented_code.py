@@ -297,9 +297,10 @@ def test_multi_line_if_block_is_one_block_with_dedented_code() -> None:
 
 
 def test_trailing_note_is_part_of_the_span_but_not_of_the_code() -> None:
-    [block] = detect("# from ..scheduler.tasks import nightly  # disabled in #123\n")
+    comment = "# from ..scheduler.tasks import nightly  # disabled in #123"
+    [block] = detect(comment)
     assert block.code == "from ..scheduler.tasks import nightly"
-    assert block.end_column == 1 + len("# from ..scheduler.tasks import nightly  # disabled in #123")
+    assert block.end_column == 1 + len(comment)
 
 
 def test_prose_header_is_left_out_of_the_span() -> None:
@@ -455,16 +456,18 @@ def test_non_ascii_text_keeps_call_detection_right() -> None:
     assert detect("# Étape (1)") == []
 
 
-def test_invalid_escape_in_commented_string_emits_no_warning(recwarn: pytest.WarningsRecorder) -> None:
+def test_invalid_escape_in_commented_string_emits_no_warning(
+    recwarn: pytest.WarningsRecorder,
+) -> None:
     assert len(detect(r'# pattern = re.compile("\d+")')) == 1
     assert len(recwarn) == 0
 
 
 def test_long_commented_region_is_one_block() -> None:
     body = "\n".join(f"# value_{i} = compute({i})" for i in range(300))
-    blocks = detect(body)
-    assert [(b.line, b.end_line) for b in blocks][0][0] == 1
-    assert sum(b.end_line - b.line + 1 for b in blocks) == 300
+    [block] = detect(body)
+    assert (block.line, block.end_line) == (1, 300)
+    assert block.code.splitlines()[-1] == "value_299 = compute(299)"
 
 
 # --- Line-level helpers ------------------------------------------------------

@@ -69,6 +69,9 @@ class SettingEntry:
     namespace: str | None = None
     conditional: bool = False
     source_module: str = ""  # the config module/class this came from (for OBJECT)
+    key_span: Span | None = None  # where the key itself is written, when apart from ``span``
+    django: bool = False  # read through django.conf:settings (UPPERCASE names only)
+    source_id: str = ""  # groups entries of one statement/module, e.g. "update@path:12"
 
 
 @dataclass(frozen=True)
@@ -177,22 +180,26 @@ class AppFinder:
 def settings_from_call(app_id: str, facts: ModuleFacts, call: CallFact) -> Iterator[SettingEntry]:
     """``conf.update(key=value)`` and ``conf.update({"key": value})``."""
     kinds = SourceKind.UPDATE
+    source_id = f"update@{facts.path}:{call.span.line}"
     for keyword in call.call.kwargs:
         yield SettingEntry(app_id, keyword.name, keyword.value, facts.module, facts.path,
-                           keyword.value.span, kinds, None, call.conditional)
+                           keyword.span, kinds, None, call.conditional, key_span=keyword.span,
+                           source_id=source_id)
     for arg in call.call.args[:1]:
         if isinstance(arg, DictValue):
             for item in arg.items:
                 if isinstance(item.key, Const) and isinstance(item.key.value, str):
                     yield SettingEntry(app_id, item.key.value, item.value, facts.module,
-                                       facts.path, item.span, kinds, None, call.conditional)
+                                       facts.path, item.span, kinds, None, call.conditional,
+                                       key_span=item.key.span, source_id=source_id)
 
 
 def settings_from_constructor(app: CeleryApp) -> Iterator[SettingEntry]:
     for keyword in app.call.kwargs:
         if keyword.name in CONSTRUCTOR_SETTINGS:
             yield SettingEntry(app.id, CONSTRUCTOR_SETTINGS[keyword.name], keyword.value,
-                               app.module, app.path, keyword.value.span, SourceKind.CONSTRUCTOR)
+                               app.module, app.path, keyword.value.span, SourceKind.CONSTRUCTOR,
+                               source_id=f"constructor@{app.path}:{app.span.line}")
 
 
 def settings_from_assignment(app_id: str, facts: ModuleFacts,
@@ -212,7 +219,8 @@ def settings_from_assignment(app_id: str, facts: ModuleFacts,
     if not isinstance(key, str) or "." in key:
         return None
     return SettingEntry(app_id, key, assignment.value, facts.module, facts.path, assignment.span,
-                        kind, None, assignment.conditional)
+                        kind, None, assignment.conditional,
+                        source_id=f"conf@{facts.path}")
 
 
 def literal_str(evaluator: Evaluator, value: Value | None, module: str) -> Any:

@@ -150,7 +150,9 @@ class ConfigCollector:
                     continue
                 yield SettingEntry(config.app_id, assignment.target, assignment.value,
                                    facts.module, facts.path, assignment.span, SourceKind.OBJECT,
-                                   config.namespace, assignment.conditional, config.target)
+                                   config.namespace, assignment.conditional, config.target,
+                                   key_span=assignment.span, django=config.is_django,
+                                   source_id=f"object@{facts.path}:{class_name}")
 
     def _with_star_imports(self, module: str, depth: int = 0) -> list[ModuleFacts]:
         """A settings module and, before it, what it star-imports (``from .base import *``)."""

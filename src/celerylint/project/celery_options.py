@@ -118,7 +118,10 @@ class _OptionReader:
         while self.index < len(self.words):
             word = self.words[self.index]
             self.index += 1
-            if word.text == "--":
+            if word.text == "--":  # options end; in "global" mode the sub-command follows
+                if self.mode == "global" and self.index < len(self.words):
+                    stop = self.index
+                    self.rest_unknown = self.words[stop].expands
                 self.positionals.extend(self.words[self.index :])
                 break
             if word.text.startswith("-") and len(word.text) > 1:

@@ -25,17 +25,12 @@ def _tables() -> tuple[frozenset[str], dict[str, str], dict[str, Any]]:
     return frozenset(defaults.SETTING_KEYS), dict(defaults._TO_NEW_KEY), dict(defaults.DEFAULTS)
 
 
-def canonical_setting_name(key: str, namespace: str | None) -> str | None:
+def canonical_setting_name(key: str, namespace: str | None, django: bool = False) -> str | None:
     """The setting Celery reads a key as, or None when Celery never reads it."""
-    new_names, old_to_new, _ = _tables()
-    if namespace:
-        prefix = namespace + "_"
-        if key.startswith(prefix) and key[len(prefix):].lower() in new_names:
-            return key[len(prefix):].lower()
-        return old_to_new.get(key)
-    if key in new_names:
-        return key
-    return old_to_new.get(key)
+    from celerylint.celery_knowledge.settings import lookup_setting
+
+    lookup = lookup_setting(key, namespace, django)
+    return lookup.setting if lookup.is_read else None
 
 
 def celery_default(name: str) -> Any:
@@ -54,7 +49,7 @@ class EffectiveSettings:
         by_name: dict[str, list[SettingEntry]] = {}
         ordered = sorted(enumerate(entries), key=lambda item: (_PRECEDENCE[item[1].source], item[0]))
         for _, entry in ordered:
-            name = canonical_setting_name(entry.key, entry.namespace)
+            name = canonical_setting_name(entry.key, entry.namespace, entry.django)
             if name:
                 by_name.setdefault(name, []).append(entry)
         return cls(by_name, evaluator)

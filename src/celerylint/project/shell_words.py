@@ -70,7 +70,8 @@ class _Splitter:
     def end_word(self) -> None:
         if self.word_start < 0:
             return
-        word = ShellWord("".join(self.buffer), self.word_start, self.pos, self.expands)
+        end = min(self.pos, len(self.text))
+        word = ShellWord("".join(self.buffer), self.word_start, end, self.expands)
         self.buffer, self.word_start, self.expands = [], -1, False
         if self.drop_next_word:
             self.drop_next_word = False

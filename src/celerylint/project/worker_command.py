@@ -52,7 +52,8 @@ _NOT_RUNNERS = frozenset({
     "tail", "head", "rm", "mkdir", "cd", "ls", "export", "unset", "local", "readonly",
     "declare", "chown", "chmod", "touch", "mv", "cp", "ln", "trap", "set", "curl", "wget",
 })
-_SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ash", "ksh", "su", "runuser"})
+_USER_SWITCHERS = frozenset({"su", "runuser"})  # ``su - celery -c '...'``: user before -c
+_SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ash", "ksh", *_USER_SWITCHERS})
 _SHELL_COMMAND_FLAG = re.compile(r"^-[A-Za-z]*c[A-Za-z]*$")
 _BLANK = re.compile(r"\s")
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
@@ -223,13 +224,14 @@ def _invocations_in_words(
 def _shell_script(words: tuple[ShellWord, ...]) -> ShellWord | None:
     """The script of ``sh -c '...'`` / ``bash -lc "..."`` / ``su -c '...' user``."""
     for index, word in enumerate(words[:-1]):
-        if _basename(word.text) in _SHELLS:
+        program = _basename(word.text)
+        if program in _SHELLS:
             for flag_index in range(index + 1, len(words) - 1):
                 flag = words[flag_index].text
                 if _SHELL_COMMAND_FLAG.match(flag) or flag == "--command":
                     return words[flag_index + 1]
-                if not flag.startswith("-"):
-                    break
+                if not flag.startswith("-") and program not in _USER_SWITCHERS:
+                    break  # ``sh script.sh``: a script file, not a command string
     return None
 
 

@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from celerylint import REPOSITORY_URL, __version__
+from celerylint.docs import RuleDoc
 from celerylint.findings import Finding
 from celerylint.rules.base import RuleMeta
+
+# Python's own line breaks; str.splitlines would also split on form feeds and
+# other separators and shift every line number after them.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass(frozen=True)
 class ReportContext:
+    """Read-only input of a reporter; source files are read at most once per context.
+
+    ``docs`` is None in normal runs: the rule docs are then loaded on first use,
+    so formats that never show them (text, json) never read them.
+    """
+
     findings: tuple[Finding, ...]
     rules: dict[str, RuleMeta]
     root: Path
@@ -22,6 +35,13 @@ class ReportContext:
     show_source: bool = True
     statistics: bool = False
     version: str = __version__
+    docs: Mapping[str, RuleDoc] | None = None
+    _file_lines: dict[str, tuple[str, ...] | None] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+    _repository_prefix: list[str] = field(
+        default_factory=list, init=False, compare=False, repr=False
+    )
 
     def display_path(self, finding: Finding) -> str:
         """Relative to the current directory, '/' separators, as ruff prints paths."""
@@ -32,16 +52,73 @@ class ReportContext:
             relative = str(absolute)
         return relative.replace(os.sep, "/")
 
+    def repository_path(self, finding: Finding) -> str:
+        """The path relative to the enclosing Git checkout, for code scanning uploads.
+
+        GitHub and GitLab match results to files by repository-relative path, and
+        the analysed root may be a sub-folder of the checkout. Without a checkout
+        the project-relative path is the best available answer.
+        """
+        if not self._repository_prefix:
+            self._repository_prefix.append(_checkout_prefix(self.root))
+        return self._repository_prefix[0] + finding.path
+
     def url_for(self, code: str) -> str | None:
         doc = self.doc_paths.get(code)
         return f"{REPOSITORY_URL}/blob/main/{doc}" if doc else None
 
+    def doc_for(self, code: str) -> RuleDoc | None:
+        """The rule's documentation, or None when the docs are not available."""
+        if self.docs is not None:
+            return self.docs.get(code)
+        return _installed_docs().get(code)
+
+    def rule_for(self, finding: Finding) -> RuleMeta:
+        """The metadata of the rule that reported ``finding``, even if it did not 'run'."""
+        meta = self.rules.get(finding.code)
+        if meta is not None:
+            return meta
+        return RuleMeta(finding.code, finding.name, finding.severity, "")
+
     def source_line(self, finding: Finding) -> str | None:
-        try:
-            with (self.root / finding.path).open("rb") as handle:
-                for number, raw in enumerate(handle, start=1):
-                    if number == finding.line:
-                        return raw.decode("utf-8", "replace").rstrip("\r\n")
-        except OSError:
-            return None
-        return None
+        """The first reported line, without its line ending; None if unreadable."""
+        lines = self.source_lines(finding)
+        return lines[0] if lines else None
+
+    def source_lines(self, finding: Finding) -> tuple[str, ...]:
+        """Lines ``line..end_line`` of the finding's file, unmasked: mask before output."""
+        lines = self._lines_of(finding.path)
+        if lines is None or finding.line < 1:
+            return ()
+        return lines[finding.line - 1 : max(finding.end_line, finding.line)]
+
+    def _lines_of(self, path: str) -> tuple[str, ...] | None:
+        if path not in self._file_lines:
+            try:
+                data = (self.root / path).read_bytes()
+            except OSError:
+                self._file_lines[path] = None
+            else:
+                text = data.decode("utf-8", "replace")
+                self._file_lines[path] = tuple(_LINE_BREAK.split(text))
+        return self._file_lines[path]
+
+
+def _checkout_prefix(root: Path) -> str:
+    """``"sub/dir/"`` when ``root`` lies inside a Git checkout, else ``""``."""
+    resolved = root.resolve()
+    for candidate in (resolved, *resolved.parents):
+        if (candidate / ".git").exists():
+            relative = resolved.relative_to(candidate).as_posix()
+            return "" if relative == "." else relative + "/"
+    return ""
+
+
+def _installed_docs() -> Mapping[str, RuleDoc]:
+    """The shipped rule docs; a broken docs folder degrades output, never fails it."""
+    from celerylint.docs import load_docs
+
+    try:
+        return load_docs()
+    except (OSError, ValueError):
+        return {}

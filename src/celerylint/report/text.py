@@ -1,29 +1,42 @@
-"""Human output: ``path:line:col: CODE [name] message``, then a summary."""
+"""Human output, like ruff's full format: a header, the source with carets, a help line.
+
+```
+proj/tasks.py:12:12: CEL303 [result-get-in-task] Task 'publish' waits for ...
+  12 |     size = result.get(timeout=30)
+     |            ^^^^^^^^^^^^^^^^^^^^^^
+  help: Chain the tasks instead.
+
+Found 1 problem (1 error) in 3 files.
+```
+"""
 
 from __future__ import annotations
 
-from collections import Counter
-
-from celerylint.findings import Severity
+from celerylint.findings import Finding
 from celerylint.report.context import ReportContext
-from celerylint.secrets import mask_secrets_in_text
+from celerylint.report.sanitize import masked
+from celerylint.report.snippet import snippet_lines
+from celerylint.report.summary import summary_line
+
+__all__ = ["finding_header", "render", "summary_line"]
+
+
+def finding_header(finding: Finding, context: ReportContext) -> str:
+    """``path:line:col: CODE [name] message``, masked: the one-line form of a finding."""
+    location = f"{context.display_path(finding)}:{finding.line}:{finding.column}"
+    return masked(f"{location}: {finding.code} [{finding.name}] {finding.message}")
 
 
 def render(context: ReportContext) -> str:
-    lines: list[str] = []
-    for finding in context.findings:
-        location = f"{context.display_path(finding)}:{finding.line}:{finding.column}"
-        lines.append(f"{location}: {finding.code} [{finding.name}] {finding.message}")
-        if finding.fix_hint:
-            lines.append(f"  help: {finding.fix_hint}")
-    lines.append(summary_line(context))
-    return mask_secrets_in_text("\n".join(lines)) + "\n"
+    blocks = [_finding_block(finding, context) for finding in context.findings]
+    blocks.append([summary_line(context)])
+    return "\n\n".join("\n".join(block) for block in blocks) + "\n"
 
 
-def summary_line(context: ReportContext) -> str:
-    counts = Counter(f.severity for f in context.findings)
-    if not context.findings:
-        return f"All checks passed ({context.files_checked} files)."
-    parts = [f"{counts[s]} {s.value}{'s' if counts[s] != 1 else ''}" for s in Severity if counts[s]]
-    total = len(context.findings)
-    return f"Found {total} problem{'s' if total != 1 else ''} ({', '.join(parts)}) in {context.files_checked} files."
+def _finding_block(finding: Finding, context: ReportContext) -> list[str]:
+    lines = [finding_header(finding, context)]
+    if context.show_source:
+        lines.extend(snippet_lines(finding, context))
+    if finding.fix_hint:
+        lines.append(f"  help: {masked(finding.fix_hint)}")
+    return lines

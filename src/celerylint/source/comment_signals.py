@@ -16,7 +16,7 @@ import ast
 import enum
 import keyword
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 
 class LineKind(enum.Enum):
@@ -49,8 +49,10 @@ _NEVER_CODE_PREFIX_RE = re.compile(
     "|".join(
         (
             rf"(?:noqa|nosec|noinspection|nolint|lgtm|pyre-\w+|region|endregion){_NOT_A_NAME}",
-            r"(?:type|pylint|pyright|mypy|fmt|isort|pragma|ruff|flake8|yapf|pylama"
-            r"|coverage|celerylint|black|pyre|cython|codespell|autopep8)\s*:",
+            (
+                r"(?:type|pylint|pyright|mypy|fmt|isort|pragma|ruff|flake8|yapf|pylama"
+                r"|coverage|celerylint|black|pyre|cython|codespell|autopep8)\s*:"
+            ),
             rf"(?:todo|fixme|xxx|hack|bug|note|nb|warning|caution|important){_NOT_A_NAME}",
             rf"(?:copyright|licen[cs]ed?|spdx-license-identifier|all\s+rights){_NOT_A_NAME}",
             r"\(c\)|©",
@@ -72,7 +74,8 @@ _NEVER_CODE_INSIDE_RE = re.compile(
 _CODE_CHAR_RE = re.compile(r"""[()\[\]{}=:,.'"+\-*/%<>@|&^~]""")
 _FIRST_WORD_RE = re.compile(r"\w+")
 _KEYWORDS = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist)
-_NOT_A_KEYWORD = r"(?!(?:%s)(?!\w))" % "|".join(sorted(_KEYWORDS, key=len, reverse=True))
+_KEYWORD_ALTERNATIVES = "|".join(sorted(_KEYWORDS, key=len, reverse=True))
+_NOT_A_KEYWORD = rf"(?!(?:{_KEYWORD_ALTERNATIVES})(?!\w))"
 # A word, whitespace, a word, neither of them a keyword.
 _ADJACENT_WORDS_RE = re.compile(rf"(?<!\w){_NOT_A_KEYWORD}\w+[ \t]+{_NOT_A_KEYWORD}\w")
 
@@ -137,24 +140,29 @@ def classify_line(text: str) -> LineKind:
 
 # Words that follow a verb in prose (``return early``, ``import this``) and
 # would otherwise read as a bare name operand.
-_FILLER_WORDS = frozenset(
-    """early now here there it this that them these those nothing everything
-    something anything all immediately later again instead too anyway first
-    last once only otherwise properly correctly manually directly silently
-    quietly automatically back out up down off away true false null nil none
-    error errors exception exceptions""".split()
-)
+_FILLER_WORDS = frozenset((
+    "early", "now", "here", "there", "it", "this", "that", "them", "these", "those", "nothing",
+    "everything", "something", "anything", "all", "immediately", "later", "again", "instead",
+    "too", "anyway", "first", "last", "once", "only", "otherwise", "properly", "correctly",
+    "manually", "directly", "silently", "quietly", "automatically", "back", "out", "up", "down",
+    "off", "away", "true", "false", "null", "nil", "none", "error", "errors", "exception",
+    "exceptions",
+))
 # Labels of docstring-like comments: ``Returns: list[str]`` is documentation.
-_DOC_LABELS = frozenset(
-    """returns raises yields args arguments params parameters example
-    examples note notes see usage type rtype default defaults warning todo""".split()
-)
-_BUILTIN_TYPES = frozenset(
-    "int str float bool bytes list dict set tuple frozenset object type complex bytearray".split()
-)
+_DOC_LABELS = frozenset((
+    "returns", "raises", "yields", "args", "arguments", "params", "parameters", "example",
+    "examples", "note", "notes", "see", "usage", "type", "rtype", "default", "defaults",
+    "warning", "todo",
+))
+_BUILTIN_TYPES = frozenset((
+    "int", "str", "float", "bool", "bytes", "list", "dict", "set", "tuple", "frozenset",
+    "object", "type", "complex", "bytearray",
+))
 _ALWAYS_CODE = tuple(
     getattr(ast, name)
-    for name in ("FunctionDef", "AsyncFunctionDef", "ClassDef", "Try", "TryStar", "Match", "TypeAlias")
+    for name in (
+        "FunctionDef", "AsyncFunctionDef", "ClassDef", "Try", "TryStar", "Match", "TypeAlias",
+    )
     if hasattr(ast, name)
 )
 _HEADED_COMPOUND = (ast.If, ast.While, ast.For, ast.AsyncFor, ast.With, ast.AsyncWith)
@@ -179,7 +187,7 @@ def statement_signal(stmt: ast.stmt, lines: Sequence[str]) -> Signal:
     ``@example(...)``) marks pseudo-code in an explanation, never real code.
     """
     signal = _statement_signal(stmt, lines)
-    if signal is Signal.CODE and _has_ellipsis_placeholder(stmt):
+    if signal is Signal.CODE and _has_ellipsis_placeholder(stmt, lines):
         return Signal.WEAK
     return signal
 
@@ -230,8 +238,12 @@ def dict_entries_signal(node: ast.expr, *, closed_by_comma: bool) -> Signal:
     return Signal.CODE
 
 
-def _has_ellipsis_placeholder(stmt: ast.stmt) -> bool:
+def _has_ellipsis_placeholder(stmt: ast.stmt, lines: Sequence[str]) -> bool:
     """``...`` standing for code left out: an argument, an element, a value, a body."""
+    decorators = getattr(stmt, "decorator_list", ())
+    first_line = min([stmt.lineno, *(decorator.lineno for decorator in decorators)])
+    if not any("..." in line for line in lines[first_line - 1 : stmt.end_lineno]):
+        return False
     for node in ast.walk(stmt):
         if isinstance(node, ast.Call):
             values = [*node.args, *(argument.value for argument in node.keywords)]
@@ -240,7 +252,7 @@ def _has_ellipsis_placeholder(stmt: ast.stmt) -> bool:
         elif isinstance(node, ast.Assign):
             values = [node.value]
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            values = [stmt.value for stmt in node.body if isinstance(stmt, ast.Expr)]
+            values = [child.value for child in node.body if isinstance(child, ast.Expr)]
         else:
             continue
         if any(isinstance(value, ast.Constant) and value.value is Ellipsis for value in values):
@@ -284,7 +296,8 @@ def _is_type_like(expr: ast.expr) -> bool:
     if isinstance(expr, (ast.Subscript, ast.Attribute)):
         return True
     if isinstance(expr, ast.BinOp):
-        return isinstance(expr.op, ast.BitOr) and _is_type_like(expr.left) and _is_type_like(expr.right)
+        operands_are_types = _is_type_like(expr.left) and _is_type_like(expr.right)
+        return isinstance(expr.op, ast.BitOr) and operands_are_types
     if isinstance(expr, ast.Constant):
         return expr.value is None or isinstance(expr.value, str)
     if isinstance(expr, ast.Name):
@@ -310,7 +323,8 @@ def _operand_signal(operand: ast.expr | None, *, bare_name_is_code: bool) -> Sig
 
 def _expression_signal(value: ast.expr, lines: Sequence[str]) -> Signal:
     if isinstance(value, ast.Call):
-        return Signal.CODE if _is_tight_call(value, lines) and not _is_notation(value) else Signal.WEAK
+        is_code = _is_tight_call(value, lines) and not _is_notation(value)
+        return Signal.CODE if is_code else Signal.WEAK
     if isinstance(value, ast.Await):
         if isinstance(value.value, ast.Call):
             return _expression_signal(value.value, lines)
@@ -320,9 +334,12 @@ def _expression_signal(value: ast.expr, lines: Sequence[str]) -> Signal:
     if isinstance(value, ast.Dict):
         literal = dict_entries_signal(value, closed_by_comma=True)
         return Signal.CODE if literal is Signal.CODE else Signal.WEAK
-    if isinstance(value, ast.Tuple) and _ends_with_comma(value, lines):
-        if any(_is_literal_or_call(element) for element in value.elts):
-            return Signal.CODE  # '"proj.tasks.old",' -- a commented-out element
+    if (
+        isinstance(value, ast.Tuple)
+        and _ends_with_comma(value, lines)
+        and any(_is_literal_or_call(element) for element in value.elts)
+    ):
+        return Signal.CODE  # '"proj.tasks.old",' -- a commented-out element
     return Signal.WEAK
 
 

@@ -15,8 +15,9 @@ from __future__ import annotations
 import ast
 import re
 import warnings
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Iterator, NamedTuple, Sequence
+from typing import NamedTuple
 
 from celerylint.source.comment_signals import (
     LineKind,
@@ -78,19 +79,19 @@ class _CommentLine(NamedTuple):
 
 
 class _Chunk(NamedTuple):
-    """Lines ``first..last`` (indices, inclusive) are code; ``consumed`` was parsed."""
+    """Comment lines ``first..last`` (indices, inclusive) hold code."""
 
     first: int
     last: int
-    consumed: int
     imported_modules: tuple[str, ...]
 
 
 class _Attempt(NamedTuple):
-    """One parse of a chunk: the code it holds, or what it teaches about the rest."""
+    """One parse of lines ``start..consumed``: their code, or what it teaches."""
 
-    chunk: _Chunk | None
-    max_lines: int | None  # longer chunks from the same start cannot be code; None: no bound
+    chunks: tuple[_Chunk, ...]
+    consumed: int
+    max_lines: int | None = None  # no longer chunk from this start can be code
     unparsable: bool = False  # neither as statements nor as dict entries
 
 
@@ -148,19 +149,19 @@ def _find_chunks(lines: list[_CommentLine]) -> list[_Chunk]:
     chunks: list[_Chunk] = []
     start = 0
     while start < len(lines):
-        chunk = None
+        found = None
         if lines[start].kind is LineKind.CANDIDATE:
-            chunk = _longest_chunk_from(lines, start)
-        if chunk is None:
+            found = _longest_code_from(lines, start)
+        if found is None:
             start += 1
         else:
-            chunks.append(chunk)
-            start = chunk.consumed + 1
+            chunks.extend(found.chunks)
+            start = found.consumed + 1
     return chunks
 
 
-def _longest_chunk_from(lines: list[_CommentLine], start: int) -> _Chunk | None:
-    """The longest chunk of code starting at ``start``, or None.
+def _longest_code_from(lines: list[_CommentLine], start: int) -> _Attempt | None:
+    """The longest parse from ``start`` that holds code, or None.
 
     The first logical line is parsed alone first: if it cannot parse, no chunk
     starting there can. Then chunks are tried longest first, each failure
@@ -182,36 +183,47 @@ def _longest_chunk_from(lines: list[_CommentLine], start: int) -> _Chunk | None:
             break
         attempts += 1
         attempt = _attempt(lines, start, end)
-        if attempt.chunk is not None:
-            return attempt.chunk
+        if attempt.chunks:
+            return attempt
         if attempt.max_lines is not None:
             end_limit = min(end_limit, start + attempt.max_lines)
     # A longer chunk can veto the first line: "def f():" alone is code, but
     # "def f():" over "    ..." is a placeholder example.
-    return first.chunk if first_end < end_limit else None
+    return first if first.chunks and first_end < end_limit else None
 
 
 def _balanced_ends(lines: list[_CommentLine], start: int) -> Iterator[int]:
-    """Indices where a chunk from ``start`` could end: brackets closed, no dedent.
+    """Indices where a chunk from ``start`` may end: brackets closed, indents sound.
 
-    A logical line indented less than the first one cannot follow it in a
-    chunk of statements; dict entries (inside braces) may be indented freely.
+    A logical line cannot be indented less than the first one, nor deeper than
+    the one before unless that one opened a block. Dict entries (inside
+    braces) and triple-quoted strings make indentation meaningless.
     """
     depth = 0
     first_indent = _indent(lines[start].code)
     indent_free = lines[start].code.lstrip().startswith(_DICT_ENTRY_START)
+    logical_indent = first_indent
+    deepest_next: int | None = None  # max indent of the next logical line
+    continued = False  # the previous line ended with a backslash
     for index in range(start, min(len(lines), start + MAX_CHUNK_LINES)):
         line = lines[index]
         if line.kind is LineKind.NEVER_CODE:
             break
         if line.kind is LineKind.BLANK:
             continue
-        if depth == 0 and not indent_free and _indent(line.code) < first_indent:
-            break
+        indent_free = indent_free or '"""' in line.code or "'''" in line.code
+        if depth == 0 and not continued and not indent_free:
+            logical_indent = _indent(line.code)
+            if logical_indent < first_indent or (
+                deepest_next is not None and logical_indent > deepest_next
+            ):
+                break
         depth += line.bracket_delta
+        continued = line.code.endswith("\\")
         if depth < 0:
             break
-        if depth == 0:
+        if depth == 0 and not continued:
+            deepest_next = None if line.code.endswith(":") else logical_indent
             yield index
 
 
@@ -233,13 +245,13 @@ def _attempt(lines: list[_CommentLine], start: int, end: int) -> _Attempt:
     source = _dedent([line.code for line in lines[start : end + 1]])
     fixed, lost_header = _with_fixup(source)
     try:
-        module = compile(fixed, "<comment>", "exec", _PARSE_FLAGS, dont_inherit=True)
+        module = compile("\n".join(fixed), "<comment>", "exec", _PARSE_FLAGS, dont_inherit=True)
     except _PARSE_ERRORS as error:
         error_line = getattr(error, "lineno", None)
     else:
-        return _judge_statements(module.body, source, start, lost_header=lost_header)
+        return _judge_statements(module.body, fixed, start, end, lost_header=lost_header)
     if not source[0].lstrip().startswith(_DICT_ENTRY_START):
-        return _Attempt(None, error_line, unparsable=True)
+        return _Attempt((), end, error_line, unparsable=True)
     try:
         entries = compile(
             "{\n" + "\n".join(source) + "\n}", "<comment>", "eval", _PARSE_FLAGS, dont_inherit=True
@@ -247,21 +259,21 @@ def _attempt(lines: list[_CommentLine], start: int, end: int) -> _Attempt:
     except _PARSE_ERRORS as error:
         dict_error_line = getattr(error, "lineno", None)
         if error_line is None or dict_error_line is None:
-            return _Attempt(None, None, unparsable=True)
-        return _Attempt(None, max(error_line, dict_error_line - 1), unparsable=True)
+            return _Attempt((), end, None, unparsable=True)
+        return _Attempt((), end, max(error_line, dict_error_line - 1), unparsable=True)
     closed_by_comma = source[-1].rstrip().endswith(",")
     if dict_entries_signal(entries.body, closed_by_comma=closed_by_comma) is Signal.CODE:
-        return _Attempt(_Chunk(start, end, end, ()), None)
-    return _Attempt(None, None)
+        return _Attempt((_Chunk(start, end, ()),), end)
+    return _Attempt((), end)
 
 
-def _with_fixup(source: list[str]) -> tuple[str, bool]:
+def _with_fixup(source: list[str]) -> tuple[list[str], bool]:
     """Complete what a commented-out fragment lacks to parse on its own.
 
     A leading ``elif``/``else``/``except``/``finally`` clause lost its header
     (reported as True: only code starts that way), a trailing ``if x:`` or
     ``try:`` lost its body, a trailing decorator lost its function. Fixups
-    keep the line count, so parse positions stay chunk lines.
+    only append lines, so parse positions stay chunk lines.
     """
     lines = list(source)
     dangling = _DANGLING_CLAUSE_RE.fullmatch(lines[0])
@@ -273,56 +285,52 @@ def _with_fixup(source: list[str]) -> tuple[str, bool]:
     indent = last[: _indent(last)]
     if stripped == "try:":
         lines[-1] = f"{indent}if 1:"
-    completion = ""
     if stripped.endswith(":"):
-        completion = f"\n{indent}    pass"
+        lines.append(f"{indent}    pass")
     elif stripped.startswith("@"):
-        completion = f"\n{indent}def _(): pass"
-    return "\n".join(lines) + completion, dangling is not None
+        lines.append(f"{indent}def _(): pass")
+    return lines, dangling is not None
 
 
 def _judge_statements(
-    body: list[ast.stmt], source: list[str], offset: int, *, lost_header: bool
+    body: list[ast.stmt], parsed: list[str], start: int, end: int, *, lost_header: bool
 ) -> _Attempt:
-    """Keep the first run of statements with code and no weak prose in it.
+    """Report the runs of statements that hold code, split at weak expressions.
 
-    Weak expressions (a bare word, ``DOCUMENT-START``) end a run: code does
-    not hold them, listings of names do. A rejection bounds shorter chunks:
-    without any code statement no prefix has one either, and a prose
-    statement rejects every chunk that holds it.
+    A bare word or ``DOCUMENT-START`` between two statements means a listing
+    or an explanation, not code. A rejection bounds shorter chunks: without
+    any code statement no prefix has one, and a prose statement rejects every
+    chunk that holds it.
     """
-    signals = [statement_signal(stmt, source) for stmt in body]
+    signals = [statement_signal(stmt, parsed) for stmt in body]
     if lost_header and signals[0] is Signal.WEAK:
         signals[0] = Signal.CODE  # "elif not (a or b):" -- no sentence starts so
     if Signal.PROSE in signals:
         prose = body[signals.index(Signal.PROSE)]
-        return _Attempt(None, _first_line(prose) - 1)
+        return _Attempt((), end, _first_line(prose) - 1)
     if Signal.CODE not in signals:
-        return _Attempt(None, 0)
-    kept = _first_code_run(body, signals)
-    first_line = min(_first_line(kept[0]), len(source))
-    last_line = min(max(stmt.end_lineno or stmt.lineno for stmt in kept), len(source))
-    chunk = _Chunk(
-        first=offset + first_line - 1,
-        last=offset + last_line - 1,
-        consumed=offset + last_line - 1,
-        imported_modules=_imported_modules(kept),
-    )
-    return _Attempt(chunk, None)
+        return _Attempt((), end, 0)
+    chunks = []
+    for run in _code_runs(body, signals):
+        first = start + _first_line(run[0]) - 1
+        last = min(start + max(stmt.end_lineno or stmt.lineno for stmt in run) - 1, end)
+        chunks.append(_Chunk(first, last, _imported_modules(run, parsed)))
+    return _Attempt(tuple(chunks), end)
 
 
-def _first_code_run(body: list[ast.stmt], signals: list[Signal]) -> list[ast.stmt]:
+def _code_runs(body: list[ast.stmt], signals: list[Signal]) -> Iterator[list[ast.stmt]]:
     run: list[ast.stmt] = []
     has_code = False
     for stmt, signal in zip(body, signals):
         if is_edge_trimmable(stmt, signal):
             if has_code:
-                break
-            run = []
+                yield run
+            run, has_code = [], False
             continue
         run.append(stmt)
         has_code = has_code or signal is Signal.CODE
-    return run
+    if has_code:
+        yield run
 
 
 def _first_line(stmt: ast.stmt) -> int:
@@ -330,7 +338,9 @@ def _first_line(stmt: ast.stmt) -> int:
     return min([stmt.lineno, *(decorator.lineno for decorator in decorators)])
 
 
-def _imported_modules(statements: list[ast.stmt]) -> tuple[str, ...]:
+def _imported_modules(statements: list[ast.stmt], source: list[str]) -> tuple[str, ...]:
+    if not any("import" in line for line in source):
+        return ()
     modules: list[str] = []
     for stmt in statements:
         for node in ast.walk(stmt):
@@ -349,12 +359,8 @@ def _merge_adjacent(chunks: list[_Chunk], lines: list[_CommentLine]) -> list[_Ch
         if previous is not None and all(
             lines[index].kind is LineKind.BLANK for index in range(previous.last + 1, chunk.first)
         ):
-            runs[-1] = _Chunk(
-                previous.first,
-                chunk.last,
-                chunk.consumed,
-                tuple(dict.fromkeys(previous.imported_modules + chunk.imported_modules)),
-            )
+            modules = tuple(dict.fromkeys(previous.imported_modules + chunk.imported_modules))
+            runs[-1] = _Chunk(previous.first, chunk.last, modules)
         else:
             runs.append(chunk)
     return runs

@@ -70,6 +70,7 @@ class SequenceValue:
 class Keyword:
     name: str
     value: "Value"
+    span: Span = NO_SPAN  # where the keyword's name stands
 
 
 @dataclass(frozen=True)

@@ -186,7 +186,8 @@ class ValueBuilder:
             elif arg.star == "**":
                 star_kwargs = True
             elif arg.keyword is not None:
-                kwargs.append(Keyword(arg.keyword.value, self.build(arg.value, depth + 1)))
+                kwargs.append(Keyword(arg.keyword.value, self.build(arg.value, depth + 1),
+                                      self.span_of(arg.keyword)))
             else:
                 args.append(self.build(arg.value, depth + 1))
         return CallValue(
