@@ -508,7 +508,8 @@ def test_classify_line(text: str, kind: LineKind) -> None:
 # --- Robustness ----------------------------------------------------------------
 
 _comment_text = st.text(
-    alphabet=st.sampled_from(list("#abcxyz_ ()[]{}:=,.'\"\\+-*/@0123456789é\t")), max_size=40
+    alphabet=st.sampled_from(list("#abcxyz_ ()[]{}:=,.'\"\\+-*/@0123456789é\t\x00")),
+    max_size=40,
 )
 
 
@@ -522,7 +523,9 @@ def test_never_raises_and_spans_stay_inside_the_input(
         for line, (text, column, own_line) in enumerate(rows, start=1)
     ]
     own_lines = {c.line for c in comments if c.own_line}
+    previous_end = 0
     for block in find_commented_code(comments):
-        assert block.line <= block.end_line
+        assert previous_end < block.line <= block.end_line  # ordered, never overlapping
         assert block.line in own_lines and block.end_line in own_lines
         assert block.code.strip()
+        previous_end = block.end_line

@@ -11,7 +11,14 @@ if TYPE_CHECKING:
 
 FORMATS: dict[str, str] = {
     "text": "celerylint.report.text",
+    "concise": "celerylint.report.concise",
+    "grouped": "celerylint.report.grouped",
     "json": "celerylint.report.json_format",
+    "json-lines": "celerylint.report.json_lines",
+    "sarif": "celerylint.report.sarif",
+    "github": "celerylint.report.github",
+    "junit": "celerylint.report.junit",
+    "gitlab": "celerylint.report.gitlab",
 }
 
 

@@ -11,8 +11,6 @@ Found 2 problems (2 errors) in 3 files.
 
 from __future__ import annotations
 
-from itertools import groupby
-
 from celerylint.findings import Finding
 from celerylint.report.context import ReportContext
 from celerylint.report.sanitize import masked
@@ -20,10 +18,13 @@ from celerylint.report.summary import summary_line
 
 
 def render(context: ReportContext) -> str:
-    blocks: list[list[str]] = []
-    for _path, findings in groupby(context.findings, key=lambda finding: finding.path):
-        group = list(findings)
-        blocks.append([masked(f"{context.display_path(group[0])}:"), *_group_lines(group)])
+    by_path: dict[str, list[Finding]] = {}
+    for finding in context.findings:
+        by_path.setdefault(finding.path, []).append(finding)
+    blocks = [
+        [masked(f"{context.display_path(group[0])}:"), *_group_lines(group)]
+        for group in by_path.values()
+    ]
     blocks.append([summary_line(context)])
     return "\n\n".join("\n".join(block) for block in blocks) + "\n"
 

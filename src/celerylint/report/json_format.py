@@ -7,10 +7,11 @@ from typing import Any
 
 from celerylint.findings import Finding
 from celerylint.report.context import ReportContext
-from celerylint.secrets import mask_secrets_in_text
+from celerylint.report.sanitize import masked_strings
 
 
 def finding_to_dict(finding: Finding, context: ReportContext) -> dict[str, Any]:
+    """One finding as ruff's JSON shape, every string in it masked."""
     fix = None
     if finding.fix is not None:
         fix = {
@@ -22,17 +23,17 @@ def finding_to_dict(finding: Finding, context: ReportContext) -> dict[str, Any]:
                 for e in finding.fix.edits
             ],
         }
-    return {
+    return masked_strings({
         "code": finding.code,
         "name": finding.name,
-        "message": mask_secrets_in_text(finding.message),
+        "message": finding.message,
         "severity": finding.severity.value,
         "filename": context.display_path(finding),
         "location": {"row": finding.line, "column": finding.column},
         "end_location": {"row": finding.end_line, "column": finding.end_column},
         "fix": fix,
         "url": context.url_for(finding.code),
-    }
+    })
 
 
 def render(context: ReportContext) -> str:

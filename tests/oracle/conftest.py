@@ -1,0 +1,223 @@
+"""Oracle fixtures: a real redis-server and real Celery workers, to prove rule claims.
+
+celerylint never runs a project; these tests do, so that every "the worker logs X"
+sentence in a rule doc is checked against the Celery that is installed, not against
+memory. Everything is bounded: each wait has a deadline and every process started here
+is stopped in a finalizer, by its own process id.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+DEADLINE_S = 20.0
+REDIS_DATABASES = 64
+REDIS_MISSING = "redis-server not installed: apt-get install redis-server"
+REDIS_PY_MISSING = "redis Python package not installed: pip install 'celery[redis]'"
+BROKER_ENV = "ORACLE_BROKER_URL"
+
+
+def wait_until(predicate: Callable[[], Any], timeout: float = DEADLINE_S) -> Any:
+    """Poll instead of sleeping a fixed time: fast when things go well, bounded when not."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value or time.monotonic() >= deadline:
+            return value
+        time.sleep(0.1)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _stop_process(process: subprocess.Popen[bytes], first_signal: int) -> None:
+    """Ask politely, then kill: a stuck child must never outlive the test session."""
+    if process.poll() is not None:
+        return
+    process.send_signal(first_signal)
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
+
+
+@dataclass(frozen=True)
+class RedisServer:
+    """The session's redis-server, listening on loopback only."""
+
+    port: int
+
+    def url(self, db: int) -> str:
+        return f"redis://127.0.0.1:{self.port}/{db}"
+
+
+@dataclass(frozen=True)
+class Broker:
+    """One test's private Redis database: tests share the server but never a queue."""
+
+    url: str
+    client: Any  # redis.Redis; typed loosely so this module imports without redis-py
+
+    def queue_length(self, queue: str) -> int:
+        """Messages waiting in a queue: kombu's Redis transport keeps each queue as a list."""
+        return int(self.client.llen(queue))
+
+
+def _start_redis(workdir: Path, redis_py: Any) -> tuple[subprocess.Popen[bytes], int]:
+    port = _free_port()
+    log = (workdir / "redis.log").open("wb")
+    command = [
+        str(shutil.which("redis-server")), "--port", str(port), "--bind", "127.0.0.1",
+        "--save", "", "--appendonly", "no", "--dir", str(workdir),
+        "--databases", str(REDIS_DATABASES),
+    ]  # fmt: skip
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    log.close()
+    client = redis_py.Redis(host="127.0.0.1", port=port, socket_timeout=1)
+
+    def answers_ping() -> bool:
+        try:
+            return bool(client.ping())
+        except redis_py.exceptions.ConnectionError:
+            return False
+
+    if not wait_until(answers_ping, timeout=10):
+        _stop_process(process, signal.SIGTERM)
+        log_text = (workdir / "redis.log").read_text(errors="replace")
+        pytest.fail(f"redis-server did not answer PING on port {port}:\n{log_text}")
+    return process, port
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """Start redis-server once per session; skip visibly when it cannot be run."""
+    if shutil.which("redis-server") is None:
+        pytest.skip(REDIS_MISSING)
+    redis_py = pytest.importorskip("redis", reason=REDIS_PY_MISSING)
+    process, port = _start_redis(tmp_path_factory.mktemp("redis"), redis_py)
+    try:
+        yield RedisServer(port=port)
+    finally:
+        _stop_process(process, signal.SIGTERM)
+
+
+_db_numbers = itertools.count(1)
+_worker_numbers = itertools.count(1)
+
+
+@pytest.fixture
+def broker(redis_server: RedisServer) -> Iterator[Broker]:
+    """A fresh, flushed Redis database for one test, so tests stay independent."""
+    import redis
+
+    db = next(_db_numbers) % REDIS_DATABASES
+    client = redis.Redis(host="127.0.0.1", port=redis_server.port, db=db, socket_timeout=5)
+    client.flushdb()
+    try:
+        yield Broker(url=redis_server.url(db), client=client)
+    finally:
+        client.close()
+
+
+@dataclass
+class Worker:
+    """A running `celery worker` subprocess whose output goes to a log file."""
+
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def wait_for_log(self, needle: str, timeout: float = DEADLINE_S) -> str:
+        """Return the log once it contains needle; fail with the log when it never does."""
+        found = wait_until(lambda: needle in self.log() or self.process.poll() is not None,
+                           timeout=timeout)
+        log = self.log()
+        if not found or needle not in log:
+            state = "exited" if self.process.poll() is not None else "still running"
+            pytest.fail(f"worker ({state}) never logged {needle!r} within {timeout}s:\n{log}")
+        return log
+
+    def stop(self) -> None:
+        # SIGQUIT is Celery's cold shutdown: it does not wait for a sleeping task.
+        _stop_process(self.process, signal.SIGQUIT)
+
+
+@dataclass
+class OracleProject:
+    """A small project on disk, with the means to run its workers and its callers."""
+
+    root: Path
+    broker: Broker
+    workers: list[Worker] = field(default_factory=list)
+
+    def env(self) -> dict[str, str]:
+        """The caller's environment minus any Celery setting that could leak in."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("CELERY")}
+        env.pop("PYTHONPATH", None)
+        env.update({BROKER_ENV: self.broker.url, "PYTHONUNBUFFERED": "1",
+                    "PYTHONDONTWRITEBYTECODE": "1"})
+        return env
+
+    def start_worker(self, app: str, queues: Sequence[str] = ("celery",)) -> Worker:
+        """Start `celery -A app worker -P solo -Q queues` and wait until it is ready."""
+        number = next(_worker_numbers)
+        log_path = self.root.parent / f"worker-{number}.log"
+        command = [
+            sys.executable, "-m", "celery", "-A", app, "worker", "-P", "solo",
+            "--loglevel=INFO", "-Q", ",".join(queues), "-n", f"oracle{number}@%h",
+            "--without-mingle", "--without-gossip", "--without-heartbeat",
+        ]  # fmt: skip
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(command, cwd=self.root, env=self.env(), stdout=log,
+                                       stderr=subprocess.STDOUT)
+        worker = Worker(process=process, log_path=log_path)
+        self.workers.append(worker)
+        worker.wait_for_log(" ready.")
+        return worker
+
+    def run(self, script: str, timeout: float = DEADLINE_S) -> subprocess.CompletedProcess[str]:
+        """Run one of the project's caller scripts, as the project's web process would."""
+        return subprocess.run([sys.executable, script], cwd=self.root, env=self.env(),
+                              capture_output=True, text=True, timeout=timeout, check=False)
+
+    def stop_workers(self) -> None:
+        for worker in self.workers:
+            worker.stop()
+
+
+@pytest.fixture
+def oracle_project(
+    make_project: Callable[[Mapping[str, str | bytes]], Path], broker: Broker
+) -> Iterator[Callable[[Mapping[str, str]], OracleProject]]:
+    """Write a project and hand it back ready to run; its workers always stop."""
+    projects: list[OracleProject] = []
+
+    def make(files: Mapping[str, str]) -> OracleProject:
+        project = OracleProject(root=make_project(files), broker=broker)
+        projects.append(project)
+        return project
+
+    try:
+        yield make
+    finally:
+        for project in projects:
+            project.stop_workers()
