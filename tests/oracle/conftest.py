@@ -46,16 +46,21 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _stop_process(process: subprocess.Popen[bytes], first_signal: int) -> None:
-    """Ask politely, then kill: a stuck child must never outlive the test session."""
-    if process.poll() is not None:
-        return
-    process.send_signal(first_signal)
-    try:
-        process.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=5)
+def _stop_processes(processes: Sequence[subprocess.Popen[bytes]], first_signal: int) -> None:
+    """Ask politely, then kill: a stuck child must never outlive the test session.
+
+    All processes are signalled before any is waited for, so shutdowns overlap.
+    """
+    running = [process for process in processes if process.poll() is None]
+    for process in running:
+        process.send_signal(first_signal)
+    deadline = time.monotonic() + 5
+    for process in running:
+        try:
+            process.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
 
 
 @dataclass(frozen=True)
@@ -99,7 +104,7 @@ def _start_redis(workdir: Path, redis_py: Any) -> tuple[subprocess.Popen[bytes],
             return False
 
     if not wait_until(answers_ping, timeout=10):
-        _stop_process(process, signal.SIGTERM)
+        _stop_processes([process], signal.SIGTERM)
         log_text = (workdir / "redis.log").read_text(errors="replace")
         pytest.fail(f"redis-server did not answer PING on port {port}:\n{log_text}")
     return process, port
@@ -115,7 +120,7 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServ
     try:
         yield RedisServer(port=port)
     finally:
-        _stop_process(process, signal.SIGTERM)
+        _stop_processes([process], signal.SIGTERM)
 
 
 _db_numbers = itertools.count(1)
@@ -155,10 +160,6 @@ class Worker:
             state = "exited" if self.process.poll() is not None else "still running"
             pytest.fail(f"worker ({state}) never logged {needle!r} within {timeout}s:\n{log}")
         return log
-
-    def stop(self) -> None:
-        # SIGQUIT is Celery's cold shutdown: it does not wait for a sleeping task.
-        _stop_process(self.process, signal.SIGQUIT)
 
 
 @dataclass
@@ -200,8 +201,8 @@ class OracleProject:
                               capture_output=True, text=True, timeout=timeout, check=False)
 
     def stop_workers(self) -> None:
-        for worker in self.workers:
-            worker.stop()
+        # SIGQUIT is Celery's cold shutdown: it does not wait for a running task.
+        _stop_processes([worker.process for worker in self.workers], signal.SIGQUIT)
 
 
 @pytest.fixture

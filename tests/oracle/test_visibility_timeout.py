@@ -15,7 +15,6 @@ from .conftest import OracleProject, wait_until
 
 pytestmark = pytest.mark.oracle
 
-TASK_SECONDS = 8
 VISIBILITY_TIMEOUT = 2
 
 
@@ -42,7 +41,10 @@ def _project(visibility_timeout: int) -> dict[str, str]:
             def export(day):
                 with Path("starts.log").open("a") as starts:
                     starts.write(day + "\\n")
-                time.sleep({TASK_SECONDS})
+                # A long export: it runs until the test releases it (30 s at most).
+                deadline = time.monotonic() + 30
+                while not Path("release").exists() and time.monotonic() < deadline:
+                    time.sleep(0.1)
                 return day
         """,
         "send.py": """
@@ -62,15 +64,19 @@ def _second_consumer_after_timeout(project: OracleProject) -> list[str]:
     """One worker starts the task; once the timeout has passed, a second worker starts.
 
     kombu restores unacked messages older than the visibility timeout when a consumer
-    starts (and on a periodic sweep): the second worker is how redelivery shows up in
-    production, with several workers or a restarted one.
+    starts (before it logs "ready") and on a periodic sweep: a second worker is how
+    redelivery shows up in production, with several workers or a restarted one. The
+    first run is held until the second worker had its chance, so a slow machine cannot
+    turn the long task into a short one.
     """
-    project.start_worker("proj.celery")
+    first = project.start_worker("proj.celery")
     assert project.run("send.py").returncode == 0
     assert wait_until(lambda: len(_starts(project)) >= 1), "first worker never started the task"
     time.sleep(VISIBILITY_TIMEOUT + 1)
     project.start_worker("proj.celery")
-    wait_until(lambda: len(_starts(project)) >= 2, timeout=TASK_SECONDS)
+    wait_until(lambda: len(_starts(project)) >= 2, timeout=3)
+    Path(project.root, "release").touch()
+    first.wait_for_log("succeeded")
     return _starts(project)
 
 

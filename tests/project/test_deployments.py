@@ -58,6 +58,8 @@ def test_candidates_by_path(path: str, kind: DeploymentKind) -> None:
     "path",
     [
         "proj/celery.py",
+        "bin/procfile.py",
+        "docs/entrypoint.md",
         "README.md",
         "nginx.conf",
         ".pre-commit-config.yaml",

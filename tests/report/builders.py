@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -64,8 +63,8 @@ RULES = {
                        "Broker password written in code"),
     "CEL710": RuleMeta("CEL710", "commented-out-code", Severity.INFO, "Commented-out code"),
 }
-DOCS: dict[str, RuleDoc] = {"CEL303": parse_doc(RESULT_GET_DOC, "rules/calls/result-get-in-task.md")}
 DOC_PATHS = {"CEL303": "rules/calls/result-get-in-task.md"}
+DOCS: dict[str, RuleDoc] = {"CEL303": parse_doc(RESULT_GET_DOC, DOC_PATHS["CEL303"])}
 
 
 def result_get(line: int = 6, **changes: object) -> Finding:
@@ -99,4 +98,4 @@ def write_files(root: Path, files: Mapping[str, str]) -> None:
     for relative, content in files.items():
         target = root / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(textwrap.dedent(content), encoding="utf-8")
+        target.write_text(content, encoding="utf-8")

@@ -6,9 +6,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-
-from celerylint.findings import Finding
-from celerylint.report.context import ReportContext
 from tests.report.builders import (
     DOC_PATHS,
     DOCS,
@@ -18,6 +15,9 @@ from tests.report.builders import (
     ContextFactory,
     write_files,
 )
+
+from celerylint.findings import Finding
+from celerylint.report.context import ReportContext
 
 
 @pytest.fixture

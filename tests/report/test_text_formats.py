@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.report.builders import ContextFactory, clear_password, result_get, write_files
+
 from celerylint.findings import Severity
 from celerylint.report import concise, grouped, text
-from tests.report.builders import ContextFactory, clear_password, result_get, write_files
 
 INFO_FINDING = result_get(7, column=5, end_column=16, fix_hint=None, severity=Severity.INFO,
                           code="CEL710", name="commented-out-code", message="Dead code.")

@@ -125,6 +125,12 @@ CODE_COMMENTS: dict[str, str] = {
     "dangling-elif-with-words": "# elif not (ready or stopped):",
     "number-keyed-entry": '# 404: "not found",',
     "commented-out-profile-decorator": "# @profile",
+    "match-block": """\
+        # match command.split():
+        #     case [action]:
+        #         run(action)
+        """,
+    "match-header": "# match event.kind:",
 }
 
 # Code that the detector deliberately leaves alone: alone, these are as
@@ -191,6 +197,7 @@ PROSE_COMMENTS: dict[str, str] = {
     "see-sentence": "# See celery.app.base.Celery.send_task for details.",
     "slash-separated-calls": "# state.maybe_shutdown()/Request.on_timeout()/on_failure()",
     "weak-if": "# if needed:",
+    "weak-match": "# match everything:",
     "apostrophes": "# the task's result, if it's ready",
     "paragraph": """\
         # This retries the task when the broker

@@ -200,7 +200,7 @@ def read_makefile(path: str, text: str) -> DeploymentFacts | None:
 def read_dockerfile(path: str, text: str) -> DeploymentFacts | None:
     """The ENTRYPOINT + CMD each build stage ends with; a stage is named by ``AS name``."""
     stages: list[tuple[str, int, dict[str, tuple[int, str | list[str]]]]] = []
-    for number, column, value in _logical_lines(text):
+    for number, _column, value in _logical_lines(text):
         instruction = _DOCKER_INSTRUCTION.match(value)
         if not instruction:
             continue

@@ -75,6 +75,7 @@ _NOT_DEPLOYMENT_YAML = frozenset({
     "pnpm-lock.yaml", ".yamllint.yml", ".yamllint.yaml", "dependabot.yml", "renovate.yml",
 })
 # fmt: on
+_DOCUMENT_SUFFIXES = (".py", ".pyc", ".md", ".rst", ".txt", ".json", ".toml", ".cfg", ".lock")
 _TEXT_READERS: dict[DeploymentKind, Callable[[str, str], DeploymentFacts | None]] = {
     DeploymentKind.PROCFILE: read_procfile,
     DeploymentKind.SHELL: read_shell_script,
@@ -104,6 +105,8 @@ def deployment_kind_for(path: str) -> DeploymentKind | None:
 
 
 def _named_kind(name: str, directories: list[str]) -> DeploymentKind | None:
+    if name.endswith(_DOCUMENT_SUFFIXES):
+        return None
     if name == "procfile" or name.startswith("procfile."):
         return DeploymentKind.PROCFILE
     if name.endswith(".service"):

@@ -202,7 +202,7 @@ def _load_toml(text: str) -> dict[str, Any] | FileReading:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         where = re.search(r"line (\d+)", str(exc))
-        line = int(where.group(1)) if where else 1
+        line = int(where.group(1)) if where else max(1, len(text.splitlines()))  # "end of document"
         return FileReading(
             problems=((line, f"not valid TOML ({exc}), so its dependencies cannot be read."),),
             complete=False)
@@ -231,6 +231,7 @@ def parse_pyproject(text: str) -> FileReading:
     for table in tables:
         entries.extend(_entries_from_mapping(table, locate, skip=("python",)))
     includes = tuple((f, locate.line_of(f)) for f in _setuptools_dynamic_files(data))
+    entries.sort(key=lambda entry: entry.line)  # file order, whichever table it is in
     return FileReading(tuple(entries), includes, problems=tuple(problems))
 
 

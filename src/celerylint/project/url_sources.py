@@ -57,12 +57,36 @@ def settings_urls(project: "Project") -> list[UrlSource]:
     return [found[k] for k in sorted(found)]
 
 
+URL_KEY_WORDS = ("BROKER", "BACKEND", "REDIS", "CELERY", "RESULT")
+
+
+def _looks_like_broker_key(key: str) -> bool:
+    return any(word in key.upper() for word in URL_KEY_WORDS)
+
+
+def env_urls(project: "Project") -> list[UrlSource]:
+    """URLs in env files and compose ``environment:`` under broker-looking keys."""
+    from celerylint.project.env_model import env_model
+
+    model = env_model(project)
+    found: list[UrlSource] = []
+    for env_file in model.files:
+        for entry in env_file.entries:
+            if entry.value and "://" in entry.value and _looks_like_broker_key(entry.key):
+                environment = env_file.environment.value if env_file.environment else None
+                found.append(UrlSource(entry.value, env_file.path,
+                                       Span(entry.line, entry.column, entry.line, entry.column),
+                                       UrlOrigin.ENV_FILE, entry.key, environment))
+    for deployment in model.compose:
+        for service in deployment.services:
+            for key, value, line in service.environment:
+                if value and "://" in value and _looks_like_broker_key(key):
+                    found.append(UrlSource(value, deployment.path, Span(line, 1, line, 1),
+                                           UrlOrigin.COMPOSE, key, service.name))
+    return found
+
+
 def url_sources(project: "Project") -> list[UrlSource]:
-    """All URL sources; other modules extend this list by registering providers."""
-    sources = list(settings_urls(project))
-    for provider in EXTRA_PROVIDERS:
-        sources.extend(provider(project))
+    """Every broker/backend URL: Python settings, env files and compose environments."""
+    sources = [*settings_urls(project), *env_urls(project)]
     return sorted(sources, key=lambda s: (s.path, s.span.line, s.span.column, s.setting))
-
-
-EXTRA_PROVIDERS: list = []  # callables Project -> list[UrlSource] (env files, compose)

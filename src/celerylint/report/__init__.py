@@ -22,6 +22,6 @@ FORMATS: dict[str, str] = {
 }
 
 
-def renderer(name: str) -> Callable[["ReportContext"], str]:
+def renderer(name: str) -> Callable[[ReportContext], str]:
     """The ``render`` function of a format, imported only when asked for."""
     return importlib.import_module(FORMATS[name]).render  # type: ignore[no-any-return]

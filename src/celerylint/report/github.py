@@ -1,6 +1,6 @@
 """GitHub Actions workflow commands: each finding becomes an annotation on the PR diff.
 
-``::error file=proj/tasks.py,line=12,col=12,endLine=12,endColumn=34,title=CEL303 result-get-in-task::message``
+``::error file=proj/tasks.py,line=12,col=12,endLine=12,endColumn=34,title=CEL303 name::text``
 
 Escaping follows the Actions runner: ``%``, CR and LF in the message; those
 plus ``:`` and ``,`` in property values, which would otherwise end the value.
@@ -13,7 +13,8 @@ from enum import Enum
 from celerylint.findings import Finding, Severity
 from celerylint.report.context import ReportContext
 from celerylint.report.locations import region
-from celerylint.report.sanitize import masked
+from celerylint.report.sanitize import terminal_safe
+from celerylint.secrets import mask_secrets_in_text
 
 
 class AnnotationCommand(str, Enum):
@@ -30,10 +31,13 @@ COMMANDS = {
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Masked message text, escaped so the runner reads it back unchanged."""
+    escaped = mask_secrets_in_text(text).replace("%", "%25")
+    return terminal_safe(escaped.replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:
+    """A masked property value; ``:`` and ``,`` would otherwise end it."""
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
@@ -49,8 +53,8 @@ def annotation(finding: Finding, context: ReportContext) -> str:
     if where.end_column is not None:
         properties.append(("endColumn", str(where.end_column)))
     properties.append(("title", f"{finding.code} {finding.name}"))
-    rendered = ",".join(f"{key}={escape_property(masked(value))}" for key, value in properties)
-    return f"::{COMMANDS[finding.severity].value} {rendered}::{escape_data(masked(finding.message))}"
+    rendered = ",".join(f"{key}={escape_property(value)}" for key, value in properties)
+    return f"::{COMMANDS[finding.severity].value} {rendered}::{escape_data(finding.message)}"
 
 
 def render(context: ReportContext) -> str:

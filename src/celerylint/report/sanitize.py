@@ -22,7 +22,12 @@ _XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 
 def masked(text: str) -> str:
     """``text`` with secrets hidden and control characters replaced, for terminals."""
-    return _TERMINAL_UNSAFE.sub(REPLACEMENT, mask_secrets_in_text(text))
+    return terminal_safe(mask_secrets_in_text(text))
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with control characters other than tab and newline replaced."""
+    return _TERMINAL_UNSAFE.sub(REPLACEMENT, text)
 
 
 def masked_strings(value: Any) -> Any:

@@ -161,11 +161,13 @@ _BUILTIN_TYPES = frozenset((
 _ALWAYS_CODE = tuple(
     getattr(ast, name)
     for name in (
-        "FunctionDef", "AsyncFunctionDef", "ClassDef", "Try", "TryStar", "Match", "TypeAlias",
+        "FunctionDef", "AsyncFunctionDef", "ClassDef", "Try", "TryStar", "TypeAlias",
     )
     if hasattr(ast, name)
 )
-_HEADED_COMPOUND = (ast.If, ast.While, ast.For, ast.AsyncFor, ast.With, ast.AsyncWith)
+_HEADED_COMPOUND = (
+    ast.If, ast.While, ast.For, ast.AsyncFor, ast.With, ast.AsyncWith, ast.Match,
+)
 _KEYWORD_ONLY = (ast.Pass, ast.Break, ast.Continue, ast.Global, ast.Nonlocal, ast.Return, ast.Raise)
 _CODELIKE_NODES = (
     ast.Call, ast.Attribute, ast.Subscript, ast.Await, ast.Lambda, ast.Dict,
@@ -356,12 +358,11 @@ def _is_literal_or_call(expr: ast.expr) -> bool:
 
 
 def _compound_signal(stmt: ast.stmt, lines: Sequence[str]) -> Signal:
-    """``if task.enabled:`` is code; ``if needed:`` needs a code body to count."""
-    nested = [
-        statement_signal(child, lines)
-        for field in ("body", "orelse")
-        for child in getattr(stmt, field, ())
-    ]
+    """``if task.enabled:`` is code; ``if needed:``, ``match everything:`` need a code body."""
+    children = [*getattr(stmt, "body", ()), *getattr(stmt, "orelse", ())]
+    for case in getattr(stmt, "cases", ()):
+        children.extend(case.body)
+    nested = [statement_signal(child, lines) for child in children]
     if Signal.PROSE in nested:
         return Signal.PROSE
     if Signal.CODE in nested or any(_is_codelike(expr) for expr in _header_expressions(stmt)):
@@ -376,6 +377,8 @@ def _header_expressions(stmt: ast.stmt) -> list[ast.expr]:
         return [stmt.iter]
     if isinstance(stmt, (ast.With, ast.AsyncWith)):
         return [item.context_expr for item in stmt.items]
+    if isinstance(stmt, ast.Match):
+        return [stmt.subject]
     return []
 
 

@@ -271,8 +271,8 @@ def _with_fixup(source: list[str]) -> tuple[list[str], bool]:
     """Complete what a commented-out fragment lacks to parse on its own.
 
     A leading ``elif``/``else``/``except``/``finally`` clause lost its header
-    (reported as True: only code starts that way), a trailing ``if x:`` or
-    ``try:`` lost its body, a trailing decorator lost its function. Fixups
+    (reported as True: only code starts that way), a trailing ``if x:``,
+    ``try:`` or ``match x:`` lost its body, a trailing decorator its function. Fixups
     only append lines, so parse positions stay chunk lines.
     """
     lines = list(source)
@@ -285,7 +285,9 @@ def _with_fixup(source: list[str]) -> tuple[list[str], bool]:
     indent = last[: _indent(last)]
     if stripped == "try:":
         lines[-1] = f"{indent}if 1:"
-    if stripped.endswith(":"):
+    if stripped.startswith("match ") and stripped.endswith(":"):
+        lines.extend((f"{indent}    case _:", f"{indent}        pass"))
+    elif stripped.endswith(":"):
         lines.append(f"{indent}    pass")
     elif stripped.startswith("@"):
         lines.append(f"{indent}def _(): pass")

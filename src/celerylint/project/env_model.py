@@ -1,0 +1,241 @@
+"""What the services will really see: env files, compose environments, and the
+variables the code reads, with whether each read has a default and feeds Celery.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from celerylint.project.celery_model import celery_model
+from celerylint.project.deployment_facts import DeploymentFacts, DeploymentKind
+from celerylint.project.envfiles import EnvFile, is_env_file_candidate, parse_env_file
+from celerylint.project.evaluate import EnvValue, plain
+from celerylint.project.symbols import SymbolKind
+from celerylint.source.facts import (
+    CallValue,
+    DictValue,
+    ModuleFacts,
+    NameRef,
+    SequenceValue,
+    Span,
+    Subscript,
+    Value,
+)
+
+if TYPE_CHECKING:
+    from celerylint.project.celery_model import CeleryModel
+    from celerylint.project.model import Project
+
+# Reads that fail when the variable is unset (KeyError, ImproperlyConfigured, ...).
+REQUIRED_READERS = {"os.environ", "environ.Env", "decouple.config"}
+READER_LEAVES = {"getenv", "get", "env", "config", "str", "int", "bool", "float", "list", "url",
+                 "json", "db", "cache_url", "Env"}
+PYDANTIC_SETTINGS = {"pydantic.BaseSettings", "pydantic_settings.BaseSettings",
+                     "pydantic.v1.BaseSettings"}
+
+
+@dataclass(frozen=True)
+class EnvRead:
+    variable: str
+    path: str
+    span: Span
+    has_default: bool
+    required: bool  # raises when unset (``os.environ[...]``, ``env(...)``), vs returns None
+    feeds_celery: bool = False
+    parsed_as: str = ""  # "int" / "float" when wrapped in int(...)/float(...)
+
+
+@dataclass
+class EnvModel:
+    files: list[EnvFile]
+    reads: list[EnvRead]
+    compose: list[DeploymentFacts]
+    set_by_code: set[str] = field(default_factory=set)  # os.environ.setdefault / assignment
+
+    def provided(self) -> set[str]:
+        keys = {k for f in self.files for k in f.keys()}
+        for deployment in self.compose:
+            for service in deployment.services:
+                keys.update(key for key, _value, _line in service.environment)
+        return keys | self.set_by_code
+
+
+def compose_env_file_paths(compose: list[DeploymentFacts]) -> set[str]:
+    found = set()
+    for deployment in compose:
+        base = deployment.path.rsplit("/", 1)[0] if "/" in deployment.path else ""
+        for service in deployment.services:
+            for written, _line in service.env_files:
+                found.add(_join(base, written))
+    return found
+
+
+def _join(base: str, written: str) -> str:
+    parts = [p for p in (base + "/" + written if base else written).split("/") if p not in ("", ".")]
+    result: list[str] = []
+    for part in parts:
+        if part == ".." and result:
+            result.pop()
+        else:
+            result.append(part)
+    return "/".join(result)
+
+
+def _env_files(project: "Project", compose: list[DeploymentFacts]) -> list[EnvFile]:
+    patterns = project.settings.env_files
+    wanted = [f for f in project.files if is_env_file_candidate(f)]
+    referenced = compose_env_file_paths(compose)
+    wanted += [f for f in project.files if f in referenced]
+    wanted += [f for f in project.files if any(fnmatch.fnmatch(f, p) for p in patterns
+                                               if not p.startswith("!"))]
+    excluded = [p[1:] for p in patterns if p.startswith("!")]
+    result = []
+    for rel in sorted(set(wanted)):
+        if any(fnmatch.fnmatch(rel, p) for p in excluded):
+            continue
+        data = project.read_bytes(rel)
+        if data is not None:
+            result.append(parse_env_file(rel, data))
+    return result
+
+
+def _celery_spans(model: "CeleryModel") -> dict[str, list[Span]]:
+    """Where Celery configuration values stand, per file: a read inside one feeds Celery."""
+    spans: dict[str, list[Span]] = {}
+    for config in model.configs.values():
+        for entry in config.entries:
+            spans.setdefault(entry.path, []).append(entry.value.span)
+    for app in model.apps.values():
+        spans.setdefault(app.path, []).append(app.call.span)
+    return spans
+
+
+def _inside(span: Span, outer: Span) -> bool:
+    return (outer.line, outer.column) <= (span.line, span.column) and \
+        (span.end_line, span.end_column) <= (outer.end_line, outer.end_column)
+
+
+def _subscript_reads(value: Value, facts: ModuleFacts, model: "CeleryModel",
+                     found: list[tuple[str, Span]]) -> None:
+    """``os.environ["X"]`` anywhere inside a recorded value."""
+    if isinstance(value, Subscript) and isinstance(value.target, NameRef):
+        if model.evaluator.qualified_callee(value.target.dotted, facts.module) == "os.environ":
+            name = plain(model.evaluator.evaluate(value.index, facts.module))
+            if isinstance(name, str):
+                found.append((name, value.span))
+    children: list[Value] = []
+    if isinstance(value, DictValue):
+        children = [v for item in value.items for v in (item.key, item.value)]
+    elif isinstance(value, SequenceValue):
+        children = list(value.items)
+    elif isinstance(value, CallValue):
+        children = [*value.args, *(k.value for k in value.kwargs)]
+    for child in children:
+        _subscript_reads(child, facts, model, found)
+
+
+def _reads_in(facts: ModuleFacts, model: "CeleryModel", celery_spans: list[Span]) -> list[EnvRead]:
+    reads: list[EnvRead] = []
+    wrappers = {c.call.args[0].span: c.func for c in facts.calls
+                if c.func in ("int", "float") and c.call.args}
+    for call in facts.calls:
+        if call.func.rsplit(".", 1)[-1] not in READER_LEAVES or not call.call.args:
+            continue
+        value = model.evaluator.call(call.call, facts.module)
+        if not isinstance(value, EnvValue):
+            continue
+        qualified = model.evaluator.qualified_callee(call.func, facts.module)
+        required = not value.has_default and (
+            qualified in REQUIRED_READERS or call.func.split(".")[0] in ("env", "config"))
+        feeds = any(_inside(call.span, s) for s in celery_spans)
+        reads.append(EnvRead(value.variable, facts.path, call.span, value.has_default, required,
+                             feeds, wrappers.get(call.span, "")))
+    subscripts: list[tuple[str, Span]] = []
+    for assignment in facts.assignments:
+        _subscript_reads(assignment.value, facts, model, subscripts)
+    for call in facts.calls:
+        for arg in (*call.call.args, *(k.value for k in call.call.kwargs)):
+            _subscript_reads(arg, facts, model, subscripts)
+    for name, span in sorted(set(subscripts), key=lambda item: (item[1].line, item[1].column)):
+        feeds = any(_inside(span, s) for s in celery_spans)
+        reads.append(EnvRead(name, facts.path, span, False, True, feeds))
+    reads.extend(_pydantic_fields(facts, model))
+    return reads
+
+
+def _pydantic_fields(facts: ModuleFacts, model: "CeleryModel") -> list[EnvRead]:
+    """Fields of ``BaseSettings`` subclasses: each is an environment variable."""
+    reads: list[EnvRead] = []
+    for cls in facts.classes:
+        if not any(model.evaluator.qualified_callee(b, facts.module) in PYDANTIC_SETTINGS
+                   for b in cls.bases):
+            continue
+        prefix = ""
+        for assignment in facts.assignments:
+            if assignment.scope in (cls.qualname, f"{cls.qualname}.Config") and \
+                    assignment.target == "env_prefix":
+                prefix = str(plain(model.evaluator.evaluate(assignment.value, facts.module)) or "")
+            if assignment.scope == cls.qualname and assignment.target == "model_config" and \
+                    isinstance(assignment.value, CallValue):
+                given = assignment.value.keyword("env_prefix")
+                prefix = str(plain(model.evaluator.evaluate(given, facts.module)) or "") \
+                    if given is not None else prefix
+        for assignment in facts.assignments:
+            if assignment.scope != cls.qualname or assignment.target in ("model_config",) \
+                    or assignment.target.startswith("_"):
+                continue
+            has_default = not (isinstance(assignment.value, NameRef)
+                               and assignment.value.dotted == assignment.target)
+            alias = _field_alias(assignment.value, facts, model)
+            variable = alias or f"{prefix}{assignment.target}".upper()
+            reads.append(EnvRead(variable, facts.path, assignment.span, has_default,
+                                 not has_default))
+    return reads
+
+
+def _field_alias(value: Value, facts: ModuleFacts, model: "CeleryModel") -> str | None:
+    if isinstance(value, CallValue) and value.func.rsplit(".", 1)[-1] == "Field":
+        for name in ("validation_alias", "alias", "env"):
+            given = value.keyword(name)
+            text = plain(model.evaluator.evaluate(given, facts.module)) if given else None
+            if isinstance(text, str):
+                return text.upper()
+    return None
+
+
+def _set_by_code(facts: ModuleFacts, model: "CeleryModel") -> set[str]:
+    names = set()
+    for call in facts.calls:
+        if call.func.endswith("environ.setdefault") and call.call.args:
+            name = plain(model.evaluator.evaluate(call.call.args[0], facts.module))
+            if isinstance(name, str):
+                names.add(name)
+    for assignment in facts.assignments:
+        if assignment.key is not None and assignment.target.endswith("environ"):
+            name = plain(model.evaluator.evaluate(assignment.key, facts.module))
+            if isinstance(name, str):
+                names.add(name)
+    return names
+
+
+def build_env_model(project: "Project") -> EnvModel:
+    model = celery_model(project)
+    compose = [d for d in model.deployments if d.kind is DeploymentKind.COMPOSE]
+    spans = _celery_spans(model)
+    reads: list[EnvRead] = []
+    set_by_code: set[str] = set()
+    for facts in project.python_facts():
+        if not facts.module or facts.parse_failure is not None:
+            continue
+        reads.extend(_reads_in(facts, model, spans.get(facts.path, [])))
+        set_by_code |= _set_by_code(facts, model)
+    return EnvModel(_env_files(project, compose), reads, compose, set_by_code)
+
+
+def env_model(project: "Project") -> EnvModel:
+    return project.extension("env", build_env_model)  # type: ignore[no-any-return]
+
+
+__all__ = ["EnvModel", "EnvRead", "env_model", "SymbolKind"]

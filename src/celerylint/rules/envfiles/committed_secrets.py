@@ -1,0 +1,74 @@
+"""CEL606/CEL607: real secrets committed in env files, and a .env git does not ignore."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from celerylint.findings import Finding, Severity
+from celerylint.project.env_model import env_model
+from celerylint.project.git_status import is_committed, is_ignored
+from celerylint.rules.base import ProjectRule
+from celerylint.secrets import looks_like_placeholder, looks_like_secret_key
+from celerylint.source.facts import Span
+
+if TYPE_CHECKING:
+    from celerylint.project.model import Project
+
+
+def _url_password(value: str) -> bool:
+    from celerylint.project.broker_urls import parse_broker_url
+
+    if "://" not in value:
+        return False
+    parsed = parse_broker_url(value)
+    return parsed.has_password and not parsed.password_is_placeholder
+
+
+class CommittedSecret(ProjectRule):
+    code = "CEL606"
+    name = "committed-secret"
+    severity = Severity.WARNING
+    summary = "A committed (non-example) env file holds a real-looking password, token or key."
+
+    def check_project(self, project: "Project") -> Iterator[Finding]:
+        for env_file in env_model(project).files:
+            if env_file.is_example or not is_committed(project.root, env_file.path):
+                continue
+            for entry in env_file.entries:
+                value = entry.value or ""
+                secret = (looks_like_secret_key(entry.key) and value
+                          and not looks_like_placeholder(value)) or _url_password(value)
+                if not secret:
+                    continue
+                yield self.finding(
+                    env_file.path, Span(entry.line, entry.column, entry.line, entry.column),
+                    f"'{entry.key}' holds a real-looking secret (value hidden) in a file that is "
+                    "committed: everyone with the repository has it, and rotating it needs a "
+                    "deploy.",
+                    fix_hint="Move it to a secret store or an untracked .env, and commit an "
+                    "example file with a placeholder; rotate the leaked value.",
+                    subjects=(entry.key,),
+                )
+
+
+class EnvFileNotIgnored(ProjectRule):
+    code = "CEL607"
+    name = "env-file-not-ignored"
+    severity = Severity.WARNING
+    summary = "A local .env file is not listed in .gitignore, so secrets end up committed."
+
+    def check_project(self, project: "Project") -> Iterator[Finding]:
+        for env_file in env_model(project).files:
+            name = env_file.path.rsplit("/", 1)[-1]
+            if name != ".env" and not (name.startswith(".env.") and name.endswith(".local")):
+                continue
+            if is_ignored(project.root, env_file.path):
+                continue
+            yield self.finding(
+                env_file.path, Span(1, 1, 1, 1),
+                f"{env_file.path} is not ignored by git: the next 'git add .' commits every "
+                "local secret in it.",
+                fix_hint="Add '.env' to .gitignore (and commit a .env.example instead).",
+                subjects=(env_file.path,),
+            )

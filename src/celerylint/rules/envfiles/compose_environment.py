@@ -1,0 +1,113 @@
+"""CEL608/CEL609/CEL610: what a compose file promises its services but does not deliver."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from celerylint.findings import Finding, Severity
+from celerylint.project.broker_urls import host_of
+from celerylint.project.deployment_facts import DeploymentFacts
+from celerylint.project.env_model import _join, env_model
+from celerylint.rules.base import ProjectRule
+from celerylint.source.facts import Span
+
+if TYPE_CHECKING:
+    from celerylint.project.model import Project
+
+
+def _directory(path: str) -> str:
+    return path.rsplit("/", 1)[0] if "/" in path else ""
+
+
+class ComposeEnvFileMissing(ProjectRule):
+    code = "CEL608"
+    name = "compose-env-file-missing"
+    severity = Severity.ERROR
+    summary = "A compose service names an env_file that does not exist."
+
+    def check_project(self, project: "Project") -> Iterator[Finding]:
+        existing = set(project.files)
+        for deployment in env_model(project).compose:
+            base = _directory(deployment.path)
+            for service in deployment.services:
+                for written, line in service.env_files:
+                    target = _join(base, written)
+                    if target in existing or (project.root / target).is_file():
+                        continue
+                    yield self.finding(
+                        deployment.path, Span(line, 1, line, 1),
+                        f"Service '{service.name}' reads env_file '{written}', which does not "
+                        "exist: docker compose refuses to start the service.",
+                        fix_hint="Create the file (commit an example) or fix the path.",
+                        subjects=(written,),
+                    )
+
+
+class ComposeUnsetVariable(ProjectRule):
+    code = "CEL609"
+    name = "compose-unset-variable"
+    severity = Severity.WARNING
+    summary = "A compose ${VAR} has no default and no env file of that compose file sets it."
+
+    def check_project(self, project: "Project") -> Iterator[Finding]:
+        model = env_model(project)
+        by_path = {f.path: f for f in model.files}
+        for deployment in model.compose:
+            known = self._known_keys(deployment, by_path)
+            reported: set[str] = set()
+            for name, default, line in deployment.variables:
+                if default is not None or name in known or name in reported:
+                    continue
+                reported.add(name)
+                yield self.finding(
+                    deployment.path, Span(line, 1, line, 1),
+                    f"${{{name}}} has no default and no env file of this compose file sets it: "
+                    "compose substitutes an empty string (with a warning that scrolls by).",
+                    fix_hint=f"Set {name} in the .env next to the compose file, or write "
+                    f"${{{name}:-default}}.",
+                    subjects=(name,),
+                )
+
+    def _known_keys(self, deployment: DeploymentFacts, by_path: dict) -> set[str]:  # type: ignore[type-arg]
+        base = _directory(deployment.path)
+        candidates = {_join(base, ".env")}
+        candidates |= {_join(base, written) for s in deployment.services for written, _ in s.env_files}
+        return {k for path in candidates if path in by_path for k in by_path[path].keys()}
+
+
+class WorkerWithoutBrokerDependency(ProjectRule):
+    code = "CEL610"
+    name = "worker-without-broker-dependency"
+    severity = Severity.INFO
+    summary = "A worker or beat service does not depend_on the broker service it connects to."
+
+    def check_project(self, project: "Project") -> Iterator[Finding]:
+        model = env_model(project)
+        by_path = {f.path: f for f in model.files}
+        for deployment in model.compose:
+            services = {s.name for s in deployment.services}
+            base = _directory(deployment.path)
+            for service in deployment.services:
+                if not service.commands:
+                    continue
+                hosts = self._broker_hosts(service, base, by_path)
+                for host in sorted(hosts & services):
+                    if host in service.depends_on or host == service.name:
+                        continue
+                    yield self.finding(
+                        deployment.path, Span(service.line, 1, service.line, 1),
+                        f"Service '{service.name}' connects to '{host}' but does not depend_on "
+                        "it: on a fresh 'docker compose up' the worker may start first and "
+                        "crash-loop until Redis is up.",
+                        fix_hint=f"Add '{host}' to depends_on of '{service.name}'.",
+                        subjects=(service.name, host),
+                    )
+
+    def _broker_hosts(self, service, base: str, by_path: dict) -> set[str]:  # type: ignore[no-untyped-def,type-arg]
+        values = [v for _, v, _ in service.environment if v]
+        for written, _ in service.env_files:
+            env_file = by_path.get(_join(base, written))
+            if env_file is not None:
+                values += [e.value for e in env_file.entries if e.value]
+        return {h for h in (host_of(v) for v in values if "://" in v) if h}
