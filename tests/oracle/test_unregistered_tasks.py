@@ -43,7 +43,7 @@ def _effects(project: OracleProject) -> list[str]:
 
 
 def _send_and_wait(project: OracleProject, expected_log: str) -> str:
-    worker = project.start_worker("proj.celery")
+    worker = project.start_worker("proj.celery", wait_ready=False)
     sent = project.run("send.py")
     assert sent.returncode == 0, sent.stderr
     return worker.wait_for_log(expected_log)
@@ -143,7 +143,7 @@ def test_bad_task_module_not_imported_by_worker_is_unregistered_cel302(
 
 def test_good_task_module_imported_by_worker_runs_cel302(oracle_project: OracleProject) -> None:
     project = oracle_project(_unregistered_project(registered=True))
-    worker = project.start_worker("proj.celery")
+    worker = project.start_worker("proj.celery", wait_ready=False)
     assert project.run("send.py").returncode == 0
     assert wait_until(lambda: _effects(project) == ["ran-build_report", "ran-charge"])
     assert "unregistered" not in worker.log()

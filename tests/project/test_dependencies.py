@@ -247,15 +247,30 @@ def test_setup_py_literals_names_concatenation_and_spread_dicts(tmp_path: Path) 
 
 def test_setup_py_with_computed_install_requires_declares_nothing_from_it(tmp_path: Path) -> None:
     found = declarations(tmp_path, {"setup.py": """\
+        import os
         from setuptools import setup
-        with open("requirements.txt") as handle:
-            REQUIREMENTS = handle.read().splitlines()
+        REQUIREMENTS = os.environ["DEPS"].split(",")
         setup(name="proj", install_requires=REQUIREMENTS, extras_require={"s3": ["boto3"]})
         """})
     assert names(found) == ["boto3"]
     [(path, line, message)] = found.problems
     assert (path, line) == ("setup.py", 4) and "computed" in message
     assert not found.declares_any
+
+
+def test_setup_py_reading_a_requirements_file_follows_that_file(tmp_path: Path) -> None:
+    found = declarations(tmp_path, {
+        "setup.py": """\
+            from setuptools import setup
+            def read(name):
+                return open(name).read().splitlines()
+            setup(name="proj", install_requires=read("requirements/base.txt"))
+            """,
+        "requirements/base.txt": "celery>=5\n",
+    })
+    assert [(d.distribution, d.source) for d in found.dependencies] == [
+        ("celery", "requirements/base.txt")]
+    assert found.problems == () and found.declares_any
 
 
 def test_setup_py_is_parsed_never_executed(tmp_path: Path) -> None:

@@ -139,3 +139,20 @@ def test_long_line_numbers_widen_the_gutter(
     finding = result_get(100, path="proj/long.py", column=7, end_column=10)
     lines = text.render(make_context([finding])).splitlines()
     assert lines[1:3] == ["  100 | value.get()", "      |       ^^^"]
+
+
+def test_carets_on_a_masked_line_never_measure_the_secret(
+    make_context: ContextFactory,
+) -> None:
+    # broker_url = "redis://:hunter2@redis:6379/0"; the password is columns 24..30
+    on_password = clear_password(column=24, end_column=31)
+    after_password = clear_password(column=32, end_column=42)
+    lines = text.render(make_context([on_password, after_password])).splitlines()
+    assert lines[1:3] == [
+        '  1 | broker_url = "redis://:****@redis:6379/0"',
+        "    |                        ^^^^^^^^^^^^^^^^^^",
+    ]
+    assert lines[6:8] == [
+        '  1 | broker_url = "redis://:****@redis:6379/0"',
+        "    |                             ^^^^^^^^^^",
+    ]

@@ -46,6 +46,9 @@ class BeatEntry:
     extra_keys: tuple[tuple[str, Span], ...] = ()
     source: str = "beat_schedule"
     raw_items: tuple[DictItem, ...] = field(default=(), compare=False, hash=False)
+    # False when the entry dict has ``**unpacking`` or a computed key: a key may be missing
+    # from ``extra_keys`` only because it could not be read.
+    complete: bool = True
 
 
 def follow(value: Value, module: str, symbols: SymbolTable, hops: int = 0) -> tuple[Value, str]:
@@ -67,10 +70,13 @@ def _entry_from_item(item: DictItem, app_id: str, module: str, path: str,
     if not isinstance(value, DictValue):
         return None
     fields: dict[str, DictItem] = {}
+    complete = not value.has_unpacking
     for sub in value.items:
         name = plain(evaluator.evaluate(sub.key, value_module))
         if isinstance(name, str):
             fields[name] = sub
+        else:
+            complete = False
     task_item = fields.get("task")
     task = plain(evaluator.evaluate(task_item.value, value_module)) if task_item else UNKNOWN
 
@@ -85,7 +91,7 @@ def _entry_from_item(item: DictItem, app_id: str, module: str, path: str,
         span=item.span, task_span=task_item.value.span if task_item else item.span,
         args=evaluated("args"), kwargs=evaluated("kwargs"), options=evaluated("options"),
         extra_keys=tuple((k, v.span) for k, v in fields.items()),
-        raw_items=value.items,
+        raw_items=value.items, complete=complete,
     )
 
 
@@ -103,25 +109,74 @@ def _entries_from_setting(entry: SettingEntry, model: "CeleryModel") -> list[Bea
     return found
 
 
-def _item_additions(model: "CeleryModel", app_id: str) -> list[BeatEntry]:
-    """``CELERY_BEAT_SCHEDULE["key"] = {...}`` in the app's config modules."""
-    found: list[BeatEntry] = []
+def _mapping_items(call: CallValue) -> list[DictItem]:
+    """The items ``X.update({...}, key=...)`` adds, each keeping the span of its key."""
+    items = [item for arg in call.args[:1] if isinstance(arg, DictValue) for item in arg.items]
+    items += [DictItem(Const(k.name, k.span), k.value, k.span) for k in call.kwargs]
+    return items
+
+
+def _settings_modules(model: "CeleryModel", app_id: str) -> list[tuple[str, str | None, bool]]:
+    """Config modules of an app with their namespace: the object's target and its star-imports."""
     config = model.configs[app_id]
-    modules = {(e.module, e.namespace) for e in config.entries if e.source.value == "config_from_object"}
-    for module, namespace in sorted(modules, key=lambda m: (m[0], m[1] or "")):
+    found = {(e.module, e.namespace, e.django) for e in config.entries
+             if e.source.value == "config_from_object"}
+    for obj in config.objects:
+        module, _, class_name = obj.target.partition(":")
+        if module and not class_name:
+            found.add((model.project.canonical_module_name(module), obj.namespace, obj.is_django))
+    return sorted(found, key=lambda m: (m[0], m[1] or "", m[2]))
+
+
+def _item_additions(model: "CeleryModel", app_id: str) -> list[BeatEntry]:
+    """``CELERY_BEAT_SCHEDULE["key"] = {...}`` and ``.update({...})`` in the app's config modules."""
+    found: list[BeatEntry] = []
+    for module, namespace, django in _settings_modules(model, app_id):
         facts = model.project.module(module)
         if facts is None:
             continue
+        items: list[DictItem] = []
         for assignment in facts.assignments:
             if assignment.key is None or assignment.function or assignment.scope:
                 continue
-            if canonical_setting_name(assignment.target, namespace) != "beat_schedule":
+            if canonical_setting_name(assignment.target, namespace, django) == "beat_schedule":
+                items.append(DictItem(assignment.key, assignment.value, assignment.key.span))
+        for call in facts.calls:
+            receiver, _, method = call.func.rpartition(".")
+            if method == "update" and not call.function and "." not in receiver and \
+                    canonical_setting_name(receiver, namespace, django) == "beat_schedule":
+                items.extend(_mapping_items(call.call))
+        found.extend(entry for item in items
+                     if (entry := _entry_from_item(item, app_id, module, facts.path, model)))
+    return found
+
+
+def _conf_additions(model: "CeleryModel") -> list[BeatEntry]:
+    """``app.conf.beat_schedule["key"] = {...}`` and ``app.conf.beat_schedule.update({...})``."""
+    found: list[BeatEntry] = []
+    for facts in model.project.python_facts():
+        additions: list[tuple[str, str, DictItem]] = []
+        for assignment in facts.assignments:
+            if assignment.key is not None and ".conf." in assignment.target:
+                item = DictItem(assignment.key, assignment.value, assignment.key.span)
+                additions.append((assignment.target, assignment.function, item))
+        for call in facts.calls:
+            if call.func.endswith(".update") and ".conf." in call.func:
+                additions.extend((call.func[:-len(".update")], call.function, item)
+                                 for item in _mapping_items(call.call))
+        for target, function, item in additions:
+            receiver, _, setting = target.rpartition(".conf.")
+            if "." in setting or canonical_setting_name(setting, None) != "beat_schedule":
                 continue
-            item = DictItem(assignment.key, assignment.value, assignment.key.span)
-            entry = _entry_from_item(item, app_id, module, facts.path, model)
+            app_id = model.app_for_expression(facts.module, receiver, function)
+            entry = _entry_from_item(item, app_id, facts.module, facts.path, model) \
+                if app_id else None
             if entry is not None:
                 found.append(entry)
     return found
+
+
+_PERIODIC_PARAMETERS = ("schedule", "sig", "args", "kwargs", "name")
 
 
 def _periodic_task_calls(model: "CeleryModel") -> list[BeatEntry]:
@@ -130,30 +185,51 @@ def _periodic_task_calls(model: "CeleryModel") -> list[BeatEntry]:
     only_app = next(iter(model.apps)) if len(model.apps) == 1 else None
     for facts in model.project.python_facts():
         for call in facts.calls:
-            if not call.func.endswith(".add_periodic_task") or len(call.call.args) < 2:
+            if not call.func.endswith(".add_periodic_task"):
                 continue
             app_id = model.app_for_expression(facts.module, call.func[:-len(".add_periodic_task")],
                                            call.function) or only_app
-            if app_id is None:
-                continue
-            signature = call.call.args[1]
-            task = _task_of_signature(signature, facts.module, model)
-            name_value = call.call.keyword("name")
-            key = plain(model.evaluator.evaluate(name_value, facts.module)) if name_value else UNKNOWN
-            args = kwargs = None
-            if isinstance(signature, CallValue) and signature.func.rsplit(".", 1)[-1] in ("s", "si"):
-                args = tuple(model.evaluator.evaluate(a, facts.module) for a in signature.args)
-                kwargs = {k.name: model.evaluator.evaluate(k.value, facts.module)
-                          for k in signature.kwargs}
-                if signature.has_star_args or signature.has_star_kwargs:
-                    args = kwargs = UNKNOWN
-            found.append(BeatEntry(key, task, call.call.args[0], app_id, facts.module, facts.path,
-                                   call.span, signature.span, args, kwargs,
-                                   source="add_periodic_task"))
+            entry = _periodic_entry(call.call, app_id, facts.module, facts.path, model) \
+                if app_id else None
+            if entry is not None:
+                found.append(entry)
     return found
 
 
+def _periodic_entry(call: CallValue, app_id: str, module: str, path: str,
+                    model: "CeleryModel") -> BeatEntry | None:
+    """The entry Celery's ``_sig_to_periodic_task_entry`` builds from one call."""
+    given = dict(zip(_PERIODIC_PARAMETERS, call.args))
+    given.update((k.name, k.value) for k in call.kwargs if k.name in _PERIODIC_PARAMETERS)
+    schedule, signature = given.get("schedule"), given.get("sig")
+    if schedule is None or signature is None:
+        return None
+    evaluate = model.evaluator.evaluate
+    key = plain(evaluate(given["name"], module)) if "name" in given else UNKNOWN
+    args: Any = evaluate(given["args"], module) if "args" in given else ()
+    kwargs: Any = evaluate(given["kwargs"], module) if "kwargs" in given else {}
+    if isinstance(signature, CallValue) and signature.func.rsplit(".", 1)[-1] in ("s", "si"):
+        if signature.has_star_args or signature.has_star_kwargs or "args" in given \
+                or "kwargs" in given:
+            args = kwargs = UNKNOWN
+        else:
+            args = tuple(evaluate(a, module) for a in signature.args)
+            kwargs = {k.name: evaluate(k.value, module) for k in signature.kwargs}
+    elif isinstance(signature, CallValue):
+        args = kwargs = UNKNOWN
+    options = None if call.has_star_kwargs else {
+        k.name: evaluate(k.value, module) for k in call.kwargs if k.name not in _PERIODIC_PARAMETERS}
+    return BeatEntry(key, _task_of_signature(signature, module, model), schedule, app_id, module,
+                     path, call.span, signature.span, args, kwargs, options,
+                     source="add_periodic_task", complete=not call.has_star_kwargs)
+
+
 def _task_of_signature(signature: Value, module: str, model: "CeleryModel") -> Any:
+    if isinstance(signature, NameRef):  # a task object: ``add_periodic_task(60, cleanup)``
+        symbol = model.symbols.resolve(module, signature.dotted)
+        task = model.task_for_function(symbol.module, symbol.name) \
+            if symbol.kind is SymbolKind.FUNCTION else None
+        return task.name if task is not None and task.name else UNKNOWN
     if not isinstance(signature, CallValue):
         return UNKNOWN
     receiver, _, method = signature.func.rpartition(".")
@@ -170,11 +246,13 @@ def _task_of_signature(signature: Value, module: str, model: "CeleryModel") -> A
 
 
 def collect_beat_entries(model: "CeleryModel") -> list[BeatEntry]:
+    """Every beat entry of every app, once each, in file order."""
     entries: list[BeatEntry] = []
     for app_id, settings in sorted(model.settings.items()):
         for entry in settings.by_name.get("beat_schedule", []):
             entries.extend(_entries_from_setting(entry, model))
         entries.extend(_item_additions(model, app_id))
+    entries.extend(_conf_additions(model))
     entries.extend(_periodic_task_calls(model))
     unique: dict[tuple[str, int, int], BeatEntry] = {}
     for entry in entries:

@@ -318,6 +318,7 @@ class _LineLocator:
 # --- setuptools ---------------------------------------------------------------------
 
 _SETUPTOOLS_KEYWORDS = ("install_requires", "setup_requires", "tests_require")
+_REQUIREMENT_FILE = re.compile(r"^[\w./-]*requirements[\w./-]*\.(?:txt|in)$")
 _COMPUTED = ("{name} in setup.py is computed when setup.py runs; celerylint never runs project "
              "code, so list the dependencies literally or in pyproject.toml.")
 
@@ -345,8 +346,9 @@ def parse_setup_cfg(text: str) -> FileReading:
 
 def parse_setup_py(text: str) -> FileReading:
     """Literal ``install_requires=[...]`` / ``extras_require={...}`` of ``setup()``
-    calls, including module-level names bound to literals and ``setup(**literal)``;
-    anything computed makes the reading incomplete instead of being guessed."""
+    calls, including module-level names bound to literals and ``setup(**literal)``.
+    A computed list is read from the requirement files the script names, if any;
+    otherwise the reading is incomplete instead of guessed."""
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError) as exc:
@@ -364,9 +366,20 @@ def parse_setup_py(text: str) -> FileReading:
         computed.extend([(value.lineno, name)] if found is None else [])
     if "install_requires" in text and all(name != "install_requires" for name, _ in keywords):
         computed.append((1, "install_requires"))
+    read_from = _requirement_file_names(tree) if computed else []
+    if read_from:  # install_requires=open("requirements.txt")...: read that file instead
+        return FileReading(tuple(_entries(strings, [])), tuple(read_from))
     problems = [(line, _COMPUTED.format(name=name)) for line, name in computed]
     entries = _entries(strings, problems)
     return FileReading(tuple(entries), problems=tuple(problems), complete=not computed)
+
+
+def _requirement_file_names(tree: ast.Module) -> list[tuple[str, int]]:
+    """String literals naming requirement files, the usual source of a computed
+    ``install_requires``; they are followed like ``-r`` includes."""
+    return [(node.value, node.lineno) for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)
+            and _REQUIREMENT_FILE.match(node.value)]
 
 
 def _is_setup(call: ast.Call) -> bool:

@@ -7,6 +7,7 @@ the reported column ends, and never reveal the length of a hidden secret.
 
 from __future__ import annotations
 
+import os
 import unicodedata
 
 from celerylint.findings import Finding
@@ -34,17 +35,29 @@ def _caret_range(line: str, finding: Finding) -> tuple[str, int, int]:
     span (an insertion point, or an unknown end) gets a single caret.
     """
     start = finding.column - 1
+    end = len(line) if finding.end_line > finding.line else finding.end_column - 1
     shown = masked(line)
-    if shown == line:
-        if finding.end_line > finding.line:
-            end = len(shown)
-        else:
-            end = finding.end_column - 1
-    else:
-        start = len(masked(line[:start]))
-        end = len(shown)
+    if shown != line:
+        start, end = _masked_start(line, start, shown), _masked_end(line, end, shown)
     start = min(start, len(shown))
     return shown, start, max(end, start + 1) if start < len(shown) else start
+
+
+def _masked_start(line: str, offset: int, shown: str) -> int:
+    """Where ``line[offset]`` lands in ``shown``; inside a secret, where its mask begins."""
+    prefix = masked(line[:offset])
+    if shown.startswith(prefix):
+        return len(prefix)
+    return len(os.path.commonprefix([prefix, shown]))
+
+
+def _masked_end(line: str, offset: int, shown: str) -> int:
+    """Like :func:`_masked_start` for an end; inside a secret, the end of the line.
+
+    Either way the carets only ever measure masked text, never a secret.
+    """
+    prefix = masked(line[:offset])
+    return len(prefix) if shown.startswith(prefix) else len(shown)
 
 
 def _width(char: str) -> int:

@@ -272,8 +272,8 @@ def _with_fixup(source: list[str]) -> tuple[list[str], bool]:
 
     A leading ``elif``/``else``/``except``/``finally`` clause lost its header
     (reported as True: only code starts that way), a trailing ``if x:``,
-    ``try:`` or ``match x:`` lost its body, a trailing decorator its function. Fixups
-    only append lines, so parse positions stay chunk lines.
+    ``try:`` or ``match x:`` lost its body, a trailing decorator its function.
+    Fixups rewrite a line in place or append lines, so positions stay chunk lines.
     """
     lines = list(source)
     dangling = _DANGLING_CLAUSE_RE.fullmatch(lines[0])

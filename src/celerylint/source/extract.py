@@ -22,22 +22,32 @@ from celerylint.source.facts import ImportContext, ModuleFacts, ParseFailure, Sp
 from celerylint.source.values import ValueBuilder
 
 MAX_FILE_BYTES = 5_000_000
-_SKIP_FILE = re.compile(rb"^#\s*celerylint:\s*noqa\s*$", re.MULTILINE)
+_SKIP_FILE = re.compile(rb"^\s*#\s*celerylint\s*:\s*noqa\s*$", re.MULTILINE | re.IGNORECASE)
 _TEMPLATE_MARKERS = (b"{%", b"{{")
+# CPython's tokenizer refuses more than 200 open brackets; libcst's native parser does not,
+# and overflows its stack on inputs CPython refuses, so CPython's verdict on those is final.
+_NESTING_MESSAGES = ("too many nested parentheses",)
 
 
 def decode_source(data: bytes) -> str:
     """Decode like Python does (PEP 263 cookie, BOM); raise ValueError on failure."""
     if b"\x00" in data:
         raise ValueError("file contains NUL bytes (binary file?)")
-    try:
-        import io
-        import tokenize
+    import io
+    import tokenize
 
+    try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except (SyntaxError, LookupError) as exc:
+        raise ValueError(f"cannot decode source ({getattr(exc, 'msg', None) or exc}); save it "
+                         "as UTF-8 or declare its encoding with '# -*- coding: ... -*-'") from None
+    try:
         return data.decode(encoding)
-    except (SyntaxError, LookupError, UnicodeDecodeError) as exc:
-        raise ValueError(f"cannot decode source: {exc}") from None
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ValueError(f"cannot decode source: byte 0x{data[exc.start]:02x} on line {line} is "
+                         f"not valid {encoding}; add a '# -*- coding: ... -*-' declaration or "
+                         "re-save the file as UTF-8") from None
 
 
 def _skip_requested(data: bytes) -> bool:
@@ -45,51 +55,72 @@ def _skip_requested(data: bytes) -> bool:
     return bool(_SKIP_FILE.search(head))
 
 
-def _failure_from(exc: Exception, data: bytes, text: str | None = None) -> ParseFailure:
-    if isinstance(exc, cst.ParserSyntaxError) and text is not None:
-        # CPython's own parser names the real position and gives the familiar message.
-        import ast
-        import warnings
+def _template_hint(data: bytes) -> str:
+    return " (the file looks like a template, e.g. Jinja)" if any(
+        marker in data for marker in _TEMPLATE_MARKERS) else ""
 
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                ast.parse(text)
-        except SyntaxError as syntax_error:
-            message = syntax_error.msg
-            if any(marker in data for marker in _TEMPLATE_MARKERS):
-                message += " (the file looks like a template, e.g. Jinja)"
-            return ParseFailure(message, syntax_error.lineno or 1, syntax_error.offset or 1)
-        except (ValueError, RecursionError, MemoryError):
-            pass
-    if isinstance(exc, cst.ParserSyntaxError):
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else "syntax error"
-        if any(marker in data for marker in _TEMPLATE_MARKERS):
-            message += " (the file looks like a template, e.g. Jinja)"
-        return ParseFailure(message, exc.raw_line, exc.raw_column + 1)
-    return ParseFailure(str(exc) or type(exc).__name__, 1, 1)
+
+def _cpython_verdict(text: str, data: bytes) -> tuple[ParseFailure | None, ParseFailure | None]:
+    """CPython's parser runs first: it is fast, it is what a worker runs, and it refuses
+    nesting that would crash libcst's native parser.
+
+    Returns (final failure, failure to use if libcst fails too). Other syntax errors are
+    not final: the project may target a newer Python than the one running celerylint.
+    """
+    import ast
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(text)
+    except SyntaxError as exc:
+        failure = ParseFailure(exc.msg + _template_hint(data), exc.lineno or 1, exc.offset or 1)
+        return (failure, None) if exc.msg in _NESTING_MESSAGES else (None, failure)
+    except (RecursionError, MemoryError):
+        return ParseFailure("expressions nested too deeply for Python's parser", 1, 1), None
+    except ValueError:
+        pass
+    return None, None
+
+
+def _libcst_failure(exc: cst.ParserSyntaxError, data: bytes) -> ParseFailure:
+    """libcst refused a file CPython accepts (or could not judge): say so honestly."""
+    message = str(exc).strip().splitlines()[0] if str(exc).strip() else "syntax error"
+    return ParseFailure(f"libcst cannot parse this file: {message}{_template_hint(data)}",
+                        exc.raw_line, exc.raw_column + 1)
 
 
 def extract_module_facts(path: str, module: str, is_package: bool, data: bytes) -> ModuleFacts:
     """Never raises for bad input: a file that cannot be read as Python gets ``parse_failure``."""
-    base = ModuleFacts(path=path, module=module, is_package=is_package)
+    base = ModuleFacts(path=path, module=module, is_package=is_package,
+                       skip_file=_skip_requested(data))
     if len(data) > MAX_FILE_BYTES:
         return _replace(base, parse_failure=ParseFailure(
             f"file is larger than {MAX_FILE_BYTES // 1_000_000} MB; not analysed", 1, 1))
-    text: str | None = None
     try:
         text = decode_source(data)
-        tree = cst.parse_module(text)
-    except (ValueError, cst.ParserSyntaxError, RecursionError, MemoryError) as exc:
-        return _replace(base, parse_failure=_failure_from(exc, data, text))
+    except ValueError as exc:
+        return _replace(base, parse_failure=ParseFailure(str(exc), 1, 1))
+    final, if_libcst_fails = _cpython_verdict(text, data)
+    if final is not None:
+        return _replace(base, parse_failure=final)
     try:
-        return _traverse(base, tree, _skip_requested(data))
+        tree = cst.parse_module(text)
+    except cst.ParserSyntaxError as exc:
+        return _replace(base, parse_failure=if_libcst_fails or _libcst_failure(exc, data))
+    except (RecursionError, MemoryError):
+        return _replace(base, parse_failure=if_libcst_fails or ParseFailure(
+            "expressions nested too deeply for libcst's parser", 1, 1))
+    try:
+        return _traverse(base, tree)
     except RecursionError:
         return _replace(base, parse_failure=ParseFailure(
-            "expression nesting too deep to analyse", 1, 1))
+            "expressions nested too deeply for celerylint to analyse (Python itself may "
+            "accept them)", 1, 1))
 
 
-def _traverse(base: ModuleFacts, tree: cst.Module, skip_file: bool) -> ModuleFacts:
+def _traverse(base: ModuleFacts, tree: cst.Module) -> ModuleFacts:
     wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
     positions = wrapper.resolve(PositionProvider)
 
@@ -122,7 +153,6 @@ def _traverse(base: ModuleFacts, tree: cst.Module, skip_file: bool) -> ModuleFac
         assignments=tuple(definitions.assignments),
         calls=tuple(calls.calls),
         comments=tuple(comments.comments),
-        skip_file=skip_file,
     )
 
 

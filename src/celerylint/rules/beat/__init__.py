@@ -1,0 +1,1 @@
+"""Beat schedules: entries, schedule values and the processes that run beat."""
