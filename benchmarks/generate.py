@@ -97,7 +97,7 @@ def _function(rng: random.Random, name: str, callees: list[str]) -> list[str]:
             body.append(f"    result['step_{step}'] = {rng.choice(callees)}(item_id)")
         elif choice < 0.4:
             body += [f"    # Step {step}: keep the payload small, the broker pays for it",
-                     f"    payload = (payload or {{}}).copy()"]
+                     "    payload = (payload or {}).copy()"]
         elif choice < 0.5:
             body += [f"    # result['debug_{step}'] = compute(item_id, payload)",
                      f"    # logger.info('step %s done', {step})"]

@@ -1,4 +1,4 @@
-"""The pipeline, in order: discover, extract, model, rules, suppress.
+"""The pipeline, in order: discover, extract, model, rules, suppress, filter, baseline.
 
 A newcomer reads ``run`` top to bottom and sees every stage. The CLI, the
 diagram and inventory commands, and tests all enter here.
@@ -8,24 +8,37 @@ from __future__ import annotations
 
 import time
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from celerylint.discovery import discover
 from celerylint.findings import Finding, sorted_unique
 from celerylint.project.model import Project
 from celerylint.rules.base import ModuleRule, ProjectRule, Rule, RuleMeta
-from celerylint.rules.registry import select_rules
+from celerylint.rules.registry import all_rules, select_rules
+from celerylint.rules.tool.unused_suppression import (
+    UnusedNoqa,
+    may_carry_noqa,
+    unused_noqa_findings,
+)
 from celerylint.settings import Settings
 from celerylint.source.facts import ModuleFacts
-from celerylint.source.pool import extract_all
+from celerylint.source.pool import ExtractionStats, extract
 from celerylint.suppression import (
     FileSuppressions,
+    NoqaDirective,
     SuppressionResult,
     apply_suppressions,
     suppressions_from_facts,
     suppressions_from_text,
 )
+
+if TYPE_CHECKING:
+    from celerylint.baseline import Baseline, BaselineEntry
+    from celerylint.progress import Progress
+
+SuppressionLookup = Callable[[str], FileSuppressions | None]
 
 
 @dataclass
@@ -37,6 +50,10 @@ class RunResult:
     notes: list[str] = field(default_factory=list)  # skipped inputs, for --verbose
     internal_errors: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    failed_rules: set[str] = field(default_factory=set)  # codes whose rule crashed
+    extraction: ExtractionStats | None = None
+    baselined: int = 0  # findings the baseline accepted
+    stale_baseline: list[BaselineEntry] = field(default_factory=list)
 
     @property
     def files_checked(self) -> int:
@@ -53,15 +70,21 @@ class _Timer:
         return now
 
 
-def build_project(settings: Settings, timings: dict[str, float] | None = None) -> Project:
+def build_project(settings: Settings, timings: dict[str, float] | None = None,
+                  progress: Progress | None = None) -> Project:
     """Discovery, extraction and the model: everything before rules."""
-    timer = _Timer(timings if timings is not None else {})
+    return _build_project(settings, timings if timings is not None else {}, progress)[0]
+
+
+def _build_project(settings: Settings, timings: dict[str, float],
+                   progress: Progress | None) -> tuple[Project, ExtractionStats]:
+    timer = _Timer(timings)
     started = time.perf_counter()
     inventory = discover(settings.root, settings.all_excludes, settings.source_roots)
     started = timer.phase("discovery", started)
-    facts = extract_all(settings, inventory, timer.timings)
+    extraction = extract(settings, inventory, timer.timings, progress)
     timer.phase("extraction", started)
-    return Project(settings, inventory, facts)
+    return Project(settings, inventory, extraction.facts), extraction.stats
 
 
 def _run_rule(rule: Rule, project: Project) -> Iterator[Finding]:
@@ -72,17 +95,54 @@ def _run_rule(rule: Rule, project: Project) -> Iterator[Finding]:
             yield from rule.check_module(facts, project)
 
 
-def _suppressions_lookup(project: Project):  # type: ignore[no-untyped-def]
+def _suppressions_lookup(project: Project) -> SuppressionLookup:
+    """Each file's noqa comments, read once per run."""
+    known: dict[str, FileSuppressions | None] = {}
+
     def lookup(path: str) -> FileSuppressions | None:
-        facts: ModuleFacts | None = project.facts_by_path.get(path)
-        if facts is not None:
-            return suppressions_from_facts(facts)
-        data = project.read_bytes(path)
-        if data is None:
-            return None
-        return suppressions_from_text(path, data.decode("utf-8", "replace"))
+        if path not in known:
+            facts: ModuleFacts | None = project.facts_by_path.get(path)
+            if facts is not None:
+                known[path] = suppressions_from_facts(facts)
+            else:
+                data = project.read_bytes(path)
+                known[path] = None if data is None else suppressions_from_text(
+                    path, data.decode("utf-8", "replace"))
+        return known[path]
 
     return lookup
+
+
+def _all_directives(project: Project, lookup: SuppressionLookup) -> Iterator[NoqaDirective]:
+    for path in project.files:
+        if path in project.facts_by_path or may_carry_noqa(path):
+            suppressions = lookup(path)
+            if suppressions is not None and not suppressions.skip_file:
+                yield from suppressions.by_line.values()
+
+
+def _line_reader(project: Project) -> Callable[[str, int], str | None]:
+    lines: dict[str, list[str]] = {}
+
+    def line_of(path: str, number: int) -> str | None:
+        if path not in lines:
+            data = project.read_bytes(path)
+            lines[path] = [] if data is None else data.decode("utf-8", "replace").splitlines()
+        found = lines[path]
+        return found[number - 1] if 0 < number <= len(found) else None
+
+    return line_of
+
+
+def unused_suppressions(project: Project, suppression: SuppressionResult, result: RunResult,
+                        lookup: SuppressionLookup) -> list[Finding]:
+    """CEL002 findings, themselves subject to noqa and per-file ignores."""
+    ran = {code: meta.name for code, meta in result.rules.items()
+           if code not in result.failed_rules}
+    findings = unused_noqa_findings(
+        _all_directives(project, lookup), suppression.used, ran,
+        {rule.code for rule in all_rules()}, _line_reader(project))
+    return apply_suppressions(findings, lookup, project.settings.per_file_ignores).kept
 
 
 def run_rules(project: Project, rules: Sequence[type[Rule]], result: RunResult) -> list[Finding]:
@@ -94,6 +154,7 @@ def run_rules(project: Project, rules: Sequence[type[Rule]], result: RunResult) 
         try:
             findings.extend(_run_rule(rule, project))
         except Exception as exc:  # noqa: BLE001 - one rule's bug must not stop the run
+            result.failed_rules.add(rule.code)
             result.internal_errors.append(
                 f"rule {rule.code} ({rule.name}) failed: {type(exc).__name__}: {exc}\n"
                 + traceback.format_exc()
@@ -102,18 +163,51 @@ def run_rules(project: Project, rules: Sequence[type[Rule]], result: RunResult) 
     return findings
 
 
-def run(settings: Settings) -> RunResult:
+def run(
+    settings: Settings,
+    *,
+    report_paths: Collection[str] | None = None,
+    baseline: Baseline | None = None,
+    progress: Progress | None = None,
+) -> RunResult:
+    """Analyse the whole project; report findings in ``report_paths`` (all when None)
+    that the baseline does not accept. The model is always the whole project, so a
+    file's findings do not depend on which other files are reported."""
     timings: dict[str, float] = {}
-    project = build_project(settings, timings)
+    project, stats = _build_project(settings, timings, progress)
     rules = select_rules(settings.select, settings.extend_select, settings.ignore)
     result = RunResult([], {r.code: r.meta() for r in rules}, project,
-                       notes=list(project.inventory.notes), timings=timings)
+                       notes=list(project.inventory.notes), timings=timings, extraction=stats)
     findings = run_rules(project, rules, result)
     started = time.perf_counter()
-    suppression = apply_suppressions(
-        findings, _suppressions_lookup(project), settings.per_file_ignores
-    )
-    result.findings = sorted_unique(suppression.kept)
+    lookup = _suppressions_lookup(project)
+    suppression = apply_suppressions(findings, lookup, settings.per_file_ignores)
+    kept = list(suppression.kept)
+    if UnusedNoqa.code in result.rules:
+        kept += unused_suppressions(project, suppression, result, lookup)
     result.suppression = suppression
+    if report_paths is not None:
+        wanted = frozenset(report_paths)
+        kept = [finding for finding in kept if finding.path in wanted]
+    if baseline is not None:
+        kept = _apply_baseline(kept, baseline, result, report_paths)
+    result.findings = sorted_unique(kept)
     timings["suppression"] = time.perf_counter() - started
     return result
+
+
+def _apply_baseline(findings: list[Finding], baseline: Baseline, result: RunResult,
+                    report_paths: Collection[str] | None) -> list[Finding]:
+    from celerylint.baseline import match_baseline, project_fingerprinter
+
+    ran = set(result.rules) - result.failed_rules
+    scope = None if report_paths is None else frozenset(report_paths)
+
+    def in_scope(path: str) -> bool:  # entries of files not reported cannot be stale
+        return scope is None or path in scope
+
+    match = match_baseline(findings, baseline, project_fingerprinter(result.project.root),
+                           ran, in_scope)
+    result.baselined = len(match.accepted)
+    result.stale_baseline = match.stale
+    return match.new

@@ -2,6 +2,8 @@
 
 Exit codes: 0 clean, 1 findings, 2 usage, configuration or internal error.
 Heavy modules are imported inside the commands so ``--version`` stays instant.
+``check`` lives in ``cli_check``; ``graph``, ``inventory`` and ``report`` in
+``commands``.
 """
 
 from __future__ import annotations
@@ -10,12 +12,15 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from celerylint import __version__
 
+if TYPE_CHECKING:
+    from celerylint.settings import Settings
+
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 ISSUES_URL = "https://github.com/celerylint/celerylint/issues"
-SUBCOMMANDS = ("check", "rule")
 
 
 class UsageError(Exception):
@@ -26,19 +31,60 @@ def _codes(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError("must be 0 (automatic) or more")
+    return number
+
+
 def _add_check(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from celerylint.cli_check import run_check
     from celerylint.report import FORMATS
 
-    check = subparsers.add_parser("check", help="lint a project (default command)")
-    check.add_argument("paths", nargs="*", type=Path, default=[Path(".")], metavar="PATH")
-    check.add_argument("--format", choices=sorted(FORMATS), default="text")
-    check.add_argument("--select", type=_codes, help="rule codes, prefixes or names")
-    check.add_argument("--ignore", type=_codes)
-    check.add_argument("--extend-select", type=_codes)
-    check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
-    check.add_argument("-o", "--output", type=Path, help="write the report to FILE")
-    check.add_argument("--config", type=Path, help="pyproject.toml to read [tool.celerylint] from")
-    check.add_argument("--verbose", action="store_true", help="say what was skipped and why")
+    check = subparsers.add_parser(
+        "check", help="lint a project (default command)",
+        description="Lint the project in PATH (default: the current directory). Given files "
+        "instead, lint their whole project but report only findings in those files.")
+    check.add_argument("paths", nargs="*", type=Path, default=[], metavar="PATH")
+    report = check.add_argument_group("report")
+    report.add_argument("--format", choices=sorted(FORMATS), default="text")
+    report.add_argument("-o", "--output", type=Path, help="write the report to FILE")
+    report.add_argument("--show-source", action=argparse.BooleanOptionalAction, default=True,
+                        help="show the offending source lines (text format)")
+    report.add_argument("--statistics", action="store_true",
+                        help="print how many findings each rule produced, instead of them")
+    report.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
+    report.add_argument("--verbose", action="store_true", help="say what was skipped and why")
+    report.add_argument("--timings", action="store_true",
+                        help="print the time each phase took to stderr")
+    rules = check.add_argument_group("rule selection")
+    rules.add_argument("--select", type=_codes, help="rule codes, prefixes or names")
+    rules.add_argument("--ignore", type=_codes)
+    rules.add_argument("--extend-select", type=_codes)
+    rules.add_argument("--config", type=Path, help="pyproject.toml to read [tool.celerylint] from")
+    fixes = check.add_argument_group("fixes and suppressions")
+    fixes.add_argument("--fix", action="store_true", help="apply safe fixes")
+    fixes.add_argument("--unsafe-fixes", action="store_true",
+                       help="with --fix or --diff, also apply fixes that change behaviour")
+    fixes.add_argument("--diff", action="store_true",
+                       help="print the fixes as a unified diff, write nothing; exit 1 if any")
+    fixes.add_argument("--add-noqa", action="store_true",
+                       help="add '# noqa: CODE' comments on every reported line")
+    fixes.add_argument("--baseline", type=Path, metavar="FILE",
+                       help="report only findings not recorded in FILE")
+    fixes.add_argument("--write-baseline", type=Path, metavar="FILE",
+                       help="record the current findings in FILE, report nothing")
+    fixes.add_argument("--strict-baseline", action="store_true",
+                       help="with --baseline, fail when a recorded finding is gone")
+    speed = check.add_argument_group("performance")
+    speed.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+    speed.add_argument("--cache-dir", help="cache directory (default .celerylint_cache)")
+    speed.add_argument("--jobs", type=_positive_int, metavar="N",
+                       help="parallel parsing processes (0: automatic)")
     check.set_defaults(command=run_check)
 
 
@@ -50,7 +96,17 @@ def _add_rule(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[t
     rule.set_defaults(command=run_rule)
 
 
+def _add_clean(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    clean = subparsers.add_parser("clean", help="remove celerylint's cache of a project")
+    clean.add_argument("path", nargs="?", type=Path, default=Path("."), metavar="PATH")
+    clean.add_argument("--cache-dir", help="cache directory (default from the config)")
+    clean.add_argument("--config", type=Path, help="pyproject.toml to read [tool.celerylint] from")
+    clean.set_defaults(command=run_clean)
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from celerylint.commands import add_subcommands
+
     parser = argparse.ArgumentParser(
         prog="celerylint",
         description="Static analysis for Celery + Redis projects: finds the bugs that "
@@ -60,7 +116,15 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="subcommand")
     _add_check(subparsers)
     _add_rule(subparsers)
+    _add_clean(subparsers)
+    add_subcommands(subparsers)
     return parser
+
+
+def subcommand_names(parser: argparse.ArgumentParser) -> frozenset[str]:
+    """Every registered subcommand, so that ``celerylint PATH`` can mean ``check PATH``."""
+    return frozenset(name for action in parser._actions
+                     if isinstance(action, argparse._SubParsersAction) for name in action.choices)
 
 
 def version_text() -> str:
@@ -73,7 +137,7 @@ def version_text() -> str:
     return f"celerylint {__version__} (settings checked against Celery {celery_version})"
 
 
-def _write(text: str, output: Path | None) -> None:
+def write_output(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
         return
@@ -83,44 +147,16 @@ def _write(text: str, output: Path | None) -> None:
         raise UsageError(f"cannot write {output}: {exc.strerror}") from None
 
 
-def run_check(args: argparse.Namespace) -> int:
-    from celerylint import api
-    from celerylint.report import renderer
-    from celerylint.report.context import ReportContext
-    from celerylint.docs import doc_paths
+def check_config_selectors(settings: Settings) -> None:
+    """A misspelt code in the config would silently select or ignore nothing."""
     from celerylint.rules.registry import unknown_selectors
-    from celerylint.settings import load_settings
 
-    for path in args.paths:
-        if not path.exists():
-            raise UsageError(f"path does not exist: {path}")
-    selectors = [*(args.select or ()), *(args.ignore or ()), *(args.extend_select or ())]
-    unknown = unknown_selectors(selectors)
+    configured = [*(settings.select or ()), *settings.ignore, *settings.extend_select,
+                  *(code for _, codes in settings.per_file_ignores for code in codes)]
+    unknown = unknown_selectors(configured)  # command-line ones were checked already
     if unknown:
-        raise UsageError(f"unknown rule selector(s): {', '.join(unknown)} "
-                         "(see `celerylint rule --all`)")
-    settings = load_settings(args.paths, args.config, {
-        "select": args.select, "ignore": args.ignore, "extend_select": args.extend_select,
-        "verbose": args.verbose,
-    })
-    result = api.run(settings)
-    context = ReportContext(tuple(result.findings), result.rules, settings.root, Path.cwd(),
-                            result.files_checked, doc_paths())
-    _write(renderer(args.format)(context), args.output)
-    if args.verbose:
-        for note in result.notes:
-            print(f"celerylint: note: {note}", file=sys.stderr)
-    for error in result.internal_errors:
-        first = error.splitlines()[0]
-        print(f"celerylint: internal error: {first}; please report it at {ISSUES_URL}",
-              file=sys.stderr)
-        if args.verbose:
-            print(error, file=sys.stderr)
-    if result.internal_errors:
-        return EXIT_ERROR
-    if result.findings and not args.exit_zero:
-        return EXIT_FINDINGS
-    return EXIT_CLEAN
+        raise UsageError(f"unknown rule selector(s) in {settings.config_path}: "
+                         f"{', '.join(unknown)} (see `celerylint rule --all`)")
 
 
 def run_rule(args: argparse.Namespace) -> int:
@@ -156,10 +192,41 @@ def run_rule(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
+def run_clean(args: argparse.Namespace) -> int:
+    """Remove what celerylint cached for the project; never anything else."""
+    from celerylint.settings import load_settings
+    from celerylint.source.cache import cache_directory, clear_cache
+    from celerylint.targets import TargetError, resolve_targets
+
+    try:
+        root = resolve_targets([args.path], Path.cwd()).root
+    except TargetError as exc:
+        raise UsageError(str(exc)) from None
+    settings = load_settings([root], args.config, {"cache_dir": args.cache_dir})
+    directory = cache_directory(root, settings)
+    if clear_cache(root, settings):
+        print(f"celerylint: removed the cache in {directory}", file=sys.stderr)
+    else:
+        print(f"celerylint: no cache in {directory}", file=sys.stderr)
+    return EXIT_CLEAN
+
+
+def _silence_stdout() -> None:
+    """Point stdout at devnull so the interpreter's final flush cannot fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    if not argv or (argv[0] not in SUBCOMMANDS and argv[0] not in ("-h", "--help", "--version")):
+    if not argv or (argv[0] not in subcommand_names(parser)
+                    and argv[0] not in ("-h", "--help", "--version")):
         argv = ["check", *argv]  # `celerylint PATH` means `celerylint check PATH`
     try:
         args = parser.parse_args(argv)
@@ -179,6 +246,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"celerylint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
+        return EXIT_ERROR
+    except BrokenPipeError:
+        _silence_stdout()  # `celerylint rule --all | head`: the reader left, not a bug
         return EXIT_ERROR
     except Exception as exc:  # noqa: BLE001 - the last line of defence: no tracebacks
         print(f"celerylint: internal error: {type(exc).__name__}: {exc}; please report it at "

@@ -14,7 +14,10 @@ from dataclasses import dataclass, field
 from celerylint.findings import Finding
 from celerylint.source.facts import ModuleFacts
 
-NOQA = re.compile(r"#\s*noqa\s*:\s*(?P<codes>CEL\d{3}(?:\s*[,\s]\s*CEL\d{3})*)", re.IGNORECASE)
+# Codes of other linters may share the directive (``noqa: E501, CEL701``); only ours count.
+NOQA = re.compile(r"#\s*noqa\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:\s*[,\s]\s*[A-Z]+[0-9]+)*)",
+                  re.IGNORECASE)
+CODE = re.compile(r"\bCEL\d{3}\b", re.IGNORECASE)
 SKIP_FILE = re.compile(r"^\s*#\s*celerylint\s*:\s*noqa\s*$", re.IGNORECASE)
 SKIP_FILE_HEAD_LINES = 10
 
@@ -37,7 +40,7 @@ def parse_noqa(text: str) -> tuple[str, ...] | None:
     match = NOQA.search(text)
     if match is None:
         return None
-    return tuple(sorted({c.upper() for c in re.findall(r"CEL\d{3}", match.group("codes"), re.I)}))
+    return tuple(sorted({c.upper() for c in CODE.findall(match.group("codes"))}))
 
 
 def suppressions_from_facts(facts: ModuleFacts) -> FileSuppressions:
@@ -60,19 +63,26 @@ def suppressions_from_text(path: str, text: str) -> FileSuppressions:
         if number <= SKIP_FILE_HEAD_LINES and SKIP_FILE.match(line):
             result.skip_file = True
         match = NOQA.search(line)
-        if match:
-            codes = parse_noqa(line) or ()
+        codes = parse_noqa(line)
+        if match and codes:
             result.by_line[number] = NoqaDirective(path, number, match.start() + 1, codes)
     return result
 
 
+def _selects(finding: Finding, selector: str) -> bool:
+    """The registry's selector forms: a code or code prefix, a rule name, or ALL."""
+    upper = selector.strip().upper()
+    if upper == "ALL" or selector.strip() == finding.name:
+        return True
+    return upper.startswith("CEL") and finding.code.startswith(upper)
+
+
 def _per_file_ignored(finding: Finding, per_file: Sequence[tuple[str, tuple[str, ...]]]) -> bool:
+    file_name = finding.path.rsplit("/", 1)[-1]
     for pattern, codes in per_file:
-        if fnmatch.fnmatch(finding.path, pattern) or fnmatch.fnmatch(
-            finding.path.rsplit("/", 1)[-1], pattern
-        ):
-            if any(finding.code.startswith(c.upper()) for c in codes):
-                return True
+        matches = fnmatch.fnmatch(finding.path, pattern) or fnmatch.fnmatch(file_name, pattern)
+        if matches and any(_selects(finding, c) for c in codes):
+            return True
     return False
 
 

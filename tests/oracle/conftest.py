@@ -18,6 +18,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -124,7 +125,7 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServ
 
 
 _db_numbers = itertools.count(1)
-_worker_numbers = itertools.count(1)
+_process_numbers = itertools.count(1)
 
 
 @pytest.fixture
@@ -141,10 +142,16 @@ def broker(redis_server: RedisServer) -> Iterator[Broker]:
         client.close()
 
 
-@dataclass
-class Worker:
-    """A running `celery worker` subprocess whose output goes to a log file."""
+class ProcessKind(Enum):
+    WORKER = "worker"
+    BEAT = "beat"
 
+
+@dataclass
+class CeleryProcess:
+    """A running `celery worker` or `celery beat` subprocess, its output in a log file."""
+
+    kind: ProcessKind
     process: subprocess.Popen[bytes]
     log_path: Path
 
@@ -153,12 +160,15 @@ class Worker:
 
     def wait_for_log(self, needle: str, timeout: float = DEADLINE_S) -> str:
         """Return the log once it contains needle; fail with the log when it never does."""
-        found = wait_until(lambda: needle in self.log() or self.process.poll() is not None,
-                           timeout=timeout)
+        found = wait_until(
+            lambda: needle in self.log() or self.process.poll() is not None, timeout=timeout
+        )
         log = self.log()
         if not found or needle not in log:
             state = "exited" if self.process.poll() is not None else "still running"
-            pytest.fail(f"worker ({state}) never logged {needle!r} within {timeout}s:\n{log}")
+            pytest.fail(
+                f"{self.log_path.name} ({state}) never logged {needle!r} within {timeout}s:\n{log}"
+            )
         return log
 
 
@@ -168,59 +178,89 @@ class OracleProject:
 
     root: Path
     broker: Broker
-    workers: list[Worker] = field(default_factory=list)
+    processes: list[CeleryProcess] = field(default_factory=list)
 
     def env(self) -> dict[str, str]:
         """The caller's environment minus any Celery setting that could leak in."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("CELERY")}
         env.pop("PYTHONPATH", None)
-        env.update({BROKER_ENV: self.broker.url, "PYTHONUNBUFFERED": "1",
-                    "PYTHONDONTWRITEBYTECODE": "1"})
+        env.update(
+            {BROKER_ENV: self.broker.url, "PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+        )
         return env
+
+    def _spawn(self, kind: ProcessKind, arguments: Sequence[str]) -> CeleryProcess:
+        number = next(_process_numbers)
+        log_path = self.root.parent / f"{kind.value}-{number}.log"
+        command = [sys.executable, "-m", "celery", *arguments]
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(
+                command, cwd=self.root, env=self.env(), stdout=log, stderr=subprocess.STDOUT
+            )
+        started = CeleryProcess(kind=kind, process=process, log_path=log_path)
+        self.processes.append(started)
+        return started
 
     def start_worker(
         self, app: str, queues: Sequence[str] | None = None, *, wait_ready: bool = True
-    ) -> Worker:
+    ) -> CeleryProcess:
         """Start `celery -A app worker -P solo [-Q queues]`.
 
         Without queues the worker consumes what Celery picks by default, as in production
-        when `-Q` is left out. With wait_ready=False the caller may send messages while the worker boots: they
-        wait in Redis, and the test saves the worker's start-up time.
+        when `-Q` is left out. With wait_ready=False the caller may send messages while
+        the worker boots: they wait in Redis, and the test saves the start-up time.
         """
-        number = next(_worker_numbers)
-        log_path = self.root.parent / f"worker-{number}.log"
-        command = [
-            sys.executable, "-m", "celery", "-A", app, "worker", "-P", "solo",
-            "--loglevel=INFO", "-n", f"oracle{number}@%h",
+        arguments = [
+            "-A", app, "worker", "-P", "solo", "--loglevel=INFO",
+            "-n", f"oracle{len(self.processes)}@%h",
             "--without-mingle", "--without-gossip", "--without-heartbeat",
         ]  # fmt: skip
         if queues is not None:
-            command += ["-Q", ",".join(queues)]
-        with log_path.open("wb") as log:
-            process = subprocess.Popen(command, cwd=self.root, env=self.env(), stdout=log,
-                                       stderr=subprocess.STDOUT)
-        worker = Worker(process=process, log_path=log_path)
-        self.workers.append(worker)
+            arguments += ["-Q", ",".join(queues)]
+        worker = self._spawn(ProcessKind.WORKER, arguments)
         if wait_ready:
             worker.wait_for_log(" ready.")
         return worker
 
-    def run(self, script: str, timeout: float = DEADLINE_S) -> subprocess.CompletedProcess[str]:
-        """Run one of the project's caller scripts, as the project's web process would."""
-        return subprocess.run([sys.executable, script], cwd=self.root, env=self.env(),
-                              capture_output=True, text=True, timeout=timeout, check=False)
+    def start_beat(self, app: str) -> CeleryProcess:
+        """Start `celery -A app beat`, its schedule and pid files kept out of the project."""
+        state = self.root.parent
+        return self._spawn(ProcessKind.BEAT, [
+            "-A", app, "beat", "--loglevel=INFO",
+            "--schedule", str(state / "celerybeat-schedule"),
+            "--pidfile", str(state / "celerybeat.pid"),
+        ])  # fmt: skip
 
-    def stop_workers(self) -> None:
-        # Celery's own shutdown takes seconds per worker; a solo worker has no child
+    def run(self, script: str, *arguments: str) -> subprocess.CompletedProcess[str]:
+        """Run one of the project's caller scripts, as the project's web process would."""
+        return subprocess.run(
+            [sys.executable, script, *arguments],
+            cwd=self.root,
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            timeout=DEADLINE_S,
+            check=False,
+        )
+
+    @property
+    def workers(self) -> list[CeleryProcess]:
+        return [started for started in self.processes if started.kind is ProcessKind.WORKER]
+
+    def stop_all(self) -> None:
+        # Celery's own shutdown takes seconds per process; a solo worker has no child
         # processes and its Redis database is private to the test, so nothing is lost.
-        _stop_processes([worker.process for worker in self.workers], signal.SIGKILL)
+        _stop_processes([started.process for started in self.processes], signal.SIGKILL)
+
+
+MakeOracleProject = Callable[[Mapping[str, str]], OracleProject]
 
 
 @pytest.fixture
 def oracle_project(
     make_project: Callable[[Mapping[str, str | bytes]], Path], broker: Broker
-) -> Iterator[Callable[[Mapping[str, str]], OracleProject]]:
-    """Write a project and hand it back ready to run; its workers always stop."""
+) -> Iterator[MakeOracleProject]:
+    """Write a project and hand it back ready to run; its processes always stop."""
     projects: list[OracleProject] = []
 
     def make(files: Mapping[str, str]) -> OracleProject:
@@ -232,4 +272,4 @@ def oracle_project(
         yield make
     finally:
         for project in projects:
-            project.stop_workers()
+            project.stop_all()

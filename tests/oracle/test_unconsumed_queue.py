@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from .conftest import OracleProject, wait_until
+from .conftest import MakeOracleProject, OracleProject, wait_until
 
 pytestmark = pytest.mark.oracle
 
@@ -76,7 +76,7 @@ def _run(project: OracleProject, queues: Sequence[str] | None) -> None:
 
 @pytest.mark.parametrize("queues", [["default"], None], ids=["-Q default", "no -Q"])
 def test_bad_routed_queue_without_consumer_keeps_messages_cel401(
-    oracle_project: OracleProject, queues: list[str] | None
+    oracle_project: MakeOracleProject, queues: list[str] | None
 ) -> None:
     """Without -Q, a worker consumes only task_default_queue ("default" here)."""
     project = oracle_project(PROJECT)
@@ -90,7 +90,7 @@ def test_bad_routed_queue_without_consumer_keeps_messages_cel401(
     assert "ERROR" not in after_ready and "WARNING" not in after_ready
 
 
-def test_good_every_routed_queue_consumed_cel401(oracle_project: OracleProject) -> None:
+def test_good_every_routed_queue_consumed_cel401(oracle_project: MakeOracleProject) -> None:
     project = oracle_project(PROJECT)
     _run(project, ["default", "emails", "reports"])
     all_ran = ["ran-build_report", "ran-cleanup", "ran-send_email"]

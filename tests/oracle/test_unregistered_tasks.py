@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import OracleProject, wait_until
+from .conftest import MakeOracleProject, OracleProject, wait_until
 
 pytestmark = pytest.mark.oracle
 
@@ -63,14 +63,14 @@ def _unknown_name_project(sent_name: str) -> dict[str, str]:
 
 
 def test_bad_send_task_with_misspelled_name_is_unregistered_cel301(
-    oracle_project: OracleProject,
+    oracle_project: MakeOracleProject,
 ) -> None:
     project = oracle_project(_unknown_name_project("proj.reports.sned_report"))
     _send_and_wait(project, UNREGISTERED.format(name="proj.reports.sned_report"))
     assert _effects(project) == []
 
 
-def test_good_send_task_with_defined_name_runs_cel301(oracle_project: OracleProject) -> None:
+def test_good_send_task_with_defined_name_runs_cel301(oracle_project: MakeOracleProject) -> None:
     project = oracle_project(_unknown_name_project("proj.reports.send_report"))
     log = _send_and_wait(project, "succeeded")
     assert "unregistered" not in log
@@ -131,7 +131,7 @@ def _unregistered_project(*, registered: bool) -> dict[str, str]:
 
 
 def test_bad_task_module_not_imported_by_worker_is_unregistered_cel302(
-    oracle_project: OracleProject,
+    oracle_project: MakeOracleProject,
 ) -> None:
     project = oracle_project(_unregistered_project(registered=False))
     _send_and_wait(project, UNREGISTERED.format(name="proj.billing.jobs.charge"))
@@ -141,7 +141,7 @@ def test_bad_task_module_not_imported_by_worker_is_unregistered_cel302(
     assert _effects(project) == []
 
 
-def test_good_task_module_imported_by_worker_runs_cel302(oracle_project: OracleProject) -> None:
+def test_good_task_module_imported_by_worker_runs_cel302(oracle_project: MakeOracleProject) -> None:
     project = oracle_project(_unregistered_project(registered=True))
     worker = project.start_worker("proj.celery", wait_ready=False)
     assert project.run("send.py").returncode == 0
@@ -163,14 +163,14 @@ def _explicit_name_project(sent_name: str) -> dict[str, str]:
 
 
 def test_bad_module_path_of_explicitly_named_task_is_unregistered_cel306(
-    oracle_project: OracleProject,
+    oracle_project: MakeOracleProject,
 ) -> None:
     project = oracle_project(_explicit_name_project("proj.reports.send_report"))
     _send_and_wait(project, UNREGISTERED.format(name="proj.reports.send_report"))
     assert _effects(project) == []
 
 
-def test_good_explicit_name_runs_cel306(oracle_project: OracleProject) -> None:
+def test_good_explicit_name_runs_cel306(oracle_project: MakeOracleProject) -> None:
     project = oracle_project(_explicit_name_project("reports.send"))
     log = _send_and_wait(project, "succeeded")
     assert "unregistered" not in log

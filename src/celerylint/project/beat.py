@@ -129,7 +129,7 @@ def _settings_modules(model: "CeleryModel", app_id: str) -> list[tuple[str, str 
 
 
 def _item_additions(model: "CeleryModel", app_id: str) -> list[BeatEntry]:
-    """``CELERY_BEAT_SCHEDULE["key"] = {...}`` and ``.update({...})`` in the app's config modules."""
+    """``CELERY_BEAT_SCHEDULE["key"] = {...}`` and ``.update({...})`` in the config modules."""
     found: list[BeatEntry] = []
     for module, namespace, django in _settings_modules(model, app_id):
         facts = model.project.module(module)
@@ -218,7 +218,8 @@ def _periodic_entry(call: CallValue, app_id: str, module: str, path: str,
     elif isinstance(signature, CallValue):
         args = kwargs = UNKNOWN
     options = None if call.has_star_kwargs else {
-        k.name: evaluate(k.value, module) for k in call.kwargs if k.name not in _PERIODIC_PARAMETERS}
+        k.name: evaluate(k.value, module) for k in call.kwargs
+        if k.name not in _PERIODIC_PARAMETERS}
     return BeatEntry(key, _task_of_signature(signature, module, model), schedule, app_id, module,
                      path, call.span, signature.span, args, kwargs, options,
                      source="add_periodic_task", complete=not call.has_star_kwargs)

@@ -82,7 +82,7 @@ class ScheduleInfo:
         return self.kind not in (ScheduleKind.UNKNOWN, ScheduleKind.MISSING)
 
 
-def schedule_timezone(model: "CeleryModel", app_id: str) -> str:
+def schedule_timezone(model: CeleryModel, app_id: str) -> str:
     """The timezone an app's crontabs run in, as Celery's ``app.timezone`` decides it."""
     settings = model.settings.get(app_id)
     if settings is None:
@@ -106,7 +106,7 @@ def with_timezone(reading: str, timezone: str) -> str:
     return f"{reading} ({timezone.removeprefix('in the ')})"
 
 
-def evaluate_schedule(entry: "BeatEntry", model: "CeleryModel") -> ScheduleInfo:
+def evaluate_schedule(entry: BeatEntry, model: CeleryModel) -> ScheduleInfo:
     """Judge an entry's schedule with Celery's parsers when its arguments are literal."""
     timezone = schedule_timezone(model, entry.app_id)
     if entry.schedule is None:
@@ -117,24 +117,23 @@ def evaluate_schedule(entry: "BeatEntry", model: "CeleryModel") -> ScheduleInfo:
         return ScheduleInfo(ScheduleKind.UNKNOWN, timezone)
     written, written_module = follow(entry.schedule, entry.module, model.symbols)
     call = written if isinstance(written, CallValue) else None
-    value = plain(model.evaluator.evaluate(entry.schedule, entry.module))
-    info = schedule_from_value(value, timezone)
+    info = schedule_from_value(model.evaluator.evaluate(entry.schedule, entry.module), timezone)
     return ScheduleInfo(info.kind, timezone, info.crontab, info.seconds, info.description,
                         info.error, call, written_module if call else "")
 
 
-def beat_schedules(project: "Project") -> list[tuple["BeatEntry", ScheduleInfo]]:
+def beat_schedules(project: Project) -> list[tuple[BeatEntry, ScheduleInfo]]:
     """Every beat entry with its judged schedule, computed once per run for all beat rules."""
     from celerylint.project.celery_model import celery_model
 
-    def build(project: "Project") -> list[tuple["BeatEntry", ScheduleInfo]]:
+    def build(project: Project) -> list[tuple[BeatEntry, ScheduleInfo]]:
         model = celery_model(project)
         return [(entry, evaluate_schedule(entry, model)) for entry in model.beat_entries]
 
     return project.extension("beat-schedules", build)  # type: ignore[no-any-return]
 
 
-def entry_label(entry: "BeatEntry") -> str:
+def entry_label(entry: BeatEntry) -> str:
     """How messages name an entry: its key, or the task when the key is computed."""
     if isinstance(entry.key, str):
         return f"Beat entry '{entry.key}'"
@@ -145,6 +144,7 @@ def entry_label(entry: "BeatEntry") -> str:
 
 def schedule_from_value(value: Any, timezone: str = "UTC") -> ScheduleInfo:
     """Judge an evaluated schedule value: a number, a string, or a known ``StaticCall``."""
+    value = plain(value)  # an environment read is judged by its default
     if isinstance(value, bool) or value is UNKNOWN or value is None:
         return ScheduleInfo(ScheduleKind.UNKNOWN, timezone)
     if isinstance(value, (int, float)):

@@ -286,14 +286,20 @@ _KNOWN_IMPORT_NAMES: dict[str, tuple[str, ...]] = {
     "django-health-check": ("health_check",), "django-celery-email": ("djcelery_email",),
     "django-timezone-field": ("timezone_field",), "django-polymorphic": ("polymorphic",),
     "celery-redbeat": ("redbeat",), "matplotlib": ("matplotlib", "mpl_toolkits", "pylab"),
+    "factory-boy": ("factory",), "python3-saml": ("onelogin",), "python-saml": ("onelogin",),
+    "pytest-factoryboy": ("pytest_factoryboy",), "ldap3": ("ldap3",),
+    "python-ldap": ("ldap",), "python-magic": ("magic",), "pyhamcrest": ("hamcrest",),
 }
 # Distribution families that install into one shared namespace package.
 _NAMESPACE_PREFIXES = frozenset({
     "google", "azure", "opentelemetry", "sphinxcontrib", "zope", "jaraco", "backports",
     "ruamel", "plone", "collective",
 })
+# Framework plugins usually drop the framework prefix: django-i18nfield -> i18nfield,
+# django-hierarkey -> hierarkey, flask-cors -> flask_cors (kept by the plain form too).
 _AFFIXES = (re.compile(r"^python-"), re.compile(r"-python$"), re.compile(r"-binary$"),
-            re.compile(r"-py$"))
+            re.compile(r"-py$"), re.compile(r"^py"), re.compile(r"^django-"),
+            re.compile(r"^flask-"), re.compile(r"^pytest-"), re.compile(r"^types-"))
 
 
 @cache

@@ -50,6 +50,13 @@ def is_ignored(root: Path, rel: str) -> bool:
 def is_committed(root: Path, rel: str) -> bool:
     """Tracked by git; outside git, any file not ignored would be committed."""
     if in_git_checkout(root):
-        done = _git(root, "ls-files", "--error-unmatch", "--", rel)
-        return done is not None and done.returncode == 0
+        return is_tracked(root, rel)
     return not is_ignored(root, rel)
+
+
+def is_tracked(root: Path, rel: str) -> bool:
+    """Already in git's index (False outside a git checkout)."""
+    if not in_git_checkout(root):
+        return False
+    done = _git(root, "ls-files", "--error-unmatch", "--", rel)
+    return done is not None and done.returncode == 0

@@ -6,6 +6,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from celerylint import REPOSITORY_URL, __version__
@@ -39,9 +40,6 @@ class ReportContext:
     _file_lines: dict[str, tuple[str, ...] | None] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
-    _repository_prefix: list[str] = field(
-        default_factory=list, init=False, compare=False, repr=False
-    )
 
     def display_path(self, finding: Finding) -> str:
         """Relative to the current directory, '/' separators, as ruff prints paths."""
@@ -59,9 +57,11 @@ class ReportContext:
         the analysed root may be a sub-folder of the checkout. Without a checkout
         the project-relative path is the best available answer.
         """
-        if not self._repository_prefix:
-            self._repository_prefix.append(_checkout_prefix(self.root))
-        return self._repository_prefix[0] + finding.path
+        return self._checkout_prefix + finding.path
+
+    @cached_property
+    def _checkout_prefix(self) -> str:
+        return _checkout_prefix(self.root)
 
     def url_for(self, code: str) -> str | None:
         doc = self.doc_paths.get(code)

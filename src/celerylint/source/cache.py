@@ -55,7 +55,7 @@ CACHEDIR_TAG = (
 )
 
 
-def cache_directory(root: Path, settings: "Settings") -> Path:
+def cache_directory(root: Path, settings: Settings) -> Path:
     """``cache_dir`` relative to the project root (an absolute setting is kept)."""
     return root / settings.cache_dir
 
@@ -144,7 +144,7 @@ class FactsCache:
         self.used: set[str] = set()
 
     @classmethod
-    def open(cls, root: Path, settings: "Settings") -> "FactsCache":
+    def open(cls, root: Path, settings: Settings) -> FactsCache:
         """Prepare the directory; an unwritable one gives a read-only cache and a note."""
         directory = cache_directory(root, settings)
         entries_dir = directory / f"{NAMESPACE_PREFIX}{namespace(root)}"
@@ -259,7 +259,7 @@ def _prune_namespaces(directory: Path, keep: str) -> None:
                     shutil.rmtree(entry.path, ignore_errors=True)
 
 
-def clear_cache(root: Path, settings: "Settings") -> bool:
+def clear_cache(root: Path, settings: Settings) -> bool:
     """Remove what celerylint wrote (``celerylint clean``); True when something was removed.
 
     Only our own files are deleted, so a ``cache-dir`` pointing at a directory

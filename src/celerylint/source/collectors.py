@@ -14,17 +14,17 @@ from celerylint.source.facts import (
     CallFact,
     ClassFact,
     CommentFact,
+    Const,
     ExceptHandlerFact,
     FunctionFact,
     ImportFact,
     Parameter,
     ParamKind,
     SequenceValue,
-    Const,
     Span,
     Value,
 )
-from celerylint.source.values import ValueBuilder, dotted_name, SpanOf
+from celerylint.source.values import SpanOf, ValueBuilder, dotted_name
 
 
 def resolve_relative(module: str, is_package: bool, level: int, name: str | None) -> tuple[str, bool]:
@@ -101,40 +101,39 @@ def _parameters(params: cst.Parameters) -> tuple[Parameter, ...]:
     return tuple(result)
 
 
-class _ReturnAndHandlerScanner(cst.CSTVisitor):
-    """Looks inside one function body (not nested defs) for returns and broad handlers."""
+class FunctionBodyCollector(cst.BatchableCSTVisitor):
+    """Returns and broad exception handlers, per enclosing function, in the same pass."""
 
-    def __init__(self, span_of: SpanOf) -> None:
-        self.span_of = span_of
-        self.returns: list[str] = []
-        self.handlers: list[ExceptHandlerFact] = []
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
+    def __init__(self, scope: ScopeTracker, span_of: SpanOf) -> None:
+        super().__init__()
+        self.scope, self.span_of = scope, span_of
+        self.returns: dict[str, list[str]] = {}
+        self.handlers: dict[str, list[ExceptHandlerFact]] = {}
 
     def visit_Return(self, node: cst.Return) -> None:
-        if node.value is not None:
-            name = dotted_name(node.value)
-            if name is None and isinstance(node.value, cst.Call):
-                name = (dotted_name(node.value.func) or "") + "()"
-            if name:
-                self.returns.append(name)
+        function = self.scope.function_qualname()
+        if node.value is None or not function:
+            return
+        name = dotted_name(node.value)
+        if name is None and isinstance(node.value, cst.Call):
+            name = (dotted_name(node.value.func) or "") + "()"
+        if name:
+            self.returns.setdefault(function, []).append(name)
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        function = self.scope.function_qualname()
         caught = "" if node.type is None else (dotted_name(node.type) or "?")
-        if caught not in ("", "Exception", "BaseException"):
+        if not function or caught not in ("", "Exception", "BaseException"):
             return
         calls: list[str] = []
         reraises = False
-        for sub in _walk(node.body):
+        for sub in _walk(node.body):  # only this handler's own, usually tiny, body
             if isinstance(sub, cst.Raise):
                 reraises = True
             elif isinstance(sub, cst.Call):
                 calls.append(dotted_name(sub.func) or "")
-        self.handlers.append(ExceptHandlerFact(self.span_of(node), caught, reraises, tuple(calls)))
+        self.handlers.setdefault(function, []).append(
+            ExceptHandlerFact(self.span_of(node), caught, reraises, tuple(calls)))
 
 
 # Local variables worth knowing inside functions: results of sending tasks, and apps
@@ -182,8 +181,6 @@ class DefinitionCollector(cst.BatchableCSTVisitor):
         if module_level:
             self.defined.add(node.name.value)
             self.has_getattr |= node.name.value == "__getattr__"
-        scanner = _ReturnAndHandlerScanner(self.span_of)
-        node.body.visit(scanner)
         self.functions.append(FunctionFact(
             name=node.name.value,
             qualname=self.scope.qualname(node.name.value),
@@ -191,9 +188,7 @@ class DefinitionCollector(cst.BatchableCSTVisitor):
             is_async=node.asynchronous is not None,
             decorators=tuple(self.values.build(d.decorator) for d in node.decorators),
             parameters=_parameters(node.params),
-            returns_names=tuple(scanner.returns),
             is_module_level=module_level,
-            broad_handlers=tuple(scanner.handlers),
         ))
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
@@ -245,7 +240,8 @@ class DefinitionCollector(cst.BatchableCSTVisitor):
         return bool(name) and ".conf" in name  # type: ignore[operator]
 
     def _record_all(self, value: Value, augmented: str) -> None:
-        if isinstance(value, SequenceValue) and all(isinstance(i, Const) for i in value.items):
+        if isinstance(value, SequenceValue) and not value.has_unpacking and all(
+                isinstance(i, Const) for i in value.items):
             names = tuple(str(i.value) for i in value.items if isinstance(i, Const))
             self.all_names = (self.all_names or ()) + names if augmented else names
 

@@ -34,6 +34,16 @@ def _catches_import_error(node: cst.Try) -> bool:
     return False
 
 
+def _suppresses_import_error(expression: cst.BaseExpression) -> bool:
+    if not isinstance(expression, cst.Call):
+        return False
+    name = dotted_name(expression.func) or ""
+    if name.split(".")[-1] != "suppress":
+        return False
+    return any((dotted_name(arg.value) or "").split(".")[-1] in
+               _IMPORT_ERRORS | {"Exception", "BaseException"} for arg in expression.args)
+
+
 class ScopeTracker(cst.BatchableCSTVisitor):
     """Keeps stacks of enclosing functions/classes and of guarding statements."""
 
@@ -45,6 +55,7 @@ class ScopeTracker(cst.BatchableCSTVisitor):
         self.conditional = 0
         self._if_kinds: list[str] = []
         self._try_guards: list[bool] = []
+        self._with_guards: list[bool] = []
 
     # -- scopes ---------------------------------------------------------------
     # Scopes open at the body, so decorators, defaults and bases belong to the
@@ -93,6 +104,15 @@ class ScopeTracker(cst.BatchableCSTVisitor):
     def leave_Try(self, original_node: cst.Try) -> None:
         self.guarded -= self._try_guards.pop()
         self.conditional -= 1
+
+    # ``with contextlib.suppress(ImportError): import x`` guards like try/except.
+    def visit_With(self, node: cst.With) -> None:
+        guard = any(_suppresses_import_error(item.item) for item in node.items)
+        self._with_guards.append(guard)
+        self.guarded += guard
+
+    def leave_With(self, original_node: cst.With) -> None:
+        self.guarded -= self._with_guards.pop()
 
     # -- queries ------------------------------------------------------------------
     @property

@@ -6,23 +6,28 @@ is plain data, so it can run in a worker process and be cached.
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Sequence
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from celerylint.source.collectors import (
     CallCollector,
+    FunctionBodyCollector,
     CommentCollector,
     DefinitionCollector,
     ImportCollector,
 )
 from celerylint.source.context import ScopeTracker
-from celerylint.source.facts import ImportContext, ModuleFacts, ParseFailure, Span
+from celerylint.source.facts import CommentFact, ImportContext, ModuleFacts, ParseFailure, Span
 from celerylint.source.values import ValueBuilder
 
 MAX_FILE_BYTES = 5_000_000
 _SKIP_FILE = re.compile(rb"^\s*#\s*celerylint\s*:\s*noqa\s*$", re.MULTILINE | re.IGNORECASE)
+_SKIP_FILE_COMMENT = re.compile(r"#\s*celerylint\s*:\s*noqa\s*", re.IGNORECASE)
+SKIP_FILE_HEAD_LINES = 10
 _TEMPLATE_MARKERS = (b"{%", b"{{")
 # CPython's tokenizer refuses more than 200 open brackets; libcst's native parser does not,
 # and overflows its stack on inputs CPython refuses, so CPython's verdict on those is final.
@@ -51,8 +56,15 @@ def decode_source(data: bytes) -> str:
 
 
 def _skip_requested(data: bytes) -> bool:
-    head = b"\n".join(data.splitlines()[:10])
+    """Raw-text check, for files that do not parse; parsed files use their real comments."""
+    head = b"\n".join(data.splitlines()[:SKIP_FILE_HEAD_LINES])
     return bool(_SKIP_FILE.search(head))
+
+
+def _skip_requested_by(comments: Sequence[CommentFact]) -> bool:
+    """An own-line ``# celerylint: noqa`` near the top; text inside a string never counts."""
+    return any(c.own_line and c.line <= SKIP_FILE_HEAD_LINES
+               and _SKIP_FILE_COMMENT.fullmatch(c.text) for c in comments)
 
 
 def _template_hint(data: bytes) -> str:
@@ -136,7 +148,8 @@ def _traverse(base: ModuleFacts, tree: cst.Module) -> ModuleFacts:
     definitions = DefinitionCollector(scope, span_of, values)
     calls = CallCollector(scope, values)
     comments = CommentCollector(span_of)
-    wrapper.visit_batched([scope, imports, definitions, calls, comments])
+    bodies = FunctionBodyCollector(scope, span_of)
+    wrapper.visit_batched([scope, imports, definitions, calls, comments, bodies])
     defined = set(definitions.defined)
     for fact in imports.imports:
         if fact.bound != "*" and fact.context is not ImportContext.FUNCTION:
@@ -148,11 +161,15 @@ def _traverse(base: ModuleFacts, tree: cst.Module) -> ModuleFacts:
         all_names=definitions.all_names,
         has_star_import=imports.has_star_import,
         has_module_getattr=definitions.has_getattr,
-        functions=tuple(definitions.functions),
+        functions=tuple(
+            dataclasses.replace(f, returns_names=tuple(bodies.returns.get(f.qualname, ())),
+                                broad_handlers=tuple(bodies.handlers.get(f.qualname, ())))
+            for f in definitions.functions),
         classes=tuple(definitions.classes),
         assignments=tuple(definitions.assignments),
         calls=tuple(calls.calls),
         comments=tuple(comments.comments),
+        skip_file=_skip_requested_by(comments.comments),
     )
 
 

@@ -1,36 +1,278 @@
-"""Extraction of every Python file's facts; the only stage that reads Python sources.
+"""Extraction of every Python file's facts: cache first, then parse what is left.
 
-Reading failures become parse failures of that file, so one bad file never
-stops the run.
+This is the only stage that reads Python sources. Reading failures become parse
+failures of that file, so one bad file never stops the run. Parsing runs in
+worker processes when there is enough of it to pay for starting them; workers
+receive bytes and return pickled ``ModuleFacts`` (no syntax tree crosses a
+process boundary), write their own cache entries, and the result is assembled
+in inventory order, so the facts are the same whatever the process count.
+
+libcst is imported only when some file has to be parsed: a warm run never
+loads it.
 """
 
 from __future__ import annotations
 
+import os
+import pickle
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from celerylint.source.extract import extract_module_facts
+from celerylint.source.cache import FactsCache, dump_facts, entry_key, write_entry
 from celerylint.source.facts import ModuleFacts, ParseFailure
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
     from celerylint.discovery import FileInventory, PythonFile
+    from celerylint.progress import Progress
     from celerylint.settings import Settings
 
+# Starting workers costs a fork and some pickling; below these sizes one process wins.
+PARALLEL_MIN_FILES = 200
+PARALLEL_MIN_BYTES = 100_000
+CHUNKS_PER_PROCESS = 8  # small enough to balance uneven files, large enough to amortise IPC
+MIN_CHUNK_BYTES = 16_000
 
-def _extract_one(root: str, python_file: "PythonFile") -> ModuleFacts:
-    from pathlib import Path
 
-    try:
-        data = (Path(root) / python_file.path).read_bytes()
-    except OSError as exc:
-        return ModuleFacts(
-            path=python_file.path, module=python_file.module, is_package=python_file.is_package,
-            parse_failure=ParseFailure(f"cannot read file: {exc.strerror or exc}", 1, 1),
-        )
-    return extract_module_facts(python_file.path, python_file.module, python_file.is_package, data)
+@dataclass(frozen=True)
+class ParseJob:
+    """One file to parse: everything a worker needs, nothing it would have to read."""
+
+    path: str
+    module: str
+    is_package: bool
+    key: str  # cache key, "" when the cache is off
+    data: bytes
+
+
+@dataclass(frozen=True)
+class ExtractionStats:
+    """Counts for ``--verbose``/``--timings``: how much of the run the cache saved."""
+
+    files: int
+    cached: int
+    parsed: int
+    unreadable: int
+    processes: int  # 1 when everything was parsed in this process
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Extraction:
+    facts: dict[str, ModuleFacts]  # by project-relative path, in inventory order
+    stats: ExtractionStats
+
+
+@dataclass
+class _Plan:
+    """What the cache could not answer, and what it already did."""
+
+    found: dict[str, ModuleFacts] = field(default_factory=dict)
+    jobs: list[ParseJob] = field(default_factory=list)
+    unreadable: int = 0
 
 
 def extract_all(
-    settings: "Settings", inventory: "FileInventory", timings: dict[str, float]
+    settings: Settings, inventory: FileInventory, timings: dict[str, float]
 ) -> dict[str, ModuleFacts]:
-    root = str(inventory.root)
-    return {pf.path: _extract_one(root, pf) for pf in inventory.python}
+    """Facts of every Python file by path; see ``extract`` for the counts."""
+    return extract(settings, inventory, timings).facts
+
+
+def extract(
+    settings: Settings, inventory: FileInventory, timings: dict[str, float],
+    progress: Progress | None = None,
+) -> Extraction:
+    """Facts of every Python file, with counts; fills ``timings["cache"]`` and ``["parse"]``."""
+    if progress is None:
+        from celerylint.progress import NoProgress
+
+        progress = NoProgress()
+    progress.start(len(inventory.python))
+    notes: list[str] = []
+    try:
+        started = time.perf_counter()
+        cache = FactsCache.open(inventory.root, settings) if settings.use_cache else None
+        plan = _plan(str(inventory.root), inventory.python, cache, progress)
+        timings["cache"] = time.perf_counter() - started
+        started = time.perf_counter()
+        processes = process_count(settings.jobs, plan.jobs)
+        parsed = parse_files(plan.jobs, processes, cache, progress.advance, notes)
+        timings["parse"] = time.perf_counter() - started
+        started = time.perf_counter()
+        if cache is not None:
+            cache.prune()
+            notes.extend(cache.notes)
+        timings["cache"] += time.perf_counter() - started
+    finally:
+        progress.finish()  # the report must never share a line with the bar
+    facts = {pf.path: plan.found.get(pf.path) or parsed.facts[pf.path] for pf in inventory.python}
+    stats = ExtractionStats(len(facts), len(plan.found) - plan.unreadable, len(plan.jobs),
+                            plan.unreadable, parsed.processes, tuple(notes))
+    return Extraction(facts, stats)
+
+
+def _unreadable(python_file: PythonFile, exc: OSError) -> ModuleFacts:
+    return ModuleFacts(
+        path=python_file.path, module=python_file.module, is_package=python_file.is_package,
+        parse_failure=ParseFailure(f"cannot read file: {exc.strerror or exc}", 1, 1),
+    )
+
+
+def _plan(root: str, files: Sequence[PythonFile], cache: FactsCache | None,
+          progress: Progress) -> _Plan:
+    """Read every file once; the cache answers what it can, the rest becomes parse jobs."""
+    plan = _Plan()
+    for python_file in files:
+        try:
+            with open(os.path.join(root, python_file.path), "rb") as stream:
+                data = stream.read()
+        except OSError as exc:
+            plan.found[python_file.path] = _unreadable(python_file, exc)
+            plan.unreadable += 1
+            progress.advance(parsed=1)
+            continue
+        key = ""
+        if cache is not None:
+            key = entry_key(python_file.path, python_file.module, python_file.is_package, data)
+            cached = cache.load(key, python_file.path, python_file.module, python_file.is_package)
+            if cached is not None:
+                plan.found[python_file.path] = cached
+                progress.advance(cached=1)
+                continue
+        plan.jobs.append(ParseJob(python_file.path, python_file.module,
+                                  python_file.is_package, key, data))
+    return plan
+
+
+def available_cpus() -> int:
+    """CPUs this process may run on (a container's or taskset's limit, not the host's)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def process_count(jobs_setting: int, jobs: Sequence[ParseJob]) -> int:
+    """How many processes to parse with: 1 unless there is enough work to share."""
+    wanted = jobs_setting or available_cpus()
+    if wanted <= 1 or len(jobs) < 2:
+        return 1
+    if len(jobs) < PARALLEL_MIN_FILES and sum(len(j.data) for j in jobs) < PARALLEL_MIN_BYTES:
+        return 1
+    return min(wanted, len(jobs))
+
+
+# --- parsing ------------------------------------------------------------------------
+
+
+@dataclass
+class _Parsed:
+    facts: dict[str, ModuleFacts] = field(default_factory=dict)
+    processes: int = 1
+
+
+def parse_files(jobs: Sequence[ParseJob], processes: int, cache: FactsCache | None,
+                advance: Callable[..., None], notes: list[str]) -> _Parsed:
+    """Parse every job, in worker processes when ``processes`` > 1 and the OS allows it."""
+    parsed = _Parsed()
+    remaining: Sequence[ParseJob] = jobs
+    if processes > 1:
+        remaining = _parse_in_pool(jobs, processes, cache, advance, parsed, notes)
+    if remaining:
+        _parse_here(remaining, cache, advance, parsed)
+    return parsed
+
+
+def _parse_here(jobs: Sequence[ParseJob], cache: FactsCache | None,
+                advance: Callable[..., None], parsed: _Parsed) -> None:
+    from celerylint.source.extract import extract_module_facts
+
+    for job in jobs:
+        facts = extract_module_facts(job.path, job.module, job.is_package, job.data)
+        if cache is not None and cache.writable:
+            cache.store(job.key, dump_facts(facts))
+        parsed.facts[job.path] = facts
+        advance(parsed=1)
+
+
+def parse_chunk(jobs: Sequence[ParseJob], entries_dir: str | None) -> list[tuple[str, bytes, bool]]:
+    """Worker side: ``(path, pickled facts, cache entry written)`` for each job."""
+    from celerylint.source.extract import extract_module_facts
+
+    results: list[tuple[str, bytes, bool]] = []
+    for job in jobs:
+        blob = dump_facts(extract_module_facts(job.path, job.module, job.is_package, job.data))
+        written = entries_dir is not None and write_entry(entries_dir, job.key, blob)
+        results.append((job.path, blob, written))
+    return results
+
+
+def chunked(jobs: Sequence[ParseJob], processes: int) -> Iterator[list[ParseJob]]:
+    """Consecutive runs of files of about equal total size, several per process."""
+    total = sum(len(job.data) for job in jobs)
+    target = max(MIN_CHUNK_BYTES, total // (processes * CHUNKS_PER_PROCESS))
+    chunk: list[ParseJob] = []
+    size = 0
+    for job in jobs:
+        chunk.append(job)
+        size += len(job.data)
+        if size >= target:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+def _parse_in_pool(jobs: Sequence[ParseJob], processes: int, cache: FactsCache | None,
+                   advance: Callable[..., None], parsed: _Parsed,
+                   notes: list[str]) -> list[ParseJob]:
+    """Parse in worker processes; return the jobs left for this process if the pool fails."""
+    from concurrent.futures import as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    import celerylint.source.extract  # noqa: F401 - forked workers inherit it instead of importing
+
+    chunks = list(chunked(jobs, processes))
+    workers = min(processes, len(chunks))
+    if workers < 2:
+        return list(jobs)
+    entries_dir = cache.worker_entries_dir if cache is not None else None
+    try:
+        executor = _new_executor(workers)
+    except (OSError, ImportError, NotImplementedError, ValueError) as exc:
+        notes.append(f"parsing in one process: cannot start worker processes ({exc})")
+        return list(jobs)
+    pending: dict[Future[list[tuple[str, bytes, bool]]], list[ParseJob]] = {}
+    try:
+        pending = {executor.submit(parse_chunk, chunk, entries_dir): chunk for chunk in chunks}
+        for future in as_completed(list(pending)):
+            results = future.result()
+            chunk = pending.pop(future)
+            for job, (path, blob, written) in zip(chunk, results):
+                parsed.facts[path] = pickle.loads(blob)
+                if cache is not None and entries_dir is not None:
+                    cache.stored_elsewhere(job.key, written)
+            advance(parsed=len(results))
+    except (BrokenProcessPool, OSError) as exc:
+        notes.append(f"worker processes failed ({type(exc).__name__}: {exc}); "
+                     "parsing the rest in one process")
+        return [job for chunk in pending.values() for job in chunk]
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+    parsed.processes = workers
+    return []
+
+
+def _new_executor(workers: int) -> ProcessPoolExecutor:
+    """Fork on Linux: workers start in milliseconds with libcst already imported."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = None
+    if sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("fork")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)

@@ -77,15 +77,24 @@ class ValueBuilder:
 
     def __init__(self, span_of: SpanOf) -> None:
         self.span_of = span_of
+        # Nested calls are each recorded as calls too: without this memo a call
+        # inside a call inside a call would be converted once per level.
+        self._memo: dict[tuple[int, str], Value] = {}
 
     def build(self, node: cst.BaseExpression, depth: int = 0) -> Value:
+        key = (id(node), "value")
+        found = self._memo.get(key)
+        if found is not None:
+            return found
         span = self.span_of(node)
         if depth > MAX_DEPTH:
             return Opaque("too-deep", span)
         try:
-            return self._build(node, depth, span)
+            value = self._build(node, depth, span)
         except (ValueError, SyntaxError, RecursionError, TypeError):
-            return Opaque("unevaluable", span)
+            value = Opaque("unevaluable", span)
+        self._memo[key] = value
+        return value
 
     def _build(self, node: cst.BaseExpression, depth: int, span: Span) -> Value:
         if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
@@ -177,6 +186,15 @@ class ValueBuilder:
         return FormattedString(tuple(parts), span)
 
     def call(self, node: cst.Call, depth: int = 0) -> CallValue:
+        key = (id(node), "call")
+        found = self._memo.get(key)
+        if isinstance(found, CallValue):
+            return found
+        built = self._call(node, depth)
+        self._memo[key] = built
+        return built
+
+    def _call(self, node: cst.Call, depth: int) -> CallValue:
         args: list[Value] = []
         kwargs: list[Keyword] = []
         star_args = star_kwargs = False

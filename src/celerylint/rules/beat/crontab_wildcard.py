@@ -26,7 +26,7 @@ class CrontabSmallerUnitWildcard(ProjectRule):
     severity = Severity.WARNING
     summary = "A crontab pins a larger unit (hour, day) but leaves a smaller one as '*'."
 
-    def check_project(self, project: "Project") -> Iterator[Finding]:
+    def check_project(self, project: Project) -> Iterator[Finding]:
         for entry, info in beat_schedules(project):
             result = info.crontab
             warning = smaller_unit_wildcard(result) if result is not None else None
@@ -39,8 +39,7 @@ class CrontabSmallerUnitWildcard(ProjectRule):
             yield self.finding(
                 entry.path, entry.schedule.span,
                 f"{entry_label(entry)} {with_timezone(warning.reading, info.timezone)}: a crontab "
-                f"field left out means '*' (every value), so {warning.wildcard.value} is not 0; "
-                f"{warning.fix}.",
+                f"field left out means '*' (every value), not 0; {warning.fix}.",
                 fix_hint=_hint(result, warning),
                 fix=fix, subjects=(entry.key,) if isinstance(entry.key, str) else (),
             )
@@ -50,7 +49,8 @@ def _hint(result: CrontabResult, warning: WildcardWarning) -> str:
     pinned = fields_to_pin(result, warning)
     when = "at the start of each hour it names" if pinned == (CronField.MINUTE,) \
         else "on each day it names"
-    return f"{warning.fix.capitalize()} to run once {when} (or pin the minute you mean)."
+    return (f"{warning.fix.capitalize()} to run once {when}, or pin the "
+            f"{warning.wildcard.value} you mean.")
 
 
 def fields_to_pin(result: CrontabResult, warning: WildcardWarning) -> tuple[CronField, ...]:

@@ -96,7 +96,7 @@ class DuplicateDictKey(ModuleRule):
     severity = Severity.ERROR
     summary = "A dict literal repeats a key; Python keeps the last value and drops the earlier one."
 
-    def check_module(self, facts: ModuleFacts, project: "Project") -> Iterator[Finding]:
+    def check_module(self, facts: ModuleFacts, project: Project) -> Iterator[Finding]:
         reported: set[tuple[int, int]] = set()
         for value in module_values(facts):
             for mapping in dict_literals(value):

@@ -27,7 +27,7 @@ class InvalidSchedule(ProjectRule):
     severity = Severity.ERROR
     summary = "A beat entry's schedule is one Celery rejects or cannot run."
 
-    def check_project(self, project: "Project") -> Iterator[Finding]:
+    def check_project(self, project: Project) -> Iterator[Finding]:
         for entry, info in beat_schedules(project):
             if info.error is None or (info.kind is ScheduleKind.MISSING and _misspelt(entry)):
                 continue
@@ -36,7 +36,7 @@ class InvalidSchedule(ProjectRule):
                                fix_hint=_hint(info), subjects=_subjects(entry))
 
 
-def _message(entry: "BeatEntry", info: ScheduleInfo) -> str:
+def _message(entry: BeatEntry, info: ScheduleInfo) -> str:
     label = entry_label(entry)
     if info.kind in (ScheduleKind.CRONTAB, ScheduleKind.SOLAR):
         # Both constructors validate eagerly, so the error surfaces at import time.
@@ -55,8 +55,10 @@ def _sentence(text: str) -> str:
 def _hint(info: ScheduleInfo) -> str:
     if info.crontab is not None and info.crontab.error_field is CronField.DAY_OF_WEEK:
         return "day_of_week counts 0-6 from Sunday; write 0 or 'sun' for Sunday."
+    if info.crontab is not None and info.crontab.error_field is not None:
+        return f"Change {info.crontab.error_field.value} to a value crontab() accepts."
     if info.kind is ScheduleKind.CRONTAB:
-        return "Change the field Celery names to a value in its range."
+        return "Change the crontab so that Celery accepts it."
     if info.kind is ScheduleKind.SOLAR:
         return "Use an event and coordinates that solar() accepts."
     if info.kind is ScheduleKind.INTERVAL:
@@ -66,10 +68,10 @@ def _hint(info: ScheduleInfo) -> str:
     return "Wrap cron text in crontab.from_string(), or give seconds or a timedelta."
 
 
-def _misspelt(entry: "BeatEntry") -> bool:
+def _misspelt(entry: BeatEntry) -> bool:
     """A missing schedule beside an unknown key ('shedule') is CEL504's to report."""
     return any(key not in entry_keys() for key, _ in entry.extra_keys)
 
 
-def _subjects(entry: "BeatEntry") -> tuple[str, ...]:
+def _subjects(entry: BeatEntry) -> tuple[str, ...]:
     return (entry.key,) if isinstance(entry.key, str) else ()

@@ -54,7 +54,7 @@ class UnknownBeatEntryKey(ProjectRule):
     severity = Severity.ERROR
     summary = "A beat entry dict has a key ScheduleEntry does not accept; beat fails to start."
 
-    def check_project(self, project: "Project") -> Iterator[Finding]:
+    def check_project(self, project: Project) -> Iterator[Finding]:
         accepted = entry_keys()
         for entry in celery_model(project).beat_entries:
             if entry.source != "beat_schedule":
@@ -71,7 +71,7 @@ class UnknownBeatEntryKey(ProjectRule):
                     )
 
 
-def _hint(entry: "BeatEntry", key: str, accepted: frozenset[str]) -> str:
+def _hint(entry: BeatEntry, key: str, accepted: frozenset[str]) -> str:
     if key in message_options():
         nested = "add it to the existing 'options' dict" if "options" in dict(entry.extra_keys) \
             else f"write 'options': {{'{key}': ...}}"

@@ -58,6 +58,14 @@ def binding_error(task: "TaskDefinition", args: Any, kwargs: Any, partial: bool)
     return None
 
 
+_CONSEQUENCE = {
+    "beat": "Beat logs \"Couldn't apply scheduled task\" each time the entry is due and the "
+            "task never runs.",
+    "send": "The worker raises TypeError when it runs the task.",
+    "": "Celery's argument check raises TypeError in the caller, and nothing is sent.",
+}
+
+
 class TaskArgumentsMismatch(ProjectRule):
     code = "CEL304"
     name = "task-arguments-mismatch"
@@ -107,7 +115,7 @@ class TaskArgumentsMismatch(ProjectRule):
         return self.finding(
             path, span,
             f"Arguments passed by {how} do not fit task '{task.name or task.function}"
-            f"{signature}': {error}. The worker raises TypeError when it runs the task.",
+            f"{signature}': {error}. {_CONSEQUENCE.get(how[:4], _CONSEQUENCE['']) }",
             fix_hint="Pass the arguments the task's signature expects.",
             subjects=(task.name or task.function,),
         )

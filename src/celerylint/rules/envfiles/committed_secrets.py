@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
 from celerylint.project.env_model import env_model
-from celerylint.project.git_status import is_committed, is_ignored
+from celerylint.project.git_status import is_committed, is_ignored, is_tracked
 from celerylint.rules.base import ProjectRule
 from celerylint.secrets import looks_like_placeholder, looks_like_secret_key
 from celerylint.source.facts import Span
@@ -63,8 +63,8 @@ class EnvFileNotIgnored(ProjectRule):
             name = env_file.path.rsplit("/", 1)[-1]
             if name != ".env" and not (name.startswith(".env.") and name.endswith(".local")):
                 continue
-            if is_ignored(project.root, env_file.path):
-                continue
+            if is_ignored(project.root, env_file.path) or is_tracked(project.root, env_file.path):
+                continue  # a tracked file is committed on purpose: committed-secret judges it
             yield self.finding(
                 env_file.path, Span(1, 1, 1, 1),
                 f"{env_file.path} is not ignored by git: the next 'git add .' commits every "

@@ -38,7 +38,8 @@ class UndeclaredDependency(ModuleRule):
             yield self.finding(
                 facts.path, fact.span,
                 f"'{top}' is imported but no declared dependency provides it (checked "
-                f"{sources}); a fresh install fails with ModuleNotFoundError.",
+                f"{sources}): it works only where something else happens to install it, "
+                "and a clean install from your requirements raises ModuleNotFoundError.",
                 fix_hint=f"Add the distribution that provides '{top}' to your dependencies.",
                 subjects=(top,),
             )

@@ -27,9 +27,16 @@ class SwallowedTaskException(ProjectRule):
             function = next((f for f in facts.functions if f.qualname == task.qualname), None)
             if function is None:
                 continue
+            # Own-line comments just above or inside, or trailing ones inside the body.
+            explained = {c.line for c in facts.comments if c.own_line}
             for handler in function.broad_handlers:
                 if handler.reraises or handler.calls:
                     continue  # anything called is some handling: logging, retry, cleanup
+                lines = range(handler.span.line - 2, handler.span.end_line + 1)
+                trailing = {c.line for c in facts.comments if not c.own_line
+                            and handler.span.line < c.line <= handler.span.end_line}
+                if any(line in explained or line in trailing for line in lines):
+                    continue  # a comment explains the deliberate swallow
                 caught = handler.catches or "every exception (bare except)"
                 yield self.finding(
                     facts.path, handler.span,

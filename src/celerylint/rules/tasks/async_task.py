@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from celerylint.findings import Finding, Severity
+from celerylint.findings import Applicability, Finding, Fix, Severity
 from celerylint.project.celery_model import celery_model
 from celerylint.rules.base import ProjectRule
 
@@ -26,8 +26,12 @@ class AsyncTask(ProjectRule):
                     task.path, task.span,
                     f"Task '{task.name or task.function}' is declared 'async def': the worker "
                     "calls it, gets a coroutine that is never awaited, and the body never runs "
-                    "(the task still reports SUCCESS).",
+                    "(the task is logged as succeeded, or fails to store its coroutine result).",
                     fix_hint="Make it a plain def that calls asyncio.run(...) on the "
                     "coroutine, or move the async work out of Celery.",
                     subjects=(task.name or task.function,),
+                    # No edits: the rewrite needs the syntax tree, so celerylint.fixes
+                    # computes it when fixes are applied (DEFERRED_FIXERS).
+                    fix=Fix("Run the coroutine with asyncio.run() from a sync task",
+                            Applicability.UNSAFE),
                 )

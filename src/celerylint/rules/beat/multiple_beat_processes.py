@@ -1,0 +1,52 @@
+"""CEL505: more than one beat process for one app in one deployment: every task runs twice."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from celerylint.findings import Finding, Severity
+from celerylint.project.beat_processes import BeatProcess, beat_processes
+from celerylint.project.celery_model import celery_model
+from celerylint.rules.base import ProjectRule
+from celerylint.source.facts import Span
+
+if TYPE_CHECKING:
+    from celerylint.project.model import Project
+
+
+class MultipleBeatProcesses(ProjectRule):
+    code = "CEL505"
+    name = "multiple-beat-processes"
+    severity = Severity.ERROR
+    summary = "A deployment starts several beat schedulers for one app; periodic tasks run twice."
+
+    def check_project(self, project: Project) -> Iterator[Finding]:
+        model = celery_model(project)
+        for deployment in model.deployments:
+            by_app: dict[str, list[BeatProcess]] = {}
+            for process in beat_processes(model, deployment):
+                if process.app_id is not None and process.copies:
+                    by_app.setdefault(process.app_id, []).append(process)
+            for app_id, processes in sorted(by_app.items()):
+                total = sum(p.copies for p in processes)
+                if total < 2:
+                    continue
+                for process in processes:
+                    yield self._report(process, processes, app_id, total)
+
+    def _report(self, process: BeatProcess, processes: list[BeatProcess], app_id: str,
+                total: int) -> Finding:
+        others = [p.describe() for p in processes if p is not process]
+        also = f" besides {', '.join(others)}" if others else ""
+        command = process.command
+        return self.finding(
+            process.deployment.path, Span(command.line, command.column, command.line,
+                                          command.column),
+            f"Service '{process.service.name}' runs {process.how} for app '{app_id}'{also}: "
+            f"{process.deployment.path} starts {total} schedulers, each sends every periodic "
+            f"task, so every scheduled run happens {total} times.",
+            fix_hint="Run exactly one beat: a single `celery beat` service with one replica, "
+            "and no -B on the workers.",
+            subjects=(app_id,),
+        )

@@ -1,0 +1,79 @@
+"""CEL507: the entry's name or comment states a frequency its schedule plainly contradicts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from celerylint.celery_knowledge.schedules import CrontabResult
+from celerylint.celery_knowledge.stated import frequency_disagrees, stated_frequency
+from celerylint.findings import Finding, Severity
+from celerylint.project.beat_schedules import (
+    ScheduleInfo,
+    ScheduleKind,
+    beat_schedules,
+    entry_label,
+)
+from celerylint.rules.base import ProjectRule
+
+if TYPE_CHECKING:
+    from celerylint.project.beat import BeatEntry
+    from celerylint.project.model import Project
+    from celerylint.source.facts import ModuleFacts
+
+
+def stated_texts(entry: BeatEntry, facts: ModuleFacts | None) -> list[tuple[str, str]]:
+    """(where, text) of what may state the entry's frequency: its key, then nearby comments.
+
+    Comments count when they stand alone on the line just above the entry, or
+    trail the entry's key line or its schedule line.
+    """
+    texts: list[tuple[str, str]] = []
+    if isinstance(entry.key, str):
+        texts.append(("its name", entry.key))
+    if facts is None:
+        return texts
+    schedule_line = entry.schedule.span.line if entry.schedule is not None else 0
+    for comment in facts.comments:
+        above = comment.own_line and comment.line == entry.span.line - 1
+        trailing = not comment.own_line and comment.line in (entry.span.line, schedule_line)
+        if above or trailing:
+            texts.append(("the comment", comment.text.lstrip("#").strip()))
+    return texts
+
+
+def _schedule_value(info: ScheduleInfo) -> CrontabResult | float | None:
+    if info.kind is ScheduleKind.CRONTAB and info.crontab is not None and info.crontab.ok:
+        return info.crontab
+    if info.kind is ScheduleKind.INTERVAL and info.error is None:
+        return info.seconds
+    return None
+
+
+class StatedFrequencyMismatch(ProjectRule):
+    code = "CEL507"
+    name = "stated-frequency-mismatch"
+    severity = Severity.WARNING
+    summary = "A beat entry's name or comment states a frequency its schedule contradicts."
+
+    def check_project(self, project: Project) -> Iterator[Finding]:
+        facts_by_path = {facts.path: facts for facts in project.python_facts()}
+        for entry, info in beat_schedules(project):
+            schedule = _schedule_value(info)
+            if schedule is None:
+                continue
+            for where, text in stated_texts(entry, facts_by_path.get(entry.path)):
+                stated = stated_frequency(text)
+                verdict = frequency_disagrees(stated, schedule) if stated else None
+                if verdict is None:
+                    continue
+                if info.timezone != "UTC":  # the shared wording describes crontabs in UTC
+                    verdict = verdict.replace(" UTC", f" {info.timezone}")
+                yield self.finding(
+                    entry.path, entry.span,
+                    f"{entry_label(entry)}: {where} {verdict}. One of them is wrong: either the "
+                    "task runs at another rate than its readers expect, or the words are stale.",
+                    fix_hint="Fix the schedule, or update the name/comment to say what it does.",
+                    subjects=(entry.key,) if isinstance(entry.key, str) else (),
+                )
+                break
