@@ -66,7 +66,16 @@ def _add_check(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     rules.add_argument("--ignore", type=_codes)
     rules.add_argument("--extend-select", type=_codes)
     rules.add_argument("--config", type=Path, help="pyproject.toml to read [tool.celerylint] from")
-    fixes = check.add_argument_group("fixes and suppressions")
+    _add_fix_arguments(check.add_argument_group("fixes and suppressions"))
+    speed = check.add_argument_group("performance")
+    speed.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+    speed.add_argument("--cache-dir", help="cache directory (default .celerylint_cache)")
+    speed.add_argument("--jobs", type=_positive_int, metavar="N",
+                       help="parallel parsing processes (0: automatic)")
+    check.set_defaults(command=run_check)
+
+
+def _add_fix_arguments(fixes: argparse._ArgumentGroup) -> None:
     fixes.add_argument("--fix", action="store_true", help="apply safe fixes")
     fixes.add_argument("--unsafe-fixes", action="store_true",
                        help="with --fix or --diff, also apply fixes that change behaviour")
@@ -80,12 +89,6 @@ def _add_check(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
                        help="record the current findings in FILE, report nothing")
     fixes.add_argument("--strict-baseline", action="store_true",
                        help="with --baseline, fail when a recorded finding is gone")
-    speed = check.add_argument_group("performance")
-    speed.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
-    speed.add_argument("--cache-dir", help="cache directory (default .celerylint_cache)")
-    speed.add_argument("--jobs", type=_positive_int, metavar="N",
-                       help="parallel parsing processes (0: automatic)")
-    check.set_defaults(command=run_check)
 
 
 def _add_rule(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

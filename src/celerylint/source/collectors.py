@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import libcst as cst
 
+from celerylint.source.batching import BatchedCollector
+
 from celerylint.source.context import ScopeTracker
 from celerylint.source.facts import (
     AssignmentFact,
@@ -39,7 +41,7 @@ def resolve_relative(module: str, is_package: bool, level: int, name: str | None
     return ".".join(p for p in parts if p), beyond
 
 
-class ImportCollector(cst.BatchableCSTVisitor):
+class ImportCollector(BatchedCollector):
     def __init__(self, scope: ScopeTracker, span_of: SpanOf, module: str, is_package: bool) -> None:
         super().__init__()
         self.scope, self.span_of = scope, span_of
@@ -101,7 +103,7 @@ def _parameters(params: cst.Parameters) -> tuple[Parameter, ...]:
     return tuple(result)
 
 
-class FunctionBodyCollector(cst.BatchableCSTVisitor):
+class FunctionBodyCollector(BatchedCollector):
     """Returns and broad exception handlers, per enclosing function, in the same pass."""
 
     def __init__(self, scope: ScopeTracker, span_of: SpanOf) -> None:
@@ -163,7 +165,7 @@ def _walk(node: cst.CSTNode) -> list[cst.CSTNode]:
     return found
 
 
-class DefinitionCollector(cst.BatchableCSTVisitor):
+class DefinitionCollector(BatchedCollector):
     """Functions, classes, module/class-level assignments and the names a module defines."""
 
     def __init__(self, scope: ScopeTracker, span_of: SpanOf, values: ValueBuilder) -> None:
@@ -268,7 +270,7 @@ class DefinitionCollector(cst.BatchableCSTVisitor):
             self.defined.add(node.name.value)
 
 
-class CallCollector(cst.BatchableCSTVisitor):
+class CallCollector(BatchedCollector):
     """Calls whose callee is a dotted name, with arguments as static values."""
 
     def __init__(self, scope: ScopeTracker, values: ValueBuilder) -> None:
@@ -288,7 +290,7 @@ class CallCollector(cst.BatchableCSTVisitor):
                                    bool(self.scope.conditional), receiver))
 
 
-class CommentCollector(cst.BatchableCSTVisitor):
+class CommentCollector(BatchedCollector):
     """Every comment, flagged own-line or trailing."""
 
     def __init__(self, span_of: SpanOf) -> None:

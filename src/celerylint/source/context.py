@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import libcst as cst
 
+from celerylint.source.batching import BatchedCollector
+
 from celerylint.source.facts import ImportContext
 from celerylint.source.values import dotted_name
 
@@ -44,7 +46,7 @@ def _suppresses_import_error(expression: cst.BaseExpression) -> bool:
                _IMPORT_ERRORS | {"Exception", "BaseException"} for arg in expression.args)
 
 
-class ScopeTracker(cst.BatchableCSTVisitor):
+class ScopeTracker(BatchedCollector):
     """Keeps stacks of enclosing functions/classes and of guarding statements."""
 
     def __init__(self) -> None:

@@ -15,9 +15,9 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from celerylint.source.collectors import (
     CallCollector,
-    FunctionBodyCollector,
     CommentCollector,
     DefinitionCollector,
+    FunctionBodyCollector,
     ImportCollector,
 )
 from celerylint.source.context import ScopeTracker
