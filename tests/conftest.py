@@ -29,3 +29,17 @@ def make_project(tmp_path: Path) -> Callable[[Mapping[str, str | bytes]], Path]:
         return write_tree(tmp_path / "project", files)
 
     return make
+
+
+def require_program(program: str, package: str) -> None:
+    """Skip visibly on a developer machine without ``program``; fail in CI, which must
+    install it (``.ci/run`` does), so a missing system package never passes silently."""
+    import os
+    import shutil
+
+    if shutil.which(program):
+        return
+    message = f"{program} is not installed: apt-get install {package}"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)

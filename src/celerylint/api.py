@@ -102,7 +102,7 @@ def _suppressions_lookup(project: Project) -> SuppressionLookup:
     def lookup(path: str) -> FileSuppressions | None:
         if path not in known:
             facts: ModuleFacts | None = project.facts_by_path.get(path)
-            if facts is not None:
+            if facts is not None and facts.parse_failure is None:
                 known[path] = suppressions_from_facts(facts)
             else:
                 data = project.read_bytes(path)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from tests.conftest import require_program
 from tests.conftest import write_tree
 from tests.diagram.shop_project import SECRETS, SHOP
 
@@ -95,6 +96,7 @@ def test_missing_graphviz_exits_2_with_the_install_hint(run, shop: Path, tmp_pat
 
 
 def test_png_and_svg_files(run, shop: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    require_program("dot", "graphviz")
     assert run("graph", "topology", str(shop), "-o", str(tmp_path / "t.png")).code == 0
     assert (tmp_path / "t.png").read_bytes()[:4] == b"\x89PNG"
     assert run("graph", "imports", str(shop), "-o", str(tmp_path / "i.svg")).code == 0

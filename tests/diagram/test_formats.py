@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 
 import pydot
 import pytest
+from tests.conftest import require_program
 from tests.diagram.mermaid_grammar import check_mermaid
 
 from celerylint.diagram import render as render_module
@@ -77,7 +78,7 @@ def test_the_grammar_rejects_what_mermaid_would_misread(broken: str) -> None:
 
 
 def test_graphviz_draws_svg_that_parses_as_xml() -> None:
-    assert shutil.which("dot"), "Graphviz is a test dependency: " + INSTALL_HINT
+    require_program("dot", "graphviz")
     diagram = _hostile_diagram()
     root = ET.fromstring(render_diagram(diagram, DiagramFormat.SVG))
     assert root.tag == f"{SVG}svg"
@@ -87,6 +88,7 @@ def test_graphviz_draws_svg_that_parses_as_xml() -> None:
 
 
 def test_graphviz_draws_png() -> None:
+    require_program("dot", "graphviz")
     data = render_diagram(_hostile_diagram(), DiagramFormat.PNG)
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 1000
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.conftest import require_program
 
 DEADLINE_S = 20.0
 REDIS_DATABASES = 64
@@ -114,8 +115,7 @@ def _start_redis(workdir: Path, redis_py: Any) -> tuple[subprocess.Popen[bytes],
 @pytest.fixture(scope="session")
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
     """Start redis-server once per session; skip visibly when it cannot be run."""
-    if shutil.which("redis-server") is None:
-        pytest.skip(REDIS_MISSING)
+    require_program("redis-server", "redis-server")  # fails in CI, skips visibly elsewhere
     redis_py = pytest.importorskip("redis", reason=REDIS_PY_MISSING)
     process, port = _start_redis(tmp_path_factory.mktemp("redis"), redis_py)
     try:

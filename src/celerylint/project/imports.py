@@ -108,10 +108,15 @@ class ImportGraph:
             return None
 
     def find_cycles(self) -> list[list[str]]:
-        """Strongly connected first-party groups of two or more modules, sorted."""
+        """Groups of two or more first-party modules that import each other at load time
+        (function-level and TYPE_CHECKING imports do not run then), sorted."""
         first_party = self.graph.subgraph(n for n, d in self.graph.nodes(data=True)
                                           if d.get("kind") == "module")
-        groups = [sorted(c) for c in nx.strongly_connected_components(first_party) if len(c) > 1]
+        load_time = nx.DiGraph()
+        load_time.add_nodes_from(first_party.nodes)
+        load_time.add_edges_from((a, b) for a, b, data in first_party.edges(data=True)
+                                 if data["edge"].context in LOAD_TIME)
+        groups = [sorted(c) for c in nx.strongly_connected_components(load_time) if len(c) > 1]
         return sorted(groups)
 
     def upstream_modules(self, module: str) -> set[str]:

@@ -41,8 +41,8 @@ def all_rules() -> tuple[type[Rule], ...]:
 
 
 def _check_identities(rules: Sequence[type[Rule]]) -> None:
-    codes: dict[str, str] = {}
-    names: dict[str, str] = {}
+    codes: dict[str, type[Rule]] = {}
+    names: dict[str, type[Rule]] = {}
     for rule in rules:
         if not CODE_PATTERN.match(rule.code):
             raise RegistryError(f"{rule.__name__}: code {rule.code!r} is not CEL + 3 digits")
@@ -50,12 +50,13 @@ def _check_identities(rules: Sequence[type[Rule]]) -> None:
             raise RegistryError(f"{rule.__name__}: name {rule.name!r} is not kebab-case")
         for key, table in ((rule.code, codes), (rule.name, names)):
             if key in table:
-                raise RegistryError(f"{key} is used by both {table[key]} and {rule.__name__}")
-            table[key] = rule.__name__
+                raise RegistryError(
+                    f"{key} is used by both {table[key].__qualname__} and {rule.__qualname__}")
+            table[key] = rule
         for old in rule.old_names:
-            if old in names and names[old] != rule.__name__:
-                raise RegistryError(f"old name {old} of {rule.__name__} collides")
-            names[old] = rule.__name__
+            if old in names and names[old] is not rule:
+                raise RegistryError(f"old name {old} of {rule.__qualname__} collides")
+            names[old] = rule
 
 
 def find_rule(code_or_name: str) -> type[Rule] | None:

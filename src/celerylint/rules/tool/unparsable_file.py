@@ -23,11 +23,14 @@ class UnparsableFile(ModuleRule):
         failure = facts.parse_failure
         if failure is None:
             return
+        analyser_limit = "libcst" in failure.message or "celerylint" in failure.message
+        consequence = ("celerylint could not analyse it, so nothing in it was checked "
+                       "(Python itself may accept it)" if analyser_limit else
+                       "celerylint skipped it, and a worker importing it would fail too")
         yield self.finding(
             facts.path,
             Span(failure.line, failure.column, failure.line, failure.column),
-            f"Cannot parse this file: {failure.message}. celerylint skipped it, and a worker "
-            "importing it would fail too.",
+            f"Cannot parse this file: {failure.message}. {consequence[0].upper()}{consequence[1:]}.",
             fix_hint="Fix the syntax, or exclude generated and template files in "
             "[tool.celerylint] extend-exclude.",
         )
