@@ -163,6 +163,21 @@ def run_rules(project: Project, rules: Sequence[type[Rule]], result: RunResult) 
     return findings
 
 
+def celery_version_notes(project: Project) -> list[str]:
+    """Celery's rules changed across majors: say once when we judge by another one."""
+    try:
+        from importlib.metadata import version
+
+        installed = int(version("celery").split(".")[0])
+        declared = project.dependencies.celery_major_version()
+    except Exception:  # noqa: BLE001 - metadata or dependency files unreadable
+        return []
+    if declared is None or declared == installed:
+        return []
+    return [f"the project declares Celery {declared}.x but settings and schedules are "
+            f"checked against the installed Celery {installed}.x"]
+
+
 def run(
     settings: Settings,
     *,
@@ -179,6 +194,7 @@ def run(
     result = RunResult([], {r.code: r.meta() for r in rules}, project,
                        notes=list(project.inventory.notes), timings=timings, extraction=stats)
     findings = run_rules(project, rules, result)
+    result.notes.extend(celery_version_notes(project))
     started = time.perf_counter()
     lookup = _suppressions_lookup(project)
     suppression = apply_suppressions(findings, lookup, settings.per_file_ignores)
