@@ -406,3 +406,18 @@ def test_an_exact_celery_pin_wins_over_a_range(tmp_path: Path) -> None:
     })
     assert found.celery_major_version() == 5
     assert declared("kombu", "==5.3").celery_major_version() is None
+
+
+def test_lock_files_provide_transitive_requirements(tmp_path: Path) -> None:
+    """alembic comes with Flask-Migrate: a poetry.lock records it even when Flask-Migrate
+    is not installed next to celerylint."""
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.poetry.dependencies]\npython = "^3.10"\nFlask-Migrate = "2.7.0"\n')
+    (tmp_path / "poetry.lock").write_text(
+        '[[package]]\nname = "flask-migrate"\nversion = "2.7.0"\n\n'
+        '[[package]]\nname = "alembic"\nversion = "1.11.0"\n')
+    without_lock = read_declarations(tmp_path, ["pyproject.toml"])
+    with_lock = read_declarations(tmp_path, ["pyproject.toml", "poetry.lock"])
+    assert not without_lock.provides_import("alembic")
+    assert with_lock.provides_import("alembic")
+    assert not with_lock.provides_import("requests")

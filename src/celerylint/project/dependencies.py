@@ -26,6 +26,8 @@ Installed metadata is only ever *added*; without it the static rules still apply
 
 from __future__ import annotations
 
+import dataclasses
+
 import importlib.metadata
 import posixpath
 import re
@@ -80,6 +82,9 @@ class DependencyDeclarations:
     sources: tuple[str, ...] = ()
     problems: tuple[tuple[str, int, str], ...] = ()
     incomplete_sources: tuple[str, ...] = ()
+    # Distributions a lock file installs (poetry.lock, uv.lock, pdm.lock, Pipfile.lock):
+    # the transitive requirements of declared packages that are not installed here.
+    locked: tuple[str, ...] = ()
 
     @property
     def declares_any(self) -> bool:
@@ -115,6 +120,8 @@ class DependencyDeclarations:
             for distribution in {dep.distribution, *extras,
                                  *_requirements_closure(dep.normalized, extras)}:
                 names.update(name.lower() for name in import_names_for(distribution))
+        for distribution in self.locked:
+            names.update(name.lower() for name in import_names_for(distribution))
         return frozenset(names)
 
 
@@ -140,7 +147,31 @@ def read_declarations(root: Path, files: Sequence[str]) -> DependencyDeclaration
     for path in candidates:
         if path not in constraints:
             walker.visit(path, parsers[path])
-    return walker.result()
+    result = walker.result()
+    locked = tuple(sorted({name for path in files if PurePosixPath(path).name in LOCK_FILES
+                           for name in _locked_distributions(root / path)}))
+    return dataclasses.replace(result, locked=locked) if locked else result
+
+
+LOCK_FILES = frozenset({"poetry.lock", "uv.lock", "pdm.lock", "Pipfile.lock"})
+
+
+def _locked_distributions(path: Path) -> list[str]:
+    """Package names a lock file pins; nothing (never an error) when it cannot be read."""
+    import json
+
+    from celerylint.config_file import load_toml
+
+    if path.name == "Pipfile.lock":
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return []
+        return [name for section in ("default", "develop")
+                for name in (document.get(section) or {}) if isinstance(name, str)]
+    document = load_toml(path) or {}
+    packages = document.get("package", [])
+    return [p["name"] for p in packages if isinstance(p, dict) and isinstance(p.get("name"), str)]
 
 
 def _reading_order(path: str) -> tuple[int, int, str]:
