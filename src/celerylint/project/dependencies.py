@@ -319,7 +319,7 @@ _KNOWN_IMPORT_NAMES: dict[str, tuple[str, ...]] = {
     "celery-redbeat": ("redbeat",), "matplotlib": ("matplotlib", "mpl_toolkits", "pylab"),
     "factory-boy": ("factory",), "python3-saml": ("onelogin",), "python-saml": ("onelogin",),
     "pytest-factoryboy": ("pytest_factoryboy",), "ldap3": ("ldap3",),
-    "python-ldap": ("ldap",), "python-magic": ("magic",), "pyhamcrest": ("hamcrest",),
+    "python-ldap": ("ldap",), "gitpython": ("git",), "python-magic": ("magic",), "pyhamcrest": ("hamcrest",),
 }
 # Distribution families that install into one shared namespace package.
 _NAMESPACE_PREFIXES = frozenset({
@@ -330,7 +330,8 @@ _NAMESPACE_PREFIXES = frozenset({
 # django-hierarkey -> hierarkey, flask-cors -> flask_cors (kept by the plain form too).
 _AFFIXES = (re.compile(r"^python-"), re.compile(r"-python$"), re.compile(r"-binary$"),
             re.compile(r"-py$"), re.compile(r"^py"), re.compile(r"^django-"),
-            re.compile(r"^flask-"), re.compile(r"^pytest-"), re.compile(r"^types-"))
+            re.compile(r"^flask-"), re.compile(r"^pytest-"), re.compile(r"^types-"),
+            re.compile(r"^sqlalchemy-"))
 
 
 @cache
