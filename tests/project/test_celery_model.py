@@ -164,3 +164,31 @@ def test_call_resolution_never_by_bare_name(tmp_path: Path) -> None:
     )
     methods = sorted((c.method, c.queue) for c in model.calls)
     assert methods == [("apply_async", "x"), ("delay", None)]
+
+
+def test_django_setup_imports_count_for_registration(tmp_path: Path) -> None:
+    """Celery's Django fixup runs django.setup(): AppConfig.ready() imports register tasks."""
+    model = model_of(tmp_path, {
+        "shop/__init__.py": "",
+        "shop/settings.py": "INSTALLED_APPS = ['orders.apps.OrdersConfig']\n",
+        "shop/celery.py": (
+            "import os\nfrom celery import Celery\n"
+            "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'shop.settings')\n"
+            "app = Celery('shop')\n"
+            "app.config_from_object('django.conf:settings', namespace='CELERY')\n"
+        ),
+        "orders/__init__.py": "",
+        "orders/apps.py": (
+            "from django.apps import AppConfig\n"
+            "class OrdersConfig(AppConfig):\n"
+            "    name = 'orders'\n"
+            "    def ready(self):\n"
+            "        from . import checks\n"
+        ),
+        "orders/checks.py": "",
+        "orders/unused.py": "",
+    })
+    closure = model.registration_closure("shop.celery:app")
+    assert closure.complete
+    assert {"orders.apps", "orders.checks"} <= closure.modules
+    assert "orders.unused" not in closure.modules

@@ -177,18 +177,18 @@ class ConfigCollector:
             text = plain(self.evaluator.evaluate(related_value, facts.module))
             related = text if isinstance(text, str) else None
         if packages_value is None:
-            packages = self._installed_apps()
+            packages = self.installed_apps()
             return Autodiscovery(app_id, packages, related, facts.path, call.span, True)
         if isinstance(packages_value, Lambda):
             packages_value = packages_value.body
         if isinstance(packages_value, NameRef) and packages_value.dotted.endswith("INSTALLED_APPS"):
-            return Autodiscovery(app_id, self._installed_apps(), related, facts.path, call.span, True)
+            return Autodiscovery(app_id, self.installed_apps(), related, facts.path, call.span, True)
         evaluated = plain(self.evaluator.evaluate(packages_value, facts.module))
         packages = tuple(evaluated) if isinstance(evaluated, (list, tuple)) and all(
             isinstance(p, str) for p in evaluated) else None
         return Autodiscovery(app_id, packages, related, facts.path, call.span)
 
-    def _installed_apps(self) -> tuple[str, ...] | None:
+    def installed_apps(self) -> tuple[str, ...] | None:
         if len(self.django_settings_modules) != 1:
             return None
         module = self.django_settings_modules[0]

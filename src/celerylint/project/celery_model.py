@@ -57,6 +57,8 @@ class CeleryModel:
     calls: list[TaskCall]
     finder: AppFinder
     deployments: list["DeploymentFacts"] = field(default_factory=list)
+    # INSTALLED_APPS packages when a Django settings module is known (None: unknown).
+    django_apps: tuple[str, ...] | None = None
     _closures: dict[tuple[str, str], Closure] = field(default_factory=dict)
     _beat: list["BeatEntry"] | None = None
 
@@ -184,9 +186,32 @@ class CeleryModel:
             for package in discovery.packages:
                 roots.add(f"{package}.{discovery.related_name}")
             sources.append(f"autodiscover_tasks(related_name='{discovery.related_name}')")
+        if any(o.is_django for o in self.configs[app.id].objects):
+            if self.django_apps is None:
+                complete = False
+            else:
+                roots.update(self._django_setup_modules())
+                sources.append("django.setup() (INSTALLED_APPS models, apps and ready())")
         canonical = {self.project.canonical_module_name(r) for r in roots}
         modules = graph.load_closure(sorted(canonical))
         return Closure(frozenset(modules), complete, tuple(sources))
+
+    def _django_setup_modules(self) -> set[str]:
+        """What Celery's Django fixup runs at worker start through ``django.setup()``:
+        each installed app's ``apps`` and ``models`` modules, and the imports made
+        inside ``AppConfig.ready()``."""
+        found: set[str] = set()
+        for package in self.django_apps or ():
+            for name in (package, f"{package}.apps", f"{package}.models"):
+                if self.project.module(self.project.canonical_module_name(name)) is not None:
+                    found.add(name)
+            facts = self.project.module(self.project.canonical_module_name(f"{package}.apps"))
+            for fact in facts.imports if facts else ():
+                if fact.function.endswith(".ready") or fact.function == "ready":
+                    target = self.project.import_graph.target_module(fact)
+                    if target:
+                        found.add(target)
+        return found
 
     # -- queues -------------------------------------------------------------------------------
     def destination(self, task: TaskDefinition, call_queue: Any = None,
@@ -225,7 +250,9 @@ def build_celery_model(project: "Project") -> CeleryModel:
     symbols = SymbolTable(project)
     evaluator = Evaluator(project, symbols)
     apps = AppFinder(project, symbols, evaluator)
-    configs = ConfigCollector(project, symbols, evaluator, apps).configs
+    collector = ConfigCollector(project, symbols, evaluator, apps)
+    configs = collector.configs
+    django_apps = collector.installed_apps() if collector.django_settings_modules else None
     settings = {app_id: EffectiveSettings.from_entries(config.entries, evaluator)
                 for app_id, config in configs.items()}
     tasks = TaskCollector(project, symbols, evaluator, apps)
@@ -233,7 +260,8 @@ def build_celery_model(project: "Project") -> CeleryModel:
     from celerylint.project.deployment_files import project_deployments
 
     return CeleryModel(project, symbols, evaluator, apps.apps, configs, settings, tasks.tasks,
-                       references, calls, apps, project_deployments(project))
+                       references, calls, apps, project_deployments(project),
+                       django_apps=django_apps)
 
 
 def celery_model(project: "Project") -> CeleryModel:
