@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from celerylint.celery_knowledge.settings import SettingStatus
 from celerylint.findings import Finding, Severity
 from celerylint.rules.base import ProjectRule
+from celerylint.celery_knowledge.undeclared import reads_undeclared
 from celerylint.rules.settings.sources import judged_entries
 
 if TYPE_CHECKING:
@@ -27,6 +28,8 @@ class UnknownSetting(ProjectRule):
                 pass  # conf.update(foo=...) is meant as a setting whatever its name
             elif lookup.status is not SettingStatus.UNKNOWN:
                 continue
+            if reads_undeclared(entry.key, entry.namespace):
+                continue  # read by Celery with conf.get(...) though not in its defaults
             if lookup.transport_option:
                 hint = (f"'{lookup.transport_option}' is a broker transport option: set it "
                         f"inside {lookup.suggestion}={{'{lookup.transport_option}': ...}}.")
