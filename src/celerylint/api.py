@@ -192,7 +192,8 @@ def run(
     project, stats = _build_project(settings, timings, progress)
     rules = select_rules(settings.select, settings.extend_select, settings.ignore)
     result = RunResult([], {r.code: r.meta() for r in rules}, project,
-                       notes=list(project.inventory.notes), timings=timings, extraction=stats)
+                       notes=[*project.inventory.notes, *(stats.notes if stats else ())],
+                       timings=timings, extraction=stats)
     findings = run_rules(project, rules, result)
     result.notes.extend(celery_version_notes(project))
     started = time.perf_counter()

@@ -22,6 +22,7 @@ from typing import Any
 
 from celerylint.findings import Finding
 from celerylint.report.fingerprints import FINGERPRINT_VERSION, fingerprint
+from celerylint.secrets import mask_secrets_in_text
 
 BASELINE_VERSION = 1
 
@@ -89,7 +90,7 @@ def dump_baseline(baseline: Baseline) -> str:
         "fingerprint_version": FINGERPRINT_VERSION,
         "findings": [
             {"path": e.path, "code": e.code, "name": e.name, "fingerprint": e.fingerprint,
-             "count": e.count, "message": e.message}
+             "count": e.count, "message": mask_secrets_in_text(e.message)}
             for e in baseline.entries
         ],
     }

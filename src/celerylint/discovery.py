@@ -96,12 +96,30 @@ def list_project_files(root: Path, exclude: Sequence[str], notes: list[str]) -> 
     kept = [f for f in files if not _matches(f, DEFAULT_EXCLUDES) and not _matches(f, exclude)]
     regular: list[str] = []
     for rel in kept:
+        if not _utf8_name(rel):
+            notes.append(f"skipped {_printable(rel)}: the file name is not valid UTF-8")
+            continue
         full = root / rel
         if full.is_file():
             regular.append(rel)
         elif full.exists() or full.is_symlink():
             notes.append(f"skipped {rel}: not a regular file")
     return sorted(set(regular))
+
+
+def _utf8_name(rel: str) -> bool:
+    """Undecodable bytes of a name arrive as lone surrogates, which no report can print
+    and no import statement can name: such files are skipped, with a note, at the door."""
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _printable(rel: str) -> str:
+    """The name with its undecodable bytes written as ``\\xNN``."""
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 # --- source roots --------------------------------------------------------------

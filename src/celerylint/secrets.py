@@ -250,6 +250,14 @@ def _masked_value(value: str) -> str:
         inner, tail = (inner[:-1], inner[-1]) if inner[-1] in ",;" else (inner, "")
         if _EXPRESSION_CHARS.intersection(inner):
             return value
-    if inner == MASK or "://" in inner or looks_like_placeholder(inner):
+    if inner == MASK or looks_like_placeholder(inner):
         return value
+    if "://" in inner:
+        # A secret-keyed URL may carry its secret as the user part (Sentry DSNs:
+        # https://KEY@host/1), which URL masking, aimed at passwords, leaves alone.
+        scheme, _, rest = inner.partition("://")
+        if "@" not in rest:
+            return value
+        host = rest.rsplit("@", 1)[1]
+        return f"{quote}{scheme}://{MASK}@{host}{quote if closed else ''}{tail}"
     return f"{quote}{MASK}{quote if closed else ''}{tail}"

@@ -6,9 +6,12 @@ is plain data, so it can run in a worker process and be cached.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import re
-from collections.abc import Sequence
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -32,6 +35,14 @@ _TEMPLATE_MARKERS = (b"{%", b"{{")
 # CPython's tokenizer refuses more than 200 open brackets; libcst's native parser does not,
 # and overflows its stack on inputs CPython refuses, so CPython's verdict on those is final.
 _NESTING_MESSAGES = ("too many nested parentheses",)
+# libcst turns some flat CPython nodes into deep trees (a 20,000-term ``a and a and ...``
+# is one BoolOp for CPython and 20,000 nested nodes for libcst, which segfaults its native
+# parser), and its parse time and memory grow faster than linearly with depth. Code past
+# this depth is never hand-written, so it is refused before libcst sees it.
+MAX_NESTING_DEPTH = 1_000
+# Enough Python frames for libcst's visitors to walk MAX_NESTING_DEPTH levels of the worst
+# constructs; every caller gets the same limit, so the facts do not depend on the process.
+ANALYSIS_RECURSION_LIMIT = 6_000
 
 
 def decode_source(data: bytes) -> str:
@@ -79,21 +90,53 @@ def _cpython_verdict(text: str, data: bytes) -> tuple[ParseFailure | None, Parse
     Returns (final failure, failure to use if libcst fails too). Other syntax errors are
     not final: the project may target a newer Python than the one running celerylint.
     """
-    import ast
     import warnings
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            ast.parse(text)
+            tree = ast.parse(text)
     except SyntaxError as exc:
         failure = ParseFailure(exc.msg + _template_hint(data), exc.lineno or 1, exc.offset or 1)
         return (failure, None) if exc.msg in _NESTING_MESSAGES else (None, failure)
     except (RecursionError, MemoryError):
         return ParseFailure("expressions nested too deeply for Python's parser", 1, 1), None
     except ValueError:
-        pass
+        return None, None
+    too_deep = _deeper_than(tree, MAX_NESTING_DEPTH)
+    if too_deep is not None:
+        return ParseFailure(f"expressions nested more than {MAX_NESTING_DEPTH} levels deep, too "
+                            "deeply for celerylint to analyse (Python itself may accept them)",
+                            too_deep[0], too_deep[1]), None
     return None, None
+
+
+def _deeper_than(tree: ast.AST, limit: int) -> tuple[int, int] | None:
+    """Where the tree, as libcst would nest it, first goes past ``limit`` levels.
+
+    Iterative, so any depth CPython accepts is measured without recursion. A BoolOp of
+    n values counts as n - 1 levels: libcst nests it that way.
+    """
+    stack: list[tuple[ast.AST, int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, ast.BoolOp):
+            depth += len(node.values) - 1
+        if depth > limit:
+            return getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return None
+
+
+@contextmanager
+def _recursion_limit(limit: int) -> Iterator[None]:
+    """At least ``limit`` Python frames for the block; a caller's higher limit is kept."""
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous, limit))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
 
 
 def _libcst_failure(exc: cst.ParserSyntaxError, data: bytes) -> ParseFailure:
@@ -117,6 +160,12 @@ def extract_module_facts(path: str, module: str, is_package: bool, data: bytes) 
     final, if_libcst_fails = _cpython_verdict(text, data)
     if final is not None:
         return _replace(base, parse_failure=final)
+    with _recursion_limit(ANALYSIS_RECURSION_LIMIT):
+        return _parse_and_traverse(base, text, data, if_libcst_fails)
+
+
+def _parse_and_traverse(base: ModuleFacts, text: str, data: bytes,
+                        if_libcst_fails: ParseFailure | None) -> ModuleFacts:
     try:
         tree = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:

@@ -13,11 +13,13 @@ loads it.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -97,7 +99,8 @@ def extract(
     try:
         started = time.perf_counter()
         cache = FactsCache.open(inventory.root, settings) if settings.use_cache else None
-        plan = _plan(str(inventory.root), inventory.python, cache, progress)
+        with cyclic_gc_paused():
+            plan = _plan(str(inventory.root), inventory.python, cache, progress)
         timings["cache"] = time.perf_counter() - started
         started = time.perf_counter()
         processes = process_count(settings.jobs, plan.jobs)
@@ -114,6 +117,21 @@ def extract(
     stats = ExtractionStats(len(facts), len(plan.found) - plan.unreadable, len(plan.jobs),
                             plan.unreadable, parsed.processes, tuple(notes))
     return Extraction(facts, stats)
+
+
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Facts are acyclic, yet while hundreds of thousands of them are created the cyclic
+    collector keeps re-scanning them: three quarters of loading a 100k-line cache
+    (measured). Not used around in-process parsing, whose syntax trees may hold cycles.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _unreadable(python_file: PythonFile, exc: OSError) -> ModuleFacts:
@@ -181,7 +199,8 @@ def parse_files(jobs: Sequence[ParseJob], processes: int, cache: FactsCache | No
     parsed = _Parsed()
     remaining: Sequence[ParseJob] = jobs
     if processes > 1:
-        remaining = _parse_in_pool(jobs, processes, cache, advance, parsed, notes)
+        with cyclic_gc_paused():  # this process only unpickles; the workers keep theirs
+            remaining = _parse_in_pool(jobs, processes, cache, advance, parsed, notes)
     if remaining:
         _parse_here(remaining, cache, advance, parsed)
     return parsed
@@ -247,24 +266,93 @@ def _parse_in_pool(jobs: Sequence[ParseJob], processes: int, cache: FactsCache |
         notes.append(f"parsing in one process: cannot start worker processes ({exc})")
         return list(jobs)
     pending: dict[Future[list[tuple[str, bytes, bool]]], list[ParseJob]] = {}
+    collect = _Collector(parsed, cache, entries_dir, advance)
+    broken: BaseException | None = None
     try:
         pending = {executor.submit(parse_chunk, chunk, entries_dir): chunk for chunk in chunks}
         for future in as_completed(list(pending)):
             results = future.result()
-            chunk = pending.pop(future)
-            for job, (path, blob, written) in zip(chunk, results):
-                parsed.facts[path] = pickle.loads(blob)
-                if cache is not None and entries_dir is not None:
-                    cache.stored_elsewhere(job.key, written)
-            advance(parsed=len(results))
+            collect(pending.pop(future), results)
     except (BrokenProcessPool, OSError) as exc:
-        notes.append(f"worker processes failed ({type(exc).__name__}: {exc}); "
-                     "parsing the rest in one process")
-        return [job for chunk in pending.values() for job in chunk]
+        broken = exc
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
-    parsed.processes = workers
+    left = [] if broken is None else _recover(list(pending.values()), broken, collect, notes)
+    if not left:
+        parsed.processes = workers
+    return left
+
+
+@dataclass
+class _Collector:
+    """Takes a worker's results into ``parsed`` and tells the cache what was written."""
+
+    parsed: _Parsed
+    cache: FactsCache | None
+    entries_dir: str | None
+    advance: Callable[..., None]
+
+    def __call__(self, chunk: Sequence[ParseJob], results: list[tuple[str, bytes, bool]]) -> None:
+        for job, (path, blob, written) in zip(chunk, results):
+            self.parsed.facts[path] = pickle.loads(blob)
+            if self.cache is not None and self.entries_dir is not None:
+                self.cache.stored_elsewhere(job.key, written)
+        self.advance(parsed=len(results))
+
+    def crashed(self, job: ParseJob) -> None:
+        """Never cached: the crash may have been the machine's (out of memory), not the file's."""
+        self.parsed.facts[job.path] = ModuleFacts(
+            path=job.path, module=job.module, is_package=job.is_package,
+            parse_failure=ParseFailure("celerylint's parser crashed on this file (its worker "
+                                       "process died)", 1, 1))
+        self.advance(parsed=1)
+
+
+def _recover(chunks: list[list[ParseJob]], exc: BaseException, collect: _Collector,
+             notes: list[str]) -> list[ParseJob]:
+    """A worker died: redo each unfinished chunk in a process of its own, and a chunk that
+    kills its process again file by file, so that only the file that crashes the parser
+    (libcst's native code can segfault) is lost, as a parse failure of that file.
+
+    When not even an empty file parses in a fresh process, processes are what is broken,
+    not a file: the rest is left for this process, as before the pool was tried.
+    """
+    notes.append(f"worker processes failed ({type(exc).__name__}: {exc}); "
+                 "parsing the unfinished files again, each chunk in a process of its own")
+    probe = ParseJob("<probe>.py", "probe", False, "", b"")
+    if _parse_isolated([probe], None) is None:
+        notes.append("worker processes cannot run at all; parsing the rest in one process")
+        return [job for chunk in chunks for job in chunk]
+    for chunk in chunks:
+        results = _parse_isolated(chunk, collect.entries_dir)
+        if results is not None:
+            collect(chunk, results)
+            continue
+        for job in chunk:
+            alone = _parse_isolated([job], collect.entries_dir)
+            if alone is None:
+                notes.append(f"the parser crashed on {job.path}")
+                collect.crashed(job)
+            else:
+                collect([job], alone)
     return []
+
+
+def _parse_isolated(jobs: Sequence[ParseJob],
+                    entries_dir: str | None) -> list[tuple[str, bytes, bool]] | None:
+    """``parse_chunk`` in a fresh process of its own; None when that process dies."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        executor = _new_executor(1)
+    except (OSError, ImportError, NotImplementedError, ValueError):
+        return None
+    try:
+        return executor.submit(parse_chunk, jobs, entries_dir).result()
+    except (BrokenProcessPool, OSError):
+        return None
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
 
 
 def _new_executor(workers: int) -> ProcessPoolExecutor:
