@@ -169,6 +169,7 @@ def test_a_20000_term_boolean_chain_is_refused_before_it_reaches_libcst(tmp_path
 CRASHING_WORKERS = """
 from celerylint.source import extract, pool
 extract.MAX_NESTING_DEPTH = 10 ** 9  # let the chain reach libcst, in a worker: it crashes
+extract.needs_libcst = lambda data: True  # the chain has no Celery word: force libcst
 pool.PARALLEL_MIN_FILES = 2
 pool.MIN_CHUNK_BYTES = 1
 """

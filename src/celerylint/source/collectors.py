@@ -9,7 +9,6 @@ from __future__ import annotations
 import libcst as cst
 
 from celerylint.source.batching import BatchedCollector
-
 from celerylint.source.context import ScopeTracker
 from celerylint.source.facts import (
     AssignmentFact,
@@ -26,19 +25,8 @@ from celerylint.source.facts import (
     Span,
     Value,
 )
+from celerylint.source.scan_policy import LOCAL_CALL_LEAVES, resolve_relative
 from celerylint.source.values import SpanOf, ValueBuilder, dotted_name
-
-
-def resolve_relative(module: str, is_package: bool, level: int, name: str | None) -> tuple[str, bool]:
-    """Absolute module for ``from <level dots><name> import``; flag when it climbs too high."""
-    package_parts = module.split(".") if module else []
-    if not is_package:
-        package_parts = package_parts[:-1]
-    climb = level - 1
-    beyond = climb > len(package_parts) - 1 if package_parts else True
-    base = package_parts[: len(package_parts) - climb] if climb <= len(package_parts) else []
-    parts = base + ([name] if name else [])
-    return ".".join(p for p in parts if p), beyond
 
 
 class ImportCollector(BatchedCollector):
@@ -135,15 +123,7 @@ class FunctionBodyCollector(BatchedCollector):
             elif isinstance(sub, cst.Call):
                 calls.append(dotted_name(sub.func) or "")
         self.handlers.setdefault(function, []).append(
-            ExceptHandlerFact(self.span_of(node), caught, reraises, tuple(calls)))
-
-
-# Local variables worth knowing inside functions: results of sending tasks, and apps
-# built in factories. Everything else local is left out to keep facts small.
-_LOCAL_CALL_LEAVES = frozenset({
-    "delay", "apply_async", "send_task", "AsyncResult", "apply", "Celery", "group", "chord",
-    "chain", "signature", "s", "si", "GroupResult",
-})
+            ExceptHandlerFact(self.span_of(node), caught, reraises, tuple(sorted(calls))))
 
 
 def _is_celery_local(target: cst.BaseExpression, value: cst.BaseExpression | None) -> bool:
@@ -152,7 +132,7 @@ def _is_celery_local(target: cst.BaseExpression, value: cst.BaseExpression | Non
     func = value.func
     leaf = func.attr.value if isinstance(func, cst.Attribute) else (
         func.value if isinstance(func, cst.Name) else "")
-    return leaf in _LOCAL_CALL_LEAVES
+    return leaf in LOCAL_CALL_LEAVES
 
 
 def _walk(node: cst.CSTNode) -> list[cst.CSTNode]:

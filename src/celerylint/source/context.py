@@ -9,15 +9,12 @@ from __future__ import annotations
 import libcst as cst
 
 from celerylint.source.batching import BatchedCollector
-
-from celerylint.source.facts import ImportContext
+from celerylint.source.scan_policy import IMPORT_GUARD_EXCEPTIONS, TYPE_CHECKING_NAMES, ScopeState
 from celerylint.source.values import dotted_name
-
-_IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError"}
 
 
 def _is_type_checking_test(test: cst.BaseExpression) -> bool:
-    return dotted_name(test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING", "t.TYPE_CHECKING")
+    return dotted_name(test) in TYPE_CHECKING_NAMES
 
 
 def _catches_import_error(node: cst.Try) -> bool:
@@ -30,7 +27,7 @@ def _catches_import_error(node: cst.Try) -> bool:
             if isinstance(caught, cst.Tuple)
             else [dotted_name(caught)]
         )
-        if any(n and n.split(".")[-1] in _IMPORT_ERRORS | {"Exception", "BaseException"}
+        if any(n and n.split(".")[-1] in IMPORT_GUARD_EXCEPTIONS
                for n in names):
             return True
     return False
@@ -43,18 +40,15 @@ def _suppresses_import_error(expression: cst.BaseExpression) -> bool:
     if name.split(".")[-1] != "suppress":
         return False
     return any((dotted_name(arg.value) or "").split(".")[-1] in
-               _IMPORT_ERRORS | {"Exception", "BaseException"} for arg in expression.args)
+               IMPORT_GUARD_EXCEPTIONS for arg in expression.args)
 
 
-class ScopeTracker(BatchedCollector):
+class ScopeTracker(BatchedCollector, ScopeState):
     """Keeps stacks of enclosing functions/classes and of guarding statements."""
 
     def __init__(self) -> None:
-        super().__init__()
-        self.scopes: list[tuple[str, str]] = []  # ("function"|"class", name)
-        self.type_checking = 0
-        self.guarded = 0
-        self.conditional = 0
+        BatchedCollector.__init__(self)
+        ScopeState.__init__(self)
         self._if_kinds: list[str] = []
         self._try_guards: list[bool] = []
         self._with_guards: list[bool] = []
@@ -115,52 +109,3 @@ class ScopeTracker(BatchedCollector):
 
     def leave_With(self, original_node: cst.With) -> None:
         self.guarded -= self._with_guards.pop()
-
-    # -- queries ------------------------------------------------------------------
-    @property
-    def in_function(self) -> bool:
-        return any(kind == "function" for kind, _ in self.scopes)
-
-    @property
-    def class_scope(self) -> str:
-        """Qualname of the directly enclosing class body, or "" outside one."""
-        if self.scopes and self.scopes[-1][0] == "class" and not self.in_function:
-            return ".".join(name for _, name in self.scopes)
-        return ""
-
-    @property
-    def at_module_level(self) -> bool:
-        return not self.scopes
-
-    def qualname(self, name: str | None = None) -> str:
-        parts: list[str] = []
-        for kind, scope in self.scopes:
-            parts.append(scope)
-            if kind == "function":
-                parts.append("<locals>")
-        if name is not None:
-            parts.append(name)
-        elif parts and parts[-1] == "<locals>":
-            parts.pop()
-        return ".".join(parts)
-
-    def function_qualname(self) -> str:
-        """Qualname of the innermost enclosing function, or ""."""
-        depth = max((i for i, (k, _) in enumerate(self.scopes) if k == "function"), default=-1)
-        if depth < 0:
-            return ""
-        parts: list[str] = []
-        for kind, scope in self.scopes[: depth + 1]:
-            parts.append(scope)
-            if kind == "function":
-                parts.append("<locals>")
-        return ".".join(parts[:-1])
-
-    def import_context(self) -> ImportContext:
-        if self.in_function:
-            return ImportContext.FUNCTION
-        if self.type_checking:
-            return ImportContext.TYPE_CHECKING
-        if self.guarded:
-            return ImportContext.GUARDED
-        return ImportContext.MODULE

@@ -1,7 +1,11 @@
-"""One parse and one batched traversal per file, producing ``ModuleFacts``.
+"""One parse and one traversal per file, producing ``ModuleFacts``.
 
-This is the only place that touches libcst for analysis. Everything it returns
-is plain data, so it can run in a worker process and be cached.
+CPython's parser reads every file first (its verdict is final on what a worker would
+refuse). A file that names Celery then gets libcst's parse and one batched traversal;
+any other file gets its facts from CPython's tree (``ast_scan``), which the
+equivalence tests hold to the same facts. This is the only place that touches libcst
+for analysis. Everything it returns is plain data, so it can run in a worker process
+and be cached.
 """
 
 from __future__ import annotations
@@ -10,12 +14,16 @@ import ast
 import dataclasses
 import re
 import sys
+import tokenize
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Literal
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from celerylint.source.ast_positions import scan_comments
+from celerylint.source.ast_scan import scan_with_ast
 from celerylint.source.collectors import (
     CallCollector,
     CommentCollector,
@@ -24,10 +32,17 @@ from celerylint.source.collectors import (
     ImportCollector,
 )
 from celerylint.source.context import ScopeTracker
-from celerylint.source.facts import CommentFact, ImportContext, ModuleFacts, ParseFailure, Span
+from celerylint.source.facts import CommentFact, ModuleFacts, ParseFailure, Span
+from celerylint.source.scan_policy import Gathered, completed_facts
 from celerylint.source.values import ValueBuilder
 
+Scanner = Literal["auto", "libcst", "ast"]
 MAX_FILE_BYTES = 5_000_000
+# A file that names Celery gets libcst's pass, the scanner of record; any other file gets
+# CPython's tree, which tests/source/test_scanner_equivalence.py holds to the same facts.
+_CELERY_WORDS = re.compile(
+    rb"celery|shared_task|\.delay\(|apply_async|send_task|crontab|beat_schedule|broker_url",
+    re.IGNORECASE)
 _SKIP_FILE = re.compile(rb"^\s*#\s*celerylint\s*:\s*noqa\s*$", re.MULTILINE | re.IGNORECASE)
 _SKIP_FILE_COMMENT = re.compile(r"#\s*celerylint\s*:\s*noqa\s*", re.IGNORECASE)
 SKIP_FILE_HEAD_LINES = 10
@@ -83,12 +98,15 @@ def _template_hint(data: bytes) -> str:
         marker in data for marker in _TEMPLATE_MARKERS) else ""
 
 
-def _cpython_verdict(text: str, data: bytes) -> tuple[ParseFailure | None, ParseFailure | None]:
+def _cpython_verdict(
+    text: str, data: bytes,
+) -> tuple[ParseFailure | None, ParseFailure | None, ast.Module | None]:
     """CPython's parser runs first: it is fast, it is what a worker runs, and it refuses
     nesting that would crash libcst's native parser.
 
-    Returns (final failure, failure to use if libcst fails too). Other syntax errors are
-    not final: the project may target a newer Python than the one running celerylint.
+    Returns (final failure, failure to use if libcst fails too, CPython's tree). Other
+    syntax errors are not final: the project may target a newer Python than the one
+    running celerylint.
     """
     import warnings
 
@@ -98,17 +116,17 @@ def _cpython_verdict(text: str, data: bytes) -> tuple[ParseFailure | None, Parse
             tree = ast.parse(text)
     except SyntaxError as exc:
         failure = ParseFailure(exc.msg + _template_hint(data), exc.lineno or 1, exc.offset or 1)
-        return (failure, None) if exc.msg in _NESTING_MESSAGES else (None, failure)
+        return (failure, None, None) if exc.msg in _NESTING_MESSAGES else (None, failure, None)
     except (RecursionError, MemoryError):
-        return ParseFailure("expressions nested too deeply for Python's parser", 1, 1), None
+        return ParseFailure("expressions nested too deeply for Python's parser", 1, 1), None, None
     except ValueError:
-        return None, None
+        return None, None, None
     too_deep = _deeper_than(tree, MAX_NESTING_DEPTH)
     if too_deep is not None:
         return ParseFailure(f"expressions nested more than {MAX_NESTING_DEPTH} levels deep, too "
                             "deeply for celerylint to analyse (Python itself may accept them)",
-                            too_deep[0], too_deep[1]), None
-    return None, None
+                            too_deep[0], too_deep[1]), None, None
+    return None, None, tree
 
 
 def _deeper_than(tree: ast.AST, limit: int) -> tuple[int, int] | None:
@@ -146,8 +164,13 @@ def _libcst_failure(exc: cst.ParserSyntaxError, data: bytes) -> ParseFailure:
                         exc.raw_line, exc.raw_column + 1)
 
 
-def extract_module_facts(path: str, module: str, is_package: bool, data: bytes) -> ModuleFacts:
-    """Never raises for bad input: a file that cannot be read as Python gets ``parse_failure``."""
+def extract_module_facts(path: str, module: str, is_package: bool, data: bytes,
+                         scanner: Scanner = "auto") -> ModuleFacts:
+    """Never raises for bad input: a file that cannot be read as Python gets ``parse_failure``.
+
+    ``scanner`` is for tests that hold the two scanners to the same facts; a run leaves
+    it to ``needs_libcst``.
+    """
     base = ModuleFacts(path=path, module=module, is_package=is_package,
                        skip_file=_skip_requested(data))
     if len(data) > MAX_FILE_BYTES:
@@ -157,11 +180,25 @@ def extract_module_facts(path: str, module: str, is_package: bool, data: bytes) 
         text = decode_source(data)
     except ValueError as exc:
         return _replace(base, parse_failure=ParseFailure(str(exc), 1, 1))
-    final, if_libcst_fails = _cpython_verdict(text, data)
+    final, if_libcst_fails, tree = _cpython_verdict(text, data)
     if final is not None:
         return _replace(base, parse_failure=final)
     with _recursion_limit(ANALYSIS_RECURSION_LIMIT):
+        if tree is not None and (scanner == "ast" or (scanner == "auto" and not needs_libcst(data))):
+            try:
+                facts = scan_with_ast(base, tree, text)
+            except (tokenize.TokenError, SyntaxError, RecursionError):
+                pass  # tokenize and the parser disagree: libcst decides
+            else:
+                return _replace(facts, skip_file=_skip_requested_by(facts.comments))
         return _parse_and_traverse(base, text, data, if_libcst_fails)
+
+
+def needs_libcst(data: bytes) -> bool:
+    """The prefilter, a bytes scan: files that name Celery get libcst's full-fidelity
+    pass; the others (most of a large project) get the facts from the tree CPython's
+    parser already built for its verdict, at a tenth of the cost."""
+    return _CELERY_WORDS.search(data) is not None
 
 
 def _parse_and_traverse(base: ModuleFacts, text: str, data: bytes,
@@ -174,14 +211,23 @@ def _parse_and_traverse(base: ModuleFacts, text: str, data: bytes,
         return _replace(base, parse_failure=if_libcst_fails or ParseFailure(
             "expressions nested too deeply for libcst's parser", 1, 1))
     try:
-        return _traverse(base, tree)
+        return _traverse(base, tree, text)
     except RecursionError:
         return _replace(base, parse_failure=ParseFailure(
             "expressions nested too deeply for celerylint to analyse (Python itself may "
             "accept them)", 1, 1))
 
 
-def _traverse(base: ModuleFacts, tree: cst.Module) -> ModuleFacts:
+def _comments(text: str, collected: Sequence[CommentFact]) -> tuple[CommentFact, ...]:
+    """Comments as tokenize finds them, as the fast scanner does: libcst places an
+    indented comment on the last line of a module one line too early."""
+    try:
+        return scan_comments(text)
+    except (tokenize.TokenError, SyntaxError):
+        return tuple(collected)
+
+
+def _traverse(base: ModuleFacts, tree: cst.Module, text: str) -> ModuleFacts:
     wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
     positions = wrapper.resolve(PositionProvider)
 
@@ -199,30 +245,14 @@ def _traverse(base: ModuleFacts, tree: cst.Module) -> ModuleFacts:
     comments = CommentCollector(span_of)
     bodies = FunctionBodyCollector(scope, span_of)
     wrapper.visit_batched([scope, imports, definitions, calls, comments, bodies])
-    defined = set(definitions.defined)
-    for fact in imports.imports:
-        if fact.bound != "*" and fact.context is not ImportContext.FUNCTION:
-            defined.add(fact.bound)
-    return _replace(
-        base,
-        imports=tuple(imports.imports),
-        defined_names=frozenset(defined),
-        all_names=definitions.all_names,
-        has_star_import=imports.has_star_import,
-        has_module_getattr=definitions.has_getattr,
-        functions=tuple(
-            dataclasses.replace(f, returns_names=tuple(bodies.returns.get(f.qualname, ())),
-                                broad_handlers=tuple(bodies.handlers.get(f.qualname, ())))
-            for f in definitions.functions),
-        classes=tuple(definitions.classes),
-        assignments=tuple(definitions.assignments),
-        calls=tuple(calls.calls),
-        comments=tuple(comments.comments),
-        skip_file=_skip_requested_by(comments.comments),
-    )
+    facts = completed_facts(base, Gathered(
+        imports.imports, imports.has_star_import, definitions.defined, definitions.all_names,
+        definitions.has_getattr, definitions.functions, bodies.returns, bodies.handlers,
+        definitions.classes, definitions.assignments, calls.calls,
+        _comments(text, comments.comments)))
+    return _replace(facts, skip_file=_skip_requested_by(comments.comments))
 
 
 def _replace(facts: ModuleFacts, **changes: object) -> ModuleFacts:
-    import dataclasses
 
     return dataclasses.replace(facts, **changes)  # type: ignore[arg-type]

@@ -295,4 +295,3 @@ class ModuleFacts:
     comments: tuple[CommentFact, ...] = ()
     skip_file: bool = False  # ``# celerylint: noqa`` near the top
     parse_failure: ParseFailure | None = None
-    deep: bool = True  # False when the prefilter skipped celery extraction

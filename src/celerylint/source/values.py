@@ -6,6 +6,7 @@ Only what static evaluation can use is described; everything else becomes
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable
 
 import libcst as cst
@@ -26,11 +27,10 @@ from celerylint.source.facts import (
     Subscript,
     Value,
 )
+from celerylint.source.scan_policy import MAX_DEPTH, MAX_ITEMS, merged_parts
 
 SpanOf = Callable[[cst.CSTNode], Span]
 
-MAX_DEPTH = 24
-MAX_ITEMS = 2000
 
 _BINARY_OPS: dict[type[cst.BaseBinaryOp], str] = {
     cst.Add: "+",
@@ -99,7 +99,11 @@ class ValueBuilder:
     def _build(self, node: cst.BaseExpression, depth: int, span: Span) -> Value:
         if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
             value = node.evaluated_value
-            return Const(value, span) if value is not None else Opaque("string", span)
+            if value is not None:
+                return Const(value, span)
+            if isinstance(node, cst.ConcatenatedString):
+                return self._concatenated(node, depth, span)
+            return Opaque("string", span)
         if isinstance(node, cst.Integer):
             return Const(int(node.value.replace("_", ""), 0), span)
         if isinstance(node, cst.Float):
@@ -175,15 +179,39 @@ class ValueBuilder:
         return SequenceValue(kind, tuple(items), unpacking or len(node.elements) > MAX_ITEMS, span)
 
     def _fstring(self, node: cst.FormattedString, depth: int, span: Span) -> Value:
+        parts = self._fstring_parts(node, depth, span)
+        return parts if isinstance(parts, Opaque) else FormattedString(merged_parts(parts), span)
+
+    def _fstring_parts(self, node: cst.FormattedString, depth: int,
+                       span: Span) -> list[Value] | Opaque:
         parts: list[Value] = []
         for part in node.parts:
             if isinstance(part, cst.FormattedStringText):
-                parts.append(Const(part.value, span))
+                parts.append(Const(_cooked(node, part.value), span))
             elif isinstance(part, cst.FormattedStringExpression):
-                if part.conversion or part.format_spec:
-                    return Opaque("fstring-format", span)
+                if part.conversion or part.format_spec or part.equal is not None:
+                    return Opaque("fstring-format", span)  # ``{x!r}``, ``{x:>4}``, ``{x=}``
                 parts.append(self.build(part.expression, depth + 1))
-        return FormattedString(tuple(parts), span)
+        return parts
+
+    def _concatenated(self, node: cst.ConcatenatedString, depth: int, span: Span) -> Value:
+        """``"a" f"{b}"``: one f-string, as Python (and CPython's ``ast``) reads it."""
+        parts: list[Value] = []
+        pending: list[cst.BaseExpression] = [node]
+        while pending:
+            piece = pending.pop(0)
+            if isinstance(piece, cst.ConcatenatedString):
+                pending[:0] = [piece.left, piece.right]
+            elif isinstance(piece, cst.SimpleString) and isinstance(piece.evaluated_value, str):
+                parts.append(Const(piece.evaluated_value, span))
+            elif isinstance(piece, cst.FormattedString):
+                built = self._fstring_parts(piece, depth, span)
+                if isinstance(built, Opaque):
+                    return built
+                parts.extend(built)
+            else:
+                return Opaque("string", span)
+        return FormattedString(merged_parts(parts), span)
 
     def call(self, node: cst.Call, depth: int = 0) -> CallValue:
         key = (id(node), "call")
@@ -216,3 +244,15 @@ class ValueBuilder:
             star_kwargs,
             self.span_of(node),
         )
+
+
+def _cooked(node: cst.FormattedString, raw: str) -> str:
+    """An f-string's literal text as Python reads it: escapes and ``{{`` resolved."""
+    prefix = node.prefix.lower().replace("f", "")
+    try:
+        # The sentinel keeps a text ending in a quote from closing the literal early.
+        cooked = ast.literal_eval(prefix + node.quote + raw.replace("{{", "{").replace("}}", "}")
+                                  + "_" + node.quote)
+    except (SyntaxError, ValueError):
+        return raw
+    return cooked[:-1] if isinstance(cooked, str) else raw

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from celerylint.findings import Applicability, Edit, Finding, Fix, Severity
 from celerylint.rules.base import ModuleRule
-from celerylint.source.collectors import resolve_relative
+from celerylint.source.scan_policy import resolve_relative
 from celerylint.source.facts import ModuleFacts, Span
 
 if TYPE_CHECKING:

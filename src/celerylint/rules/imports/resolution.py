@@ -10,7 +10,7 @@ import sys
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from celerylint.source.collectors import resolve_relative
+from celerylint.source.scan_policy import resolve_relative
 from celerylint.source.facts import ImportContext, ImportFact, ModuleFacts
 
 if TYPE_CHECKING:

@@ -1,0 +1,345 @@
+"""The fast scanner: CPython's ``ast`` and ``tokenize`` give the facts libcst's pass gives.
+
+libcst's parse, position metadata and batched visit cost about twenty times CPython's
+parse, and most files of a large project never mention Celery: for those, the facts
+(imports, definitions, calls, comments) come from the tree CPython's parser already
+built for its verdict. ``tests/source/test_scanner_equivalence.py`` holds the two
+scanners to the same facts.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from celerylint.source.ast_context import (
+    catches_import_error,
+    is_attribute_on_app,
+    is_celery_local,
+    is_type_checking_test,
+    parameters,
+    suppresses_import_error,
+)
+from celerylint.source.ast_positions import Positions, scan_comments
+from celerylint.source.ast_values import AstValueBuilder, dotted_name
+from celerylint.source.facts import (
+    AssignmentFact,
+    CallFact,
+    ClassFact,
+    Const,
+    ExceptHandlerFact,
+    FunctionFact,
+    ImportFact,
+    ModuleFacts,
+    SequenceValue,
+    Span,
+    Value,
+)
+from celerylint.source.scan_policy import Gathered, ScopeState, completed_facts, resolve_relative
+
+_AUGMENTED_NAMES = {
+    ast.Add: "AddAssign", ast.Sub: "SubtractAssign", ast.Mult: "MultiplyAssign",
+    ast.Div: "DivideAssign", ast.FloorDiv: "FloorDivideAssign", ast.Mod: "ModuloAssign",
+    ast.Pow: "PowerAssign", ast.BitOr: "BitOrAssign", ast.BitAnd: "BitAndAssign",
+    ast.BitXor: "BitXorAssign", ast.LShift: "LeftShiftAssign", ast.RShift: "RightShiftAssign",
+    ast.MatMult: "MatrixMultiplyAssign",
+}
+
+
+def _call_order(fact: CallFact) -> tuple[int, int, int, int]:
+    """Pre-order, as a libcst visit meets them: by start, the enclosing call first."""
+    span = fact.call.span
+    return (span.line, span.column, -span.end_line, -span.end_column)
+
+
+class _Scanner(ScopeState):
+    """One recursive walk gathering what the libcst collectors gather, with the same
+    notion of where it stands (``context.ScopeTracker``'s rules, restated for ``ast``)."""
+
+    def __init__(self, module: str, is_package: bool, positions: Positions) -> None:
+        self.module, self.is_package, self.positions = module, is_package, positions
+        self.values = AstValueBuilder(positions.span, positions.keyword_span,
+                                     positions.parenthesized)
+        ScopeState.__init__(self)
+        self.imports: list[ImportFact] = []
+        self.has_star_import = False
+        self.functions: list[FunctionFact] = []
+        self.classes: list[ClassFact] = []
+        self.assignments: list[AssignmentFact] = []
+        self.calls: list[CallFact] = []
+        self.defined: set[str] = set()
+        self.all_names: tuple[str, ...] | None = None
+        self.has_getattr = False
+        self.returns: dict[str, list[str]] = {}
+        self.handlers: dict[str, list[ExceptHandlerFact]] = {}
+
+    # -- the walk --------------------------------------------------------------------
+    def visit(self, node: ast.AST) -> None:
+        handler = _HANDLERS.get(type(node))
+        if handler is None:
+            for child in ast.iter_child_nodes(node):
+                self.visit(child)
+        else:
+            handler(self, node)
+
+    def visit_all(self, nodes: list[ast.AST] | list[ast.stmt] | list[ast.expr]) -> None:
+        for node in nodes:
+            self.visit(node)
+
+    def visit_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        module_level = not self.scopes
+        if module_level:
+            self.defined.add(node.name)
+            self.has_getattr |= node.name == "__getattr__"
+        self.functions.append(FunctionFact(
+            name=node.name,
+            qualname=self.qualname(node.name),
+            span=self.positions.name_span(node),
+            is_async=isinstance(node, ast.AsyncFunctionDef),
+            decorators=tuple(self.values.build(d) for d in node.decorator_list),
+            parameters=parameters(node.args),
+            is_module_level=module_level,
+        ))
+        # Decorators, defaults and annotations belong to the enclosing scope.
+        self.visit_all(node.decorator_list)
+        self.visit(node.args)
+        if node.returns is not None:
+            self.visit(node.returns)
+        self.scopes.append(("function", node.name))
+        self.visit_all(node.body)
+        self.scopes.pop()
+
+    def visit_class(self, node: ast.ClassDef) -> None:
+        module_level = not self.scopes
+        if module_level:
+            self.defined.add(node.name)
+        self.classes.append(ClassFact(
+            name=node.name,
+            qualname=self.qualname(node.name),
+            span=self.positions.name_span(node),
+            bases=tuple(dotted_name(b.value if isinstance(b, ast.Starred) else b) or "?"
+                        for b in node.bases),
+            decorators=tuple(self.values.build(d) for d in node.decorator_list),
+            is_module_level=module_level,
+        ))
+        self.visit_all(node.decorator_list)
+        self.visit_all(node.bases)
+        self.visit_all(node.keywords)
+        self.scopes.append(("class", node.name))
+        self.visit_all(node.body)
+        self.scopes.pop()
+
+    def visit_if(self, node: ast.If) -> None:
+        type_checking = is_type_checking_test(node.test)
+        if type_checking:
+            self.type_checking += 1
+        else:
+            self.conditional += 1
+        self.visit(node.test)
+        self.visit_all(node.body)
+        if node.orelse and type_checking:
+            # ``else:`` of ``if TYPE_CHECKING`` runs at load time, conditionally.
+            self.type_checking -= 1
+            self.conditional += 1
+            type_checking = False
+        self.visit_all(node.orelse)
+        if type_checking:
+            self.type_checking -= 1
+        else:
+            self.conditional -= 1
+
+    def visit_try(self, node: ast.Try) -> None:
+        guard = catches_import_error(node)
+        self.guarded += guard
+        self.conditional += 1
+        for child in ast.iter_child_nodes(node):
+            self.visit(child)
+        self.guarded -= guard
+        self.conditional -= 1
+
+    def visit_with(self, node: ast.With | ast.AsyncWith) -> None:
+        guard = any(suppresses_import_error(item.context_expr) for item in node.items)
+        self.guarded += guard
+        for child in ast.iter_child_nodes(node):
+            self.visit(child)
+        self.guarded -= guard
+
+    def visit_withitem(self, node: ast.withitem) -> None:
+        if not self.scopes and isinstance(node.optional_vars, ast.Name):
+            self.defined.add(node.optional_vars.id)
+        for child in ast.iter_child_nodes(node):
+            self.visit(child)
+
+    # -- imports ---------------------------------------------------------------------
+    def _add_import(self, node: ast.AST, module: str, name: str | None, bound: str,
+                    level: int = 0, beyond: bool = False, written: str | None = None,
+                    module_span: Span | None = None) -> None:
+        self.imports.append(ImportFact(
+            module=module, name=name, bound=bound, span=self.positions.span(node),
+            context=self.import_context(), level=level, conditional=bool(self.conditional),
+            beyond_top_level=beyond, relative_name=written if level else None,
+            module_span=module_span, function=self.function_qualname(),
+        ))
+
+    def visit_import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            bound = alias.asname or alias.name.split(".")[0]
+            self._add_import(alias, alias.name, None, bound)
+            if alias.asname and not self.scopes:
+                self.defined.add(alias.asname)
+
+    def visit_import_from(self, node: ast.ImportFrom) -> None:
+        level, written = node.level, node.module
+        if level:
+            module, beyond = resolve_relative(self.module, self.is_package, level, written)
+        else:
+            module, beyond = written or "", False
+        named_span = self.positions.module_span(node) if written else None
+        if len(node.names) == 1 and node.names[0].name == "*":
+            if not self.in_function:
+                self.has_star_import = True
+            self._add_import(node, module, "*", "*", level, beyond, written, named_span)
+            return
+        module_span = named_span or self.positions.span(node)
+        for alias in node.names:
+            self._add_import(alias, module, alias.name, alias.asname or alias.name, level,
+                             beyond, written, module_span)
+            if alias.asname and not self.scopes:
+                self.defined.add(alias.asname)
+
+    # -- assignments ------------------------------------------------------------------
+    def visit_assign(self, node: ast.Assign) -> None:
+        for target in node.targets:
+            self._record(target, node.value)
+        for child in ast.iter_child_nodes(node):
+            self.visit(child)
+
+    def visit_ann_assign(self, node: ast.AnnAssign) -> None:
+        if node.value is not None or self.class_scope:
+            self._record(node.target, node.value)
+        for child in ast.iter_child_nodes(node):
+            self.visit(child)
+
+    def visit_aug_assign(self, node: ast.AugAssign) -> None:
+        self._record(node.target, node.value, _AUGMENTED_NAMES.get(type(node.op), ""))
+        for child in ast.iter_child_nodes(node):
+            self.visit(child)
+
+    def visit_for(self, node: ast.For | ast.AsyncFor) -> None:
+        if not self.scopes:
+            self.defined.update(n.id for n in ast.walk(node.target) if isinstance(n, ast.Name))
+        for child in ast.iter_child_nodes(node):
+            self.visit(child)
+
+    def _record(self, target: ast.expr, value: ast.expr | None, augmented: str = "") -> None:
+        if self.in_function and not is_attribute_on_app(target) \
+                and not is_celery_local(target, value):
+            return
+        if isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self._record(element.value if isinstance(element, ast.Starred) else element, None)
+            return
+        key: Value | None = None
+        name = dotted_name(target)
+        if name is None and isinstance(target, ast.Subscript) and (
+                isinstance(target.slice, ast.Slice) or self.values.single_index(target)):
+            name = dotted_name(target.value)
+            if not isinstance(target.slice, ast.Slice):
+                key = self.values.build(target.slice)
+        if name is None:
+            return
+        if not self.scopes and "." not in name and key is None:
+            self.defined.add(name)
+            if name == "__all__" and value is not None:
+                self._record_all(self.values.build(value), augmented)
+        built = self.values.build(value) if value is not None else self.values.build(target)
+        self.assignments.append(AssignmentFact(
+            target=name, value=built, span=self.positions.span(target), scope=self.class_scope,
+            key=key, augmented=augmented, conditional=bool(self.conditional),
+            function=self.function_qualname(),
+        ))
+
+    def _record_all(self, value: Value, augmented: str) -> None:
+        if isinstance(value, SequenceValue) and not value.has_unpacking and all(
+                isinstance(i, Const) for i in value.items):
+            names = tuple(str(i.value) for i in value.items if isinstance(i, Const))
+            self.all_names = (self.all_names or ()) + names if augmented else names
+
+    # -- calls and function bodies -------------------------------------------------------
+    def visit_call(self, node: ast.Call) -> None:
+        call = self.values.call(node)
+        if call.func:
+            func = node.func
+            receiver = None
+            if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call):
+                receiver = self.values.call(func.value)
+            self.calls.append(CallFact(call, self.function_qualname(), bool(self.conditional),
+                                       receiver))
+        for child in ast.iter_child_nodes(node):
+            self.visit(child)
+
+    def visit_return(self, node: ast.Return) -> None:
+        function = self.function_qualname()
+        if node.value is not None and function:
+            name = dotted_name(node.value)
+            if isinstance(node.value, ast.Constant) and any(
+                    node.value.value is singleton for singleton in (None, True, False)):
+                name = str(node.value.value)  # names to libcst, constants to CPython
+            if name is None and isinstance(node.value, ast.Call):
+                name = (dotted_name(node.value.func) or "") + "()"
+            if name:
+                self.returns.setdefault(function, []).append(name)
+        for child in ast.iter_child_nodes(node):
+            self.visit(child)
+
+    def visit_except_handler(self, node: ast.ExceptHandler) -> None:
+        if node.name and not self.scopes:
+            self.defined.add(node.name)
+        function = self.function_qualname()
+        caught = "" if node.type is None else (dotted_name(node.type) or "?")
+        if function and caught in ("", "Exception", "BaseException"):
+            reraises = False
+            calls: list[str] = []
+            for statement in node.body:
+                for sub in ast.walk(statement):
+                    if isinstance(sub, ast.Raise):
+                        reraises = True
+                    elif isinstance(sub, ast.Call):
+                        calls.append(dotted_name(sub.func) or "")
+            self.handlers.setdefault(function, []).append(ExceptHandlerFact(
+                self.positions.span(node), caught, reraises, tuple(sorted(calls))))
+        for child in ast.iter_child_nodes(node):
+            self.visit(child)
+
+
+_HANDLERS = {
+    ast.FunctionDef: _Scanner.visit_function,
+    ast.AsyncFunctionDef: _Scanner.visit_function,
+    ast.ClassDef: _Scanner.visit_class,
+    ast.If: _Scanner.visit_if,
+    ast.Try: _Scanner.visit_try,
+    ast.With: _Scanner.visit_with,
+    ast.AsyncWith: _Scanner.visit_with,
+    ast.withitem: _Scanner.visit_withitem,
+    ast.Import: _Scanner.visit_import,
+    ast.ImportFrom: _Scanner.visit_import_from,
+    ast.Assign: _Scanner.visit_assign,
+    ast.AnnAssign: _Scanner.visit_ann_assign,
+    ast.AugAssign: _Scanner.visit_aug_assign,
+    ast.For: _Scanner.visit_for,
+    ast.AsyncFor: _Scanner.visit_for,
+    ast.Call: _Scanner.visit_call,
+    ast.Return: _Scanner.visit_return,
+    ast.ExceptHandler: _Scanner.visit_except_handler,
+}
+
+
+def scan_with_ast(base: ModuleFacts, tree: ast.Module, text: str) -> ModuleFacts:
+    """``base`` completed from CPython's tree; raises ``tokenize.TokenError`` or
+    ``SyntaxError`` when tokenize disagrees with the parser (the caller falls back)."""
+    scanner = _Scanner(base.module, base.is_package, Positions(text))
+    scanner.visit(tree)
+    return completed_facts(base, Gathered(
+        scanner.imports, scanner.has_star_import, scanner.defined, scanner.all_names,
+        scanner.has_getattr, scanner.functions, scanner.returns, scanner.handlers,
+        scanner.classes, scanner.assignments, sorted(scanner.calls, key=_call_order),
+        scan_comments(text)))

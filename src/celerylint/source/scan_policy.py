@@ -1,0 +1,169 @@
+"""What both scanners record, stated once: the libcst pass and the ``ast`` pass read it.
+
+Free of libcst so that the fast scanner and the rules can use it without loading libcst.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
+
+from celerylint.source.facts import (
+    AssignmentFact,
+    CallFact,
+    ClassFact,
+    CommentFact,
+    Const,
+    ExceptHandlerFact,
+    FunctionFact,
+    ImportContext,
+    ImportFact,
+    ModuleFacts,
+    Value,
+)
+
+# Bounds on the Value tree of one expression: deeper or longer literals are not config.
+MAX_DEPTH = 24
+MAX_ITEMS = 2000
+
+# ``except``/``suppress`` of these guards an import: the module may legitimately be absent.
+IMPORT_GUARD_EXCEPTIONS = frozenset({"ImportError", "ModuleNotFoundError", "Exception",
+                                     "BaseException"})
+TYPE_CHECKING_NAMES = frozenset({"TYPE_CHECKING", "typing.TYPE_CHECKING", "t.TYPE_CHECKING"})
+# Local variables worth knowing inside functions: results of sending tasks, and apps
+# built in factories. Everything else local is left out to keep facts small.
+LOCAL_CALL_LEAVES = frozenset({
+    "delay", "apply_async", "send_task", "AsyncResult", "apply", "Celery", "group", "chord",
+    "chain", "signature", "s", "si", "GroupResult",
+})
+
+
+class ScopeState:
+    """Where a walk stands: enclosing functions and classes, and the guards around it.
+
+    Both scanners push and pop the same things at the same places (a scope opens at
+    the body, so decorators, defaults and bases belong to the enclosing scope).
+    """
+
+    def __init__(self) -> None:
+        self.scopes: list[tuple[str, str]] = []  # ("function"|"class", name)
+        self.type_checking = 0
+        self.guarded = 0
+        self.conditional = 0
+
+    # -- queries ------------------------------------------------------------------
+    @property
+    def in_function(self) -> bool:
+        return any(kind == "function" for kind, _ in self.scopes)
+
+    @property
+    def class_scope(self) -> str:
+        """Qualname of the directly enclosing class body, or "" outside one."""
+        if self.scopes and self.scopes[-1][0] == "class" and not self.in_function:
+            return ".".join(name for _, name in self.scopes)
+        return ""
+
+    @property
+    def at_module_level(self) -> bool:
+        return not self.scopes
+
+    def qualname(self, name: str | None = None) -> str:
+        parts: list[str] = []
+        for kind, scope in self.scopes:
+            parts.append(scope)
+            if kind == "function":
+                parts.append("<locals>")
+        if name is not None:
+            parts.append(name)
+        elif parts and parts[-1] == "<locals>":
+            parts.pop()
+        return ".".join(parts)
+
+    def function_qualname(self) -> str:
+        """Qualname of the innermost enclosing function, or ""."""
+        depth = max((i for i, (k, _) in enumerate(self.scopes) if k == "function"), default=-1)
+        if depth < 0:
+            return ""
+        parts: list[str] = []
+        for kind, scope in self.scopes[: depth + 1]:
+            parts.append(scope)
+            if kind == "function":
+                parts.append("<locals>")
+        return ".".join(parts[:-1])
+
+    def import_context(self) -> ImportContext:
+        if self.in_function:
+            return ImportContext.FUNCTION
+        if self.type_checking:
+            return ImportContext.TYPE_CHECKING
+        if self.guarded:
+            return ImportContext.GUARDED
+        return ImportContext.MODULE
+
+
+def resolve_relative(module: str, is_package: bool, level: int, name: str | None) -> tuple[str, bool]:
+    """Absolute module for ``from <level dots><name> import``; flag when it climbs too high."""
+    package_parts = module.split(".") if module else []
+    if not is_package:
+        package_parts = package_parts[:-1]
+    climb = level - 1
+    beyond = climb > len(package_parts) - 1 if package_parts else True
+    base = package_parts[: len(package_parts) - climb] if climb <= len(package_parts) else []
+    parts = base + ([name] if name else [])
+    return ".".join(p for p in parts if p), beyond
+
+
+def merged_parts(parts: list[Value]) -> tuple[Value, ...]:
+    """Adjacent literal pieces joined, empty ones dropped, as CPython's tree has them."""
+    merged: list[Value] = []
+    for part in parts:
+        if isinstance(part, Const) and part.value == "":
+            continue
+        previous = merged[-1] if merged else None
+        if isinstance(part, Const) and isinstance(previous, Const) \
+                and isinstance(previous.value, str) and isinstance(part.value, str):
+            merged[-1] = Const(previous.value + part.value, previous.span)
+        else:
+            merged.append(part)
+    return tuple(merged)
+
+
+@dataclasses.dataclass
+class Gathered:
+    """What one walk of a module gathered, before it becomes ``ModuleFacts``."""
+
+    imports: Sequence[ImportFact]
+    has_star_import: bool
+    defined: Iterable[str]
+    all_names: tuple[str, ...] | None
+    has_getattr: bool
+    functions: Sequence[FunctionFact]
+    returns: Mapping[str, Sequence[str]]
+    handlers: Mapping[str, Sequence[ExceptHandlerFact]]
+    classes: Sequence[ClassFact]
+    assignments: Sequence[AssignmentFact]
+    calls: Sequence[CallFact]
+    comments: Sequence[CommentFact]
+
+
+def completed_facts(base: ModuleFacts, gathered: Gathered) -> ModuleFacts:
+    """``base`` with what the walk gathered; module-level imports define names too."""
+    defined = set(gathered.defined)
+    defined.update(fact.bound for fact in gathered.imports
+                   if fact.bound != "*" and fact.context is not ImportContext.FUNCTION)
+    return dataclasses.replace(
+        base,
+        imports=tuple(gathered.imports),
+        defined_names=frozenset(defined),
+        all_names=gathered.all_names,
+        has_star_import=gathered.has_star_import,
+        has_module_getattr=gathered.has_getattr,
+        functions=tuple(
+            dataclasses.replace(f, returns_names=tuple(gathered.returns.get(f.qualname, ())),
+                                broad_handlers=tuple(gathered.handlers.get(f.qualname, ())))
+            for f in gathered.functions),
+        classes=tuple(gathered.classes),
+        assignments=tuple(gathered.assignments),
+        calls=tuple(gathered.calls),
+        comments=tuple(gathered.comments),
+    )
