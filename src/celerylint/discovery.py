@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import fnmatch
 import os
+import re
 import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -40,17 +41,40 @@ class FileInventory:
     notes: list[str] = field(default_factory=list)  # what was skipped, for --verbose
 
 
-def _matches(rel: str, patterns: Iterable[str]) -> bool:
-    parts = PurePosixPath(rel).parts
-    for pattern in patterns:
-        pattern = pattern.rstrip("/")
-        if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(parts[-1], pattern):
-            return True
-        for i in range(1, len(parts)):
-            prefix = "/".join(parts[:i])
-            if fnmatch.fnmatch(prefix, pattern) or fnmatch.fnmatch(parts[i - 1], pattern):
-                return True
-    return False
+class _PathPatterns:
+    """Glob patterns matched against a path, its name, and each parent directory.
+
+    Compiled once into one regex, and a directory's verdict is remembered:
+    thousands of files share a few hundred directories.
+    """
+
+    def __init__(self, patterns: Iterable[str]) -> None:
+        globs = [p.rstrip("/") for p in patterns]
+        joined = "|".join(f"(?:{fnmatch.translate(g)})" for g in globs if g)
+        self._regex = re.compile(joined) if joined else None
+        self._directories: dict[str, bool] = {}
+
+    def _hit(self, text: str) -> bool:
+        return self._regex is not None and self._regex.match(text) is not None
+
+    def _directory_matches(self, directory: str) -> bool:
+        verdict = self._directories.get(directory)
+        if verdict is None:
+            parent, _, name = directory.rpartition("/")
+            verdict = self._hit(directory) or self._hit(name) or (
+                bool(parent) and self._directory_matches(parent))
+            self._directories[directory] = verdict
+        return verdict
+
+    def matches(self, rel: str) -> bool:
+        if self._regex is None:
+            return False
+        parent, _, name = rel.rpartition("/")
+        return self._hit(rel) or self._hit(name) or (
+            bool(parent) and self._directory_matches(parent))
+
+
+_DEFAULT_EXCLUDED = _PathPatterns(DEFAULT_EXCLUDES)
 
 
 def _git_files(root: Path) -> list[str] | None:
@@ -82,7 +106,7 @@ def _walk_files(root: Path, notes: list[str]) -> list[str]:
 
     for directory, subdirs, names in os.walk(root, onerror=on_error):
         rel_dir = os.path.relpath(directory, root)
-        subdirs[:] = sorted(d for d in subdirs if not _matches(d, DEFAULT_EXCLUDES))
+        subdirs[:] = sorted(d for d in subdirs if not _DEFAULT_EXCLUDED.matches(d))
         for name in names:
             rel = name if rel_dir == "." else f"{rel_dir}/{name}"
             found.append(rel.replace(os.sep, "/"))
@@ -93,7 +117,8 @@ def list_project_files(root: Path, exclude: Sequence[str], notes: list[str]) -> 
     files = _git_files(root)
     if files is None:
         files = _walk_files(root, notes)
-    kept = [f for f in files if not _matches(f, DEFAULT_EXCLUDES) and not _matches(f, exclude)]
+    excluded = _PathPatterns((*DEFAULT_EXCLUDES, *exclude))
+    kept = [f for f in files if not excluded.matches(f)]
     regular: list[str] = []
     for rel in kept:
         if not _utf8_name(rel):

@@ -214,11 +214,13 @@ def preferred_key(setting: str, namespace: str | None, django: bool = False) -> 
     return setting
 
 
+@functools.lru_cache(maxsize=4096)
 def lookup_setting(key: str, namespace: str | None, django: bool = False) -> SettingLookup:
     """Classify ``key`` the way Celery's ``app.conf`` would treat it.
 
     ``django=True`` means the source is ``django.conf:settings``, which drops
-    every name that is not UPPERCASE before Celery sees it.
+    every name that is not UPPERCASE before Celery sees it. Cached: a settings
+    module is judged by several rules, and a near-miss search costs milliseconds.
     """
     prefix = _prefix_of(namespace)
     hit = _readable_keys(namespace).get(key)
@@ -307,7 +309,7 @@ def _close_valid_key(
     cutoff = _CLOSE_MATCH_CUTOFF
     if not _looks_meant_for_celery(key, prefix):
         cutoff = _CLOSE_MATCH_CUTOFF_UNPREFIXED
-    pool = [k for k in readable if k.islower() or _looks_meant_for_celery(k, prefix)]
+    pool = _celery_looking_keys(namespace, prefix)
     guesses: list[tuple[float, str, str]] = []
     for match in difflib.get_close_matches(key, pool, n=1, cutoff=cutoff):
         guesses.append((_ratio(key, match), match, readable[match][0]))
@@ -319,6 +321,11 @@ def _close_valid_key(
         return None
     _, suggestion, setting = max(guesses)
     return suggestion, setting
+
+
+@functools.lru_cache(maxsize=32)
+def _celery_looking_keys(namespace: str | None, prefix: str | None) -> list[str]:
+    return [k for k in _readable_keys(namespace) if k.islower() or _looks_meant_for_celery(k, prefix)]
 
 
 def _ratio(left: str, right: str) -> float:
