@@ -160,21 +160,22 @@ def _emit_diagram(args: argparse.Namespace, diagram: object, kind: str) -> int:
 def check_file(path: Path, fresh: bytes, binary: bool, regenerate: str) -> int:
     """0 when ``path`` holds exactly ``fresh``; else 1 and a short hint on what differs."""
     from celerylint.cli import EXIT_CLEAN, EXIT_FINDINGS
+    from celerylint.printable import printable
 
     try:
         committed = path.read_bytes()
     except OSError:
-        print(f"celerylint: {path} does not exist; create it with: {regenerate}")
+        print(printable(f"celerylint: {path} does not exist; create it with: {regenerate}"))
         return EXIT_FINDINGS
     if committed == fresh:
         return EXIT_CLEAN
-    print(f"celerylint: {path} is out of date; regenerate it with: {regenerate}")
+    print(printable(f"celerylint: {path} is out of date; regenerate it with: {regenerate}"))
     if not binary:
         diff = difflib.unified_diff(committed.decode("utf-8", "replace").splitlines(),
                                     fresh.decode("utf-8", "replace").splitlines(),
                                     f"{path} (committed)", f"{path} (fresh)", lineterm="", n=1)
         lines = list(diff)
-        print("\n".join(lines[:MAX_DIFF_LINES]))
+        print(printable("\n".join(lines[:MAX_DIFF_LINES])))
         if len(lines) > MAX_DIFF_LINES:
             print(f"... {len(lines) - MAX_DIFF_LINES} more diff lines")
     return EXIT_FINDINGS
@@ -196,18 +197,20 @@ def run_inventory(args: argparse.Namespace) -> int:
     from celerylint.cli import EXIT_CLEAN
     from celerylint.inventory import build_inventory
     from celerylint.inventory_format import InventoryFormat, render_inventory
+    from celerylint.printable import encode_output
 
     text = render_inventory(build_inventory(_project(args)), InventoryFormat(args.format))
-    write_output(text.encode("utf-8"), args.output)
+    write_output(encode_output(text), args.output)
     return EXIT_CLEAN
 
 
 def run_report(args: argparse.Namespace) -> int:
     from celerylint.cli import EXIT_CLEAN, EXIT_ERROR
+    from celerylint.printable import encode_output
     from celerylint.report_markdown import render_report
 
     result = _run(args)
-    write_output(render_report(result).encode("utf-8"), args.output)
+    write_output(encode_output(render_report(result)), args.output)
     return EXIT_ERROR if result.internal_errors else EXIT_CLEAN
 
 

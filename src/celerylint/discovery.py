@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from celerylint.config_file import load_toml
+from celerylint.printable import printable
 
 DEFAULT_EXCLUDES = (
     ".git", ".hg", ".svn", ".venv", "venv", "node_modules", "build", "dist",
@@ -122,7 +123,7 @@ def list_project_files(root: Path, exclude: Sequence[str], notes: list[str]) -> 
     regular: list[str] = []
     for rel in kept:
         if not _utf8_name(rel):
-            notes.append(f"skipped {_printable(rel)}: the file name is not valid UTF-8")
+            notes.append(f"skipped {printable(rel)}: the file name is not valid UTF-8")
             continue
         full = root / rel
         if full.is_file():
@@ -140,11 +141,6 @@ def _utf8_name(rel: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
-
-
-def _printable(rel: str) -> str:
-    """The name with its undecodable bytes written as ``\\xNN``."""
-    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 # --- source roots --------------------------------------------------------------

@@ -6,6 +6,7 @@ import textwrap
 
 import pytest
 
+from celerylint.project.deployment_yaml import _first_position
 from celerylint.project.deployments import (
     DeploymentFacts,
     DeploymentKind,
@@ -254,3 +255,36 @@ def test_documents_before_an_error_are_still_read() -> None:
     facts = compose("services:\n  w:\n    command: celery -A p worker\n---\n[\n")
     assert [item.name for item in facts.services] == ["w"]
     assert facts.problems[0].kind is DeploymentProblemKind.INVALID_YAML
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "words"),
+    [
+        ("services: worker\n", (1, 11), "its services were not checked"),
+        ("services:\n  - worker\n", (2, 3), "its services were not checked"),
+        ("services:\n  w:\n    image: x\n---\n- a\n", (5, 1), "top level is not a mapping"),
+        ("services:\n  ok: {image: x}\n  worker: celery\n", (3, 11), "that service was not"),
+    ],
+)
+def test_a_shape_problem_points_at_the_offending_value(
+    text: str, where: tuple[int, int], words: str
+) -> None:
+    (problem,) = compose(text).problems
+    assert (problem.line, problem.column) == where
+    assert words in problem.message
+
+
+@pytest.mark.parametrize("character", ["\x07", "\x1b"])
+def test_a_control_character_is_reported_where_it_stands(character: str) -> None:
+    (problem,) = compose(f"services:\n  w:\n    image: é{character}\n").problems
+    assert problem.kind is DeploymentProblemKind.INVALID_YAML
+    assert (problem.line, problem.column) == (3, 13)
+    assert f"unacceptable character #x{ord(character):04x}" in problem.message
+
+
+@pytest.mark.parametrize("reported", ["\x07", 7])  # PyYAML's reader, libyaml's
+def test_the_refused_character_is_found_whichever_parser_reports_it(
+    reported: str | int,
+) -> None:
+    assert _first_position("a: é\n  b: x\x07\n", reported) == (2, 7)
+    assert _first_position("a: b\n", reported) == (1, 1)

@@ -3,8 +3,9 @@
 Each example writes a small Celery project to a fresh directory, replaces one of its
 files (a module, ``.env``, ``docker-compose.yml``, ``Procfile``) with generated
 content, and runs ``api.run`` or the CLI on it. The properties: no exception, no
-internal error, every Python file that does not parse is a CEL001 and every env line
-python-dotenv cannot read is a CEL601.
+internal error, every Python file that does not parse is a CEL001, so is every compose
+file that is not YAML or not shaped like compose, and every env line python-dotenv cannot
+read is a CEL601.
 """
 
 from __future__ import annotations
@@ -23,6 +24,11 @@ from tests.conftest import FIXTURES, write_tree
 from tests.trust.conftest import assert_no_crash, run_cli
 
 from celerylint.api import RunResult, run
+from celerylint.project.deployments import (
+    DeploymentKind,
+    DeploymentProblemKind,
+    parse_deployment,
+)
 from celerylint.project.envfiles import parse_env_file
 from celerylint.settings import Settings
 
@@ -166,6 +172,7 @@ def analyse(replacements: Mapping[str, str | bytes]) -> RunResult:
         result = run(Settings(root=root, use_cache=False, jobs=1))
         assert not result.internal_errors, result.internal_errors[0]
         _assert_bad_python_is_cel001(result)
+        _assert_bad_compose_is_cel001(result, root, replacements)
         _assert_bad_env_lines_are_cel601(result, root, replacements)
         return result
 
@@ -177,6 +184,25 @@ def _assert_bad_python_is_cel001(result: RunResult) -> None:
     suppressed = {f.path for f in (result.suppression.suppressed if result.suppression else ())
                   if f.code == "CEL001"}
     assert unparsable <= reported | suppressed, (unparsable, reported)
+
+
+_UNREADABLE_COMPOSE = (DeploymentProblemKind.INVALID_YAML, DeploymentProblemKind.UNEXPECTED_SHAPE)
+
+
+def _assert_bad_compose_is_cel001(result: RunResult, root: Path,
+                                  replacements: Mapping[str, str | bytes]) -> None:
+    for path in replacements:
+        if not path.endswith(".yml"):
+            continue
+        data = (root / path).read_bytes()
+        if b"noqa" in data or b"\0" in data:  # silenced, or not read at all (see the doc)
+            continue
+        facts = parse_deployment(path, data.decode("utf-8", "replace"))
+        if facts is None or facts.kind is not DeploymentKind.COMPOSE:
+            continue
+        expected = {p.line for p in facts.problems if p.kind in _UNREADABLE_COMPOSE}
+        reported = {f.line for f in result.findings if f.code == "CEL001" and f.path == path}
+        assert expected <= reported, (expected, reported)
 
 
 def _assert_bad_env_lines_are_cel601(result: RunResult, root: Path,
@@ -205,6 +231,13 @@ def test_a_syntax_error_is_a_cel001_and_an_env_error_a_cel601() -> None:
     result = analyse({"proj/tasks.py": "def broken(:\n", ".env": "A B C\nGOOD=1\n"})
     assert [f.path for f in result.findings if f.code == "CEL001"] == ["proj/tasks.py"]
     assert [f.line for f in result.findings if f.code == "CEL601"] == [1]
+
+
+def test_a_compose_file_compose_cannot_read_is_a_cel001() -> None:
+    result = analyse({"docker-compose.yml": "services:\n  worker:\n    image: x\n   bad: 1\n",
+                      "compose.prod.yml": "services:\n  - worker\n"})
+    assert sorted((f.path, f.line) for f in result.findings if f.code == "CEL001") == [
+        ("compose.prod.yml", 2), ("docker-compose.yml", 4)]
 
 
 @FUZZ

@@ -23,13 +23,14 @@ from celerylint.diagram.style import (
     STYLES,
     WARNING_STROKE,
 )
+from celerylint.printable import printable
 from celerylint.secrets import mask_secrets_in_text
 
 DETAIL_COLOR = "#455a64"
 
 
 def _escape(text: str) -> str:
-    return html.escape(mask_secrets_in_text(text), quote=True)
+    return html.escape(mask_secrets_in_text(printable(text)), quote=True)
 
 
 def html_label(lines: tuple[str, ...] | list[str]) -> str:
@@ -75,7 +76,8 @@ def _node(node: Node) -> pydot.Node:
 def _edge(edge: Edge) -> pydot.Edge:
     attributes: dict[str, str] = {"color": PROBLEM_STROKE if edge.problem else EDGE_COLOR}
     if edge.display_label:
-        attributes["label"] = mask_secrets_in_text(edge.display_label).replace("\\", "\\\\")
+        label = mask_secrets_in_text(printable(edge.display_label))
+        attributes["label"] = label.replace("\\", "\\\\")
     width = 2.0 if edge.problem else 1.0 + min(3.0, math.log2(edge.weight))
     if width != 1.0:
         attributes["penwidth"] = f"{width:g}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from celerylint.diagram.model import Cluster, Diagram, Edge, Node
 from celerylint.diagram.style import PROBLEM_FILL, PROBLEM_STROKE, STYLES, WARNING_STROKE
+from celerylint.printable import printable
 from celerylint.secrets import mask_secrets_in_text
 
 INDENT = "    "
@@ -20,7 +21,7 @@ _ENTITIES = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "|": "#124;",
 
 def escape_label(text: str) -> str:
     """Text safe inside ``"..."`` in Mermaid: entity codes for the characters it reads."""
-    masked = mask_secrets_in_text(text)
+    masked = mask_secrets_in_text(printable(text))
     return "".join(_ENTITIES.get(ch, ch) for ch in masked if ch >= " ")
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from celerylint.diagram.dot import render_dot
 from celerylint.diagram.mermaid import render_mermaid
 from celerylint.diagram.model import Diagram
+from celerylint.printable import encode_output, printable_strings
 
 GRAPHVIZ_TIMEOUT_SECONDS = 120
 PNG_DPI = 110  # Graphviz's 72 is blurry on today's screens; much more makes huge files
@@ -51,13 +52,16 @@ def format_for_path(path: Path | None, default: DiagramFormat = DiagramFormat.DO
 
 
 def render_diagram(diagram: Diagram, fmt: DiagramFormat) -> bytes:
-    """The diagram in ``fmt`` as bytes (UTF-8 for the text formats)."""
+    """The diagram in ``fmt`` as bytes (UTF-8 for the text formats).
+
+    A project name that is not UTF-8 (``caf\\xe9``) is drawn with ``\\xNN`` escapes.
+    """
     if fmt is DiagramFormat.DOT:
-        return render_dot(diagram).encode("utf-8")
+        return encode_output(render_dot(diagram))
     if fmt is DiagramFormat.MERMAID:
-        return render_mermaid(diagram).encode("utf-8")
+        return encode_output(render_mermaid(diagram))
     if fmt is DiagramFormat.JSON:
-        return (json.dumps(diagram.as_dict(), indent=2) + "\n").encode("utf-8")
+        return encode_output(json.dumps(printable_strings(diagram.as_dict()), indent=2) + "\n")
     extra = (f"-Gdpi={PNG_DPI}",) if fmt is DiagramFormat.PNG else ()
     return run_graphviz(render_dot(diagram), fmt.value, extra)
 
@@ -72,7 +76,7 @@ def run_graphviz(dot_source: str, output_format: str, extra: tuple[str, ...] = (
                             "--format mermaid")
     try:
         completed = subprocess.run([executable, f"-T{output_format}", *extra],
-                                   input=dot_source.encode("utf-8"), capture_output=True,
+                                   input=encode_output(dot_source), capture_output=True,
                                    timeout=GRAPHVIZ_TIMEOUT_SECONDS, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise GraphvizError(f"Graphviz '{program}' could not run: {exc}") from None

@@ -19,6 +19,7 @@ from celerylint.project.deployment_facts import (
     VariableUse,
 )
 from celerylint.project.deployment_yaml import (
+    Mark,
     MarkedDict,
     MarkedList,
     YamlDocuments,
@@ -52,7 +53,8 @@ def read_compose(path: str, loaded: YamlDocuments, text: str) -> DeploymentFacts
     for document in loaded.documents:
         if not isinstance(document, MarkedDict):
             if document is not None:
-                problems.append(_shape_problem("The file's top level is not a mapping", 1))
+                where = document.mark if isinstance(document, MarkedList) else (1, 1)
+                problems.append(_shape_problem("The file's top level is not a mapping", where))
             continue
         for name, body, line in _service_entries(document, problems):
             services.append(_service(str(name), body, line))
@@ -69,8 +71,8 @@ def _service_entries(
         services = document["services"]
         if not isinstance(services, MarkedDict):
             if services is not None:
-                line = document.value_mark("services")[0]
-                problems.append(_shape_problem("'services' is not a mapping", line))
+                where = document.value_mark("services")
+                problems.append(_shape_problem("'services' is not a mapping", where))
             return []
     else:
         services = document
@@ -80,7 +82,9 @@ def _service_entries(
         if isinstance(body, MarkedDict):
             entries.append((name, body, line))
         elif body is not None and services is not document:
-            problems.append(_shape_problem(f"Service '{name}' is not a mapping", line))
+            where = services.value_mark(name)
+            problems.append(_shape_problem(f"Service '{name}' is not a mapping", where,
+                                           unchecked="that service was"))
     if services is document:  # version 1: keep only what looks like a service
         entries = [
             (name, body, line)
@@ -179,10 +183,10 @@ def compose_variables(text: str) -> tuple[VariableUse, ...]:
     return tuple(found)
 
 
-def _shape_problem(what: str, line: int) -> DeploymentProblem:
+def _shape_problem(what: str, where: Mark,
+                   unchecked: str = "its services were") -> DeploymentProblem:
     return DeploymentProblem(
         DeploymentProblemKind.UNEXPECTED_SHAPE,
-        f"{what}, so compose would reject this file; its services were not checked.",
-        line,
-        1,
+        f"{what}, so compose would reject this file; {unchecked} not checked.",
+        *where,
     )

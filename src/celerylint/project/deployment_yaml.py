@@ -117,9 +117,28 @@ def load_yaml_documents(text: str) -> YamlDocuments:
         return YamlDocuments(
             documents, [_yaml_problem(str(error.problem), line, column, templated)]
         )
+    except yaml.reader.ReaderError as error:  # a control character: no mark, a position
+        line, column = _first_position(text, error.character)
+        reason = str(error).split("\n", 1)[0]
+        return YamlDocuments(documents, [_yaml_problem(reason, line, column, templated)])
     except (yaml.YAMLError, RecursionError, ValueError, TypeError, OverflowError) as error:
         return YamlDocuments(documents, [_yaml_problem(type(error).__name__, 1, 1, templated)])
     return YamlDocuments(documents, [])
+
+
+def _first_position(text: str, character: object) -> Mark:
+    """Where ``character`` first occurs: the reader stops at the first one it refuses.
+
+    PyYAML gives the character and counts its position in characters; libyaml gives
+    the code point and counts bytes. Searching for it needs neither count.
+    """
+    if isinstance(character, int):
+        character = chr(character)
+    index = text.find(character) if isinstance(character, str) else -1
+    if index < 0:
+        return 1, 1
+    line_start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index) + 1, index - line_start + 1
 
 
 def _yaml_problem(reason: str, line: int, column: int, templated: bool) -> DeploymentProblem:

@@ -2,7 +2,8 @@
 
 Reporters build their output from these helpers so that a password written in
 an analysed project, or an escape sequence hidden in one of its files, never
-reaches a terminal, a CI log or an uploaded report.
+reaches a terminal, a CI log or an uploaded report. A file name that is not
+UTF-8 comes out printable (``caf\\xe9``), never as an encoding error.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from celerylint.printable import printable
 from celerylint.secrets import mask_secrets_in_text
 
 REPLACEMENT = "\ufffd"
@@ -26,18 +28,18 @@ def masked(text: str) -> str:
 
 
 def terminal_safe(text: str) -> str:
-    """``text`` with control characters other than tab and newline replaced."""
-    return _TERMINAL_UNSAFE.sub(REPLACEMENT, text)
+    """``text`` printable, with control characters other than tab and newline replaced."""
+    return _TERMINAL_UNSAFE.sub(REPLACEMENT, printable(text))
 
 
 def masked_strings(value: Any) -> Any:
-    """A copy of a JSON-like value with every string in it masked.
+    """A copy of a JSON-like value with every string in it masked and printable.
 
     Structured formats mask field by field, before encoding, so masking can
     neither miss a secret hidden by JSON escapes nor break the document.
     """
     if isinstance(value, str):
-        return mask_secrets_in_text(value)
+        return mask_secrets_in_text(printable(value))
     if isinstance(value, dict):
         return {key: masked_strings(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
@@ -47,4 +49,4 @@ def masked_strings(value: Any) -> Any:
 
 def xml_safe(text: str) -> str:
     """Masked text that XML 1.0 can carry; the serializer escapes the rest."""
-    return _XML_UNSAFE.sub(REPLACEMENT, mask_secrets_in_text(text))
+    return _XML_UNSAFE.sub(REPLACEMENT, mask_secrets_in_text(printable(text)))

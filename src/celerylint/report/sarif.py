@@ -9,6 +9,7 @@ result are described, in code order, and ``ruleIndex`` points into that list.
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 from urllib.parse import quote
 
@@ -54,10 +55,15 @@ def render(context: ReportContext) -> str:
     return json.dumps(masked_strings(log), indent=2) + "\n"
 
 
+def artifact_uri(path: str) -> str:
+    """The path's original bytes, percent-encoded: a name that is not UTF-8 stays exact."""
+    return quote(os.fsencode(path), safe="/")
+
+
 def _result(finding: Finding, index: int, fingerprint: str,
             context: ReportContext) -> dict[str, Any]:
     location = {"physicalLocation": {
-        "artifactLocation": {"uri": quote(context.repository_path(finding), safe="/"),
+        "artifactLocation": {"uri": artifact_uri(context.repository_path(finding)),
                              "uriBaseId": SOURCE_ROOT},
         "region": region(finding).as_sarif(),
     }}
