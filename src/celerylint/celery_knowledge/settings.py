@@ -311,11 +311,12 @@ def _close_valid_key(
         cutoff = _CLOSE_MATCH_CUTOFF_UNPREFIXED
     pool = _celery_looking_keys(namespace, prefix)
     guesses: list[tuple[float, str, str]] = []
-    for match in difflib.get_close_matches(key, pool, n=1, cutoff=cutoff):
+    for match in difflib.get_close_matches(key, _within_reach(key, pool, cutoff), 1, cutoff):
         guesses.append((_ratio(key, match), match, readable[match][0]))
     stripped = _strip_prefixes(key.lower(), ("celery_", (prefix or "").lower()))
     if stripped != key.lower():
-        for match in difflib.get_close_matches(stripped, list(_tables().options), 1, cutoff):
+        options = _within_reach(stripped, list(_tables().options), cutoff)
+        for match in difflib.get_close_matches(stripped, options, 1, cutoff):
             guesses.append((_ratio(stripped, match), preferred_key(match, namespace), match))
     if not guesses:
         return None
@@ -326,6 +327,13 @@ def _close_valid_key(
 @functools.lru_cache(maxsize=32)
 def _celery_looking_keys(namespace: str | None, prefix: str | None) -> list[str]:
     return [k for k in _readable_keys(namespace) if k.islower() or _looks_meant_for_celery(k, prefix)]
+
+
+def _within_reach(key: str, pool: list[str], cutoff: float) -> list[str]:
+    """The candidates whose length allows a ratio of ``cutoff``: a ratio is at most
+    2 * min(len) / (sum of lengths), so most of the pool is ruled out without difflib."""
+    size = len(key)
+    return [c for c in pool if 2 * min(size, len(c)) >= cutoff * (size + len(c))]
 
 
 def _ratio(left: str, right: str) -> float:
