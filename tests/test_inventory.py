@@ -9,7 +9,12 @@ import jsonschema
 import pytest
 from tests.conftest import REPO_ROOT, write_tree
 from tests.diagram.shop_project import SECRETS, SHOP
-from tests.golden.golden import FIXTURE_NAMES, assert_matches_golden, fixture_result
+from tests.golden.golden import (
+    FIXTURE_NAMES,
+    assert_matches_golden,
+    fixture_result,
+    pin_installed_celery,
+)
 
 from celerylint.api import build_project
 from celerylint.inventory import Inventory, build_inventory
@@ -134,6 +139,79 @@ def test_an_empty_project_has_an_empty_inventory(tmp_path: Path) -> None:
     jsonschema.validate(json.loads(render_inventory(inventory, InventoryFormat.JSON)), SCHEMA)
 
 
+def _inventory_of(root: Path, files: dict[str, str]) -> Inventory:
+    write_tree(root, {"proj/__init__.py": "", **files})
+    return build_inventory(build_project(Settings(root=root, paths=(root,), use_cache=False)))
+
+
+MISMATCH = ("the project declares Celery 4.x but settings and schedules are checked "
+            "against the installed Celery 5.x")
+
+
+def test_a_declared_celery_4_under_celery_5_is_a_mismatch_in_every_format(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pin_installed_celery(monkeypatch, "5.4.0")
+    inventory = _inventory_of(tmp_path / "old", {"requirements.txt": "celery>=4,<5\n"})
+    text = render_inventory(inventory, InventoryFormat.TEXT)
+    assert "  declared        celery >=4,<5 at requirements.txt:1 (Celery 4.x)\n" in text
+    assert "  installed       5.4.0, which settings and schedules are checked against\n" in text
+    assert f"  major versions  differ: {MISMATCH}\n" in text
+    document = json.loads(render_inventory(inventory, InventoryFormat.JSON))
+    jsonschema.validate(document, SCHEMA)
+    assert document["celery_versions"] == {
+        "declared_specifier": ">=4,<5", "declared_at": "requirements.txt:1", "declared_major": 4,
+        "installed": "5.4.0", "installed_major": 5, "majors_differ": True}
+    markdown = render_inventory(inventory, InventoryFormat.MARKDOWN)
+    assert "## Celery versions\n\n| Celery | Version |" in markdown
+    assert f"| major versions | differ: {MISMATCH} |" in markdown
+
+
+def test_the_inventory_and_the_verbose_note_say_the_same(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from celerylint.api import celery_version_notes
+
+    pin_installed_celery(monkeypatch, "5.4.0")
+    root = tmp_path / "old"
+    inventory = _inventory_of(root, {"requirements.txt": "celery>=4,<5\n"})
+    project = build_project(Settings(root=root, paths=(root,), use_cache=False))
+    assert celery_version_notes(project) == [MISMATCH] == [inventory.celery_versions.mismatch_note]
+
+
+def test_a_declared_celery_5_is_no_mismatch(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    pin_installed_celery(monkeypatch, "5.4.0")
+    inventory = _inventory_of(tmp_path / "new", {"requirements.txt": "celery[redis]~=5.3\n"})
+    assert not inventory.celery_versions.majors_differ
+    text = render_inventory(inventory, InventoryFormat.TEXT)
+    assert "celery ~=5.3 at requirements.txt:1 (Celery 5.x)" in text
+    assert "  major versions  match\n" in text and "differ" not in text
+    assert "| major versions | match |" in render_inventory(inventory, InventoryFormat.MARKDOWN)
+    assert inventory_document(inventory)["celery_versions"]["majors_differ"] is False
+
+
+def test_an_undeclared_celery_says_not_declared(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    pin_installed_celery(monkeypatch, "5.4.0")
+    inventory = _inventory_of(tmp_path / "none", {"requirements.txt": "redis\n"})
+    text = render_inventory(inventory, InventoryFormat.TEXT)
+    assert "  declared        not declared\n" in text and "  major versions  unknown\n" in text
+    assert "| declared | not declared |" in render_inventory(inventory, InventoryFormat.MARKDOWN)
+    document = json.loads(render_inventory(inventory, InventoryFormat.JSON))
+    jsonschema.validate(document, SCHEMA)
+    assert document["celery_versions"]["declared_specifier"] is None
+    assert document["celery_versions"]["majors_differ"] is False
+
+
+def test_celery_declared_without_a_version_and_not_installed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pin_installed_celery(monkeypatch, None)
+    inventory = _inventory_of(tmp_path / "bare", {"requirements.txt": "celery\n"})
+    text = render_inventory(inventory, InventoryFormat.TEXT)
+    assert "  declared        celery (any version) at requirements.txt:1\n" in text
+    assert "  installed       not installed next to celerylint\n" in text
+    jsonschema.validate(json.loads(render_inventory(inventory, InventoryFormat.JSON)), SCHEMA)
+
+
 def test_markdown_cells_cannot_break_the_table(shop: Inventory) -> None:
     from celerylint.inventory_format import markdown_table
 
@@ -144,7 +222,9 @@ def test_markdown_cells_cannot_break_the_table(shop: Inventory) -> None:
 
 @pytest.mark.parametrize("fixture", FIXTURE_NAMES)
 @pytest.mark.parametrize("fmt", list(InventoryFormat))
-def test_inventory_matches_golden(fixture: str, fmt: InventoryFormat) -> None:
+def test_inventory_matches_golden(fixture: str, fmt: InventoryFormat,
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    pin_installed_celery(monkeypatch)
     text = render_inventory(build_inventory(fixture_result(fixture).project), fmt)
     if fmt is InventoryFormat.JSON:
         jsonschema.validate(json.loads(text), SCHEMA)

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
+from tests.conftest import write_tree
 from tests.diagram.mermaid_grammar import check_mermaid
 from tests.diagram.shop_project import SECRETS, shop_result
-from tests.golden.golden import FIXTURE_NAMES, assert_matches_golden, fixture_result
+from tests.golden.golden import (
+    FIXTURE_NAMES,
+    assert_matches_golden,
+    fixture_result,
+    pin_installed_celery,
+)
 
+from celerylint import api
 from celerylint.api import RunResult
 from celerylint.findings import Finding, Severity
 from celerylint.report_markdown import celery_packages, render_report
+from celerylint.settings import Settings
 
 MERMAID_BLOCK = re.compile(r"```mermaid\n(.*?)```", re.DOTALL)
 
@@ -101,8 +110,20 @@ def test_a_clean_project_says_so(shop: tuple[RunResult, str]) -> None:
     assert "| total | 0 |" in text
 
 
+def test_the_report_notes_a_celery_major_mismatch(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    pin_installed_celery(monkeypatch, "5.4.0")
+    root = write_tree(tmp_path / "old", {"requirements.txt": "celery>=4,<5\n", "a.py": ""})
+    text = render_report(api.run(Settings(root=root, paths=(root,), use_cache=False)))
+    versions = _section(text, "Celery inventory of `old`")
+    assert "### Celery versions\n" in versions
+    assert ("| major versions | differ: the project declares Celery 4.x but settings and "
+            "schedules are checked against the installed Celery 5.x |") in versions
+
+
 @pytest.mark.parametrize("fixture", FIXTURE_NAMES)
-def test_report_matches_golden(fixture: str) -> None:
+def test_report_matches_golden(fixture: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    pin_installed_celery(monkeypatch)
     text = render_report(fixture_result(fixture))
     for block in MERMAID_BLOCK.findall(text):
         assert check_mermaid(block) == []

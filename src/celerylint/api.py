@@ -165,17 +165,10 @@ def run_rules(project: Project, rules: Sequence[type[Rule]], result: RunResult) 
 
 def celery_version_notes(project: Project) -> list[str]:
     """Celery's rules changed across majors: say once when we judge by another one."""
-    try:
-        from importlib.metadata import version
+    from celerylint.project.celery_versions import celery_versions
 
-        installed = int(version("celery").split(".")[0])
-        declared = project.dependencies.celery_major_version()
-    except Exception:  # noqa: BLE001 - metadata or dependency files unreadable
-        return []
-    if declared is None or declared == installed:
-        return []
-    return [f"the project declares Celery {declared}.x but settings and schedules are "
-            f"checked against the installed Celery {installed}.x"]
+    note = celery_versions(project.dependencies).mismatch_note
+    return [note] if note else []
 
 
 def run(

@@ -1,7 +1,8 @@
 """The system inventory: what a Celery project runs, read from the one project model.
 
-Apps, tasks, beat entries, queues, workers, env files and direct Redis
-clients, as plain frozen records that the text, Markdown and JSON formats
+The Celery version it declares against the one celerylint judges by, apps,
+tasks, beat entries, queues, workers, env files and direct Redis clients, as
+plain frozen records that the text, Markdown and JSON formats
 (``inventory_format``) and the report print.  Nothing here re-reads source:
 every answer comes from ``celery_model`` / ``env_model`` / ``queue_traffic``,
 the same objects the rules judge.  Secrets never enter a record: URLs are
@@ -19,8 +20,10 @@ from celerylint.diagram.labels import (
     describe_schedule,
     option_text,
 )
+from celerylint.printable import printable
 from celerylint.project.celery_model import CeleryModel, celery_model
 from celerylint.project.celery_tasks import SHARED, TaskDefinition
+from celerylint.project.celery_versions import CeleryVersions, celery_versions
 from celerylint.project.env_model import env_model
 from celerylint.project.evaluate import UNKNOWN, EnvValue, plain
 from celerylint.project.queue_traffic import queue_traffic
@@ -120,6 +123,7 @@ class RedisUsage:
 @dataclass(frozen=True)
 class Inventory:
     project: str
+    celery_versions: CeleryVersions
     apps: tuple[AppInfo, ...]
     tasks: tuple[TaskInfo, ...]
     beat_entries: tuple[BeatInfo, ...]
@@ -133,7 +137,8 @@ def build_inventory(project: Project) -> Inventory:
     """Every record of the inventory, each list sorted so output is diffable."""
     model = celery_model(project)
     return Inventory(
-        project=project.root.name,
+        project=printable(project.root.name),
+        celery_versions=celery_versions(project.dependencies),
         apps=tuple(_app_info(model, app_id) for app_id in sorted(model.apps)),
         tasks=tuple(sorted((_task_info(model, t) for t in model.tasks),
                            key=lambda t: (t.name, t.location))),
@@ -337,6 +342,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "AppInfo",
     "BeatInfo",
+    "CeleryVersions",
     "EnvFileInfo",
     "Inventory",
     "QueueConsumers",

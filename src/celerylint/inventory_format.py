@@ -14,7 +14,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from celerylint.inventory import SCHEMA_VERSION, Inventory, QueueConsumers, WorkerInfo
+from celerylint.inventory import (
+    SCHEMA_VERSION,
+    CeleryVersions,
+    Inventory,
+    QueueConsumers,
+    WorkerInfo,
+)
 from celerylint.secrets import mask_secrets_in_text
 
 NONE = "(none)"
@@ -32,6 +38,7 @@ class Section:
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     as_records: bool = False  # too wide for a text table: one "Header: value" block per row
+    counted: bool = True  # a list whose length goes in the title, not a fixed set of facts
 
 
 def render_inventory(inventory: Inventory, fmt: InventoryFormat, heading_level: int = 1) -> str:
@@ -78,8 +85,25 @@ def _worker_queues(worker: WorkerInfo) -> str:
     return _join(worker.queues) if worker.queues is not None else "unknown"
 
 
+def _celery_version_rows(versions: CeleryVersions) -> tuple[tuple[str, ...], ...]:
+    """Declared, installed, and whether their majors agree, in words."""
+    declared = "not declared"
+    if versions.declared_specifier is not None:
+        wanted = versions.declared_specifier or "(any version)"
+        major = ("" if versions.declared_major is None
+                 else f" (Celery {versions.declared_major}.x)")
+        declared = f"celery {wanted} at {versions.declared_at}{major}"
+    installed = (f"{versions.installed}, which settings and schedules are checked against"
+                 if versions.installed else "not installed next to celerylint")
+    majors = f"differ: {versions.mismatch_note}" if versions.majors_differ else \
+        "unknown" if None in (versions.declared_major, versions.installed_major) else "match"
+    return (("declared", declared), ("installed", installed), ("major versions", majors))
+
+
 def inventory_sections(inventory: Inventory) -> list[Section]:
     """Every section as rows of display strings, in reading order."""
+    celery = Section("Celery versions", ("Celery", "Version"),
+                     _celery_version_rows(inventory.celery_versions), counted=False)
     apps = Section("Apps", ("App", "Defined at", "Broker", "Result backend", "Config sources",
                             "Include"),
                    tuple((a.id, a.location, a.broker, a.backend, _join(a.config_sources, "; "),
@@ -108,13 +132,13 @@ def inventory_sections(inventory: Inventory) -> list[Section]:
                                               "Env keys"),
                     tuple((r.location, r.callee, r.target or "computed", _join(r.settings),
                            _join(r.env_keys)) for r in inventory.redis_usages), as_records=True)
-    return [apps, tasks, beat, queues, workers, env_files, redis]
+    return [celery, apps, tasks, beat, queues, workers, env_files, redis]
 
 
 def _text(inventory: Inventory, sections: Sequence[Section]) -> str:
     lines = [f"Celery inventory of {inventory.project}", ""]
     for section in sections:
-        lines.append(f"{section.title} ({len(section.rows)})")
+        lines.append(_title(section))
         if not section.rows:
             lines.extend([f"  {NONE}", ""])
             continue
@@ -128,6 +152,10 @@ def _text(inventory: Inventory, sections: Sequence[Section]) -> str:
             lines.append(("  " + "  ".join(cells)).rstrip())
         lines.append("")
     return "\n".join(lines)
+
+
+def _title(section: Section) -> str:
+    return f"{section.title} ({len(section.rows)})" if section.counted else section.title
 
 
 def _records(section: Section) -> list[str]:
@@ -157,7 +185,7 @@ def _markdown(inventory: Inventory, sections: Sequence[Section], level: int) -> 
     hashes = "#" * level
     lines = [f"{hashes} Celery inventory of `{inventory.project}`", ""]
     for section in sections:
-        lines.extend([f"{hashes}# {section.title} ({len(section.rows)})", ""])
+        lines.extend([f"{hashes}# {_title(section)}", ""])
         if section.rows:
             lines.extend(markdown_table(section.headers, section.rows))
         else:

@@ -3,6 +3,10 @@
 Regenerate after an intended change with ``CELERYLINT_UPDATE_GOLDEN=1 python3 -m
 pytest tests/diagram tests/test_inventory.py tests/test_report_markdown.py`` and
 review the diff like any other code change.
+
+The installed Celery differs from machine to machine, so tests that render the
+inventory pin it first (:func:`pin_installed_celery`): goldens show
+:data:`GOLDEN_CELERY_VERSION`, never the version of the machine that wrote them.
 """
 
 from __future__ import annotations
@@ -14,11 +18,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import pytest
+
     from celerylint.api import RunResult
 
 GOLDEN_DIR = Path(__file__).resolve().parent
 FIXTURES = GOLDEN_DIR.parents[1] / "fixtures"
 UPDATE_VARIABLE = "CELERYLINT_UPDATE_GOLDEN"
+GOLDEN_CELERY_VERSION = "5.99.0"  # a placeholder, so no reader takes it for a real install
+
+
+def pin_installed_celery(monkeypatch: pytest.MonkeyPatch,
+                         version: str | None = GOLDEN_CELERY_VERSION) -> None:
+    """Make the inventory report ``version`` as the installed Celery for one test."""
+    monkeypatch.setattr("celerylint.project.celery_versions.installed_celery_version",
+                        lambda: version)
 
 
 def assert_matches_golden(name: str, actual: str) -> None:

@@ -408,6 +408,21 @@ def test_an_exact_celery_pin_wins_over_a_range(tmp_path: Path) -> None:
     assert declared("kombu", "==5.3").celery_major_version() is None
 
 
+def test_the_celery_declaration_is_the_one_that_decides_the_major(tmp_path: Path) -> None:
+    found = declarations(tmp_path, {
+        "pyproject.toml": '[project]\ndependencies = ["celery", "celery[redis]>=4.4"]\n',
+        "requirements.txt": "Celery==5.4.0\n",
+    })
+    pinned = found.celery_declaration()
+    assert pinned is not None
+    assert (pinned.source, pinned.specifier) == ("requirements.txt", "==5.4.0")
+    bounded = declarations(tmp_path / "b", {
+        "pyproject.toml": '[project]\ndependencies = ["celery", "celery[redis]>=4.4"]\n'})
+    assert bounded.celery_declaration().specifier == ">=4.4"  # type: ignore[union-attr]
+    assert declared("celery").celery_declaration().specifier == ""  # type: ignore[union-attr]
+    assert declared("kombu", "==5.3").celery_declaration() is None
+
+
 def test_lock_files_provide_transitive_requirements(tmp_path: Path) -> None:
     """alembic comes with Flask-Migrate: a poetry.lock records it even when Flask-Migrate
     is not installed next to celerylint."""

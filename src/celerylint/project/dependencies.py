@@ -27,7 +27,6 @@ Installed metadata is only ever *added*; without it the static rules still apply
 from __future__ import annotations
 
 import dataclasses
-
 import importlib.metadata
 import posixpath
 import re
@@ -99,18 +98,26 @@ class DependencyDeclarations:
         user, and a too-generous answer only costs a missed finding."""
         return top_level_module.lower() in self._provided_modules
 
-    def celery_major_version(self) -> int | None:
-        """The Celery major version the declarations pin down, or None.
+    def celery_declaration(self) -> DeclaredDependency | None:
+        """The declaration of Celery that decides its version, or None if none names it.
 
         An exact pin anywhere wins (``celery==4.4.7``, typically a lock-style
-        requirements file); otherwise the first declaration that bounds it:
-        the newest major under an upper bound (``>=5.3,<6`` -> 5), else the
-        lower bound's major (``~=5.2``, ``^5.2``, ``>=4.0`` -> 4)."""
-        majors = [_major_version(dep.specifier) for dep in self.dependencies
-                  if dep.normalized == "celery"]
-        bounded = [found for found in majors if found is not None]
-        exact = [major for major, is_exact in bounded if is_exact]
-        return exact[0] if exact else (bounded[0][0] if bounded else None)
+        requirements file); otherwise the first declaration that bounds it, else
+        the first one (unconstrained, so it decides no major)."""
+        declared = [dep for dep in self.dependencies if dep.normalized == "celery"]
+        majors = [_major_version(dep.specifier) for dep in declared]
+        exact = [dep for dep, found in zip(declared, majors) if found is not None and found[1]]
+        bounded = [dep for dep, found in zip(declared, majors) if found is not None]
+        return (exact or bounded or declared or [None])[0]
+
+    def celery_major_version(self) -> int | None:
+        """The Celery major version the declarations pin down, or None: that of
+        :meth:`celery_declaration`, the newest major under an upper bound
+        (``>=5.3,<6`` -> 5), else the lower bound's major (``~=5.2``, ``^5.2``,
+        ``>=4.0`` -> 4)."""
+        dep = self.celery_declaration()
+        found = _major_version(dep.specifier) if dep is not None else None
+        return found[0] if found is not None else None
 
     @cached_property
     def _provided_modules(self) -> frozenset[str]:
