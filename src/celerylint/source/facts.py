@@ -7,6 +7,7 @@ cached on disk, and every cross-file stage reads only these.
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass
 from typing import Union
 
@@ -252,11 +253,12 @@ class CallFact:
     conditional: bool = False
     receiver_call: CallValue | None = None  # for ``x(...).get()``: the inner call
 
-    @property
+    # Cached: every rule and model stage scans every call by its callee.
+    @functools.cached_property
     def func(self) -> str:
         return self.call.func
 
-    @property
+    @functools.cached_property
     def span(self) -> Span:
         return self.call.span
 
