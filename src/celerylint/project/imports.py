@@ -11,10 +11,13 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-
-import networkx as nx
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from celerylint.source.facts import ImportContext, ImportFact, ModuleFacts
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 LOAD_TIME = (ImportContext.MODULE, ImportContext.GUARDED)
 
@@ -33,7 +36,12 @@ def parent_packages(module: str) -> list[str]:
 
 
 class ImportGraph:
-    """Wraps a networkx DiGraph with queries named as questions."""
+    """The import graph with queries named as questions.
+
+    Rules only walk successors, which plain dictionaries answer; the networkx graph
+    (diagrams, cycles, paths) is built on first use, so a lint run never imports
+    networkx, the largest import of a warm run.
+    """
 
     def __init__(
         self,
@@ -43,23 +51,35 @@ class ImportGraph:
     ) -> None:
         self._modules = modules
         self._canonical = canonical
-        self.graph: nx.DiGraph = nx.DiGraph()
-        for name in modules:
-            self.graph.add_node(name, kind="module")
+        self._kinds: dict[str, str] = {name: "module" for name in modules}
+        self._edges: dict[str, dict[str, ImportEdge]] = {name: {} for name in modules}
         for name, facts in sorted(modules.items()):
             for fact in facts.imports:
                 target = self.target_module(fact)
                 if not target or target == name:
                     continue
-                if target not in self.graph:
+                if target not in self._kinds:
                     kind = "missing" if target.split(".")[0] in first_party_tops else "external"
-                    self.graph.add_node(target, kind=kind)
-                existing = self.graph.get_edge_data(name, target)
+                    self._kinds[target] = kind
+                    self._edges[target] = {}
+                existing = self._edges[name].get(target)
                 edge = ImportEdge(facts.path, fact.span.line, fact.context)
                 if existing is None or (
-                    existing["edge"].context not in LOAD_TIME and fact.context in LOAD_TIME
+                    existing.context not in LOAD_TIME and fact.context in LOAD_TIME
                 ):
-                    self.graph.add_edge(name, target, edge=edge)
+                    self._edges[name][target] = edge
+
+    @cached_property
+    def graph(self) -> "nx.DiGraph":
+        """Nodes carry ``kind``, edges carry ``edge`` (an ``ImportEdge``)."""
+        import networkx as nx
+
+        graph = nx.DiGraph()
+        graph.add_nodes_from((name, {"kind": kind}) for name, kind in self._kinds.items())
+        graph.add_edges_from((source, target, {"edge": edge})
+                             for source, targets in self._edges.items()
+                             for target, edge in targets.items())
+        return graph
 
     def target_module(self, fact: ImportFact) -> str:
         """The module an import loads: ``from a import b`` loads ``a.b`` when that is a module."""
@@ -75,10 +95,7 @@ class ImportGraph:
 
     def imports_at_load_time(self, module: str) -> Iterator[str]:
         """First-party modules executed when ``module`` is imported (direct step only)."""
-        if module not in self.graph:
-            return
-        for target in self.graph.successors(module):
-            edge: ImportEdge = self.graph.edges[module, target]["edge"]
+        for target, edge in self._edges.get(module, {}).items():
             if edge.context in LOAD_TIME:
                 for name in (*parent_packages(target), target):
                     if name in self._modules:
@@ -102,6 +119,8 @@ class ImportGraph:
         return seen
 
     def shortest_chain(self, source: str, target: str) -> list[str] | None:
+        import networkx as nx
+
         try:
             return list(nx.shortest_path(self.graph, source, target))
         except (nx.NetworkXNoPath, nx.NodeNotFound):
@@ -110,6 +129,8 @@ class ImportGraph:
     def find_cycles(self) -> list[list[str]]:
         """Groups of two or more first-party modules that import each other at load time
         (function-level and TYPE_CHECKING imports do not run then), sorted."""
+        import networkx as nx
+
         first_party = self.graph.subgraph(n for n, d in self.graph.nodes(data=True)
                                           if d.get("kind") == "module")
         load_time = nx.DiGraph()
@@ -121,6 +142,8 @@ class ImportGraph:
 
     def upstream_modules(self, module: str) -> set[str]:
         """Modules that import ``module`` directly or indirectly."""
-        if module not in self.graph:
+        import networkx as nx
+
+        if module not in self._kinds:
             return set()
         return set(nx.ancestors(self.graph, module))
