@@ -7,7 +7,7 @@ prefix, then the old-name fallback), using the installed celery's tables.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -43,6 +43,8 @@ class EffectiveSettings:
 
     by_name: dict[str, list[SettingEntry]]
     evaluator: Evaluator
+    # What is derived from these settings once per run (compiled routers, for instance).
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_entries(cls, entries: Iterable[SettingEntry], evaluator: Evaluator) -> "EffectiveSettings":

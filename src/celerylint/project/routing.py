@@ -77,15 +77,24 @@ def route_maps(settings: EffectiveSettings) -> list[dict[Any, Any]] | None:
     return maps
 
 
-def routed_queue(task_name: str, maps: list[dict[Any, Any]]) -> Any:
+def routed_queue(task_name: str, routers: list[Any]) -> Any:
     """The queue ``task_routes`` sends ``task_name`` to, None when no route matches."""
-    from celery.app.routes import MapRoute
-
-    for mapping in maps:
-        route = MapRoute(mapping)(task_name)
+    for router in routers:
+        route = router(task_name)
         if route:
             return route.get("queue", UNKNOWN)
     return None
+
+
+def compiled_routers(settings: EffectiveSettings) -> list[Any] | None:
+    """Celery's own ``MapRoute`` for each map, built once per settings: building one
+    translates every glob pattern, and a project routes thousands of tasks."""
+    if "routers" not in settings.derived:
+        from celery.app.routes import MapRoute
+
+        maps = route_maps(settings)
+        settings.derived["routers"] = None if maps is None else [MapRoute(m) for m in maps]
+    return settings.derived["routers"]
 
 
 def queue_name(value: Any) -> Any:
@@ -125,12 +134,12 @@ def destination_queue(call_queue: Any, task_queue: Any, task_name: str,
     for explicit in (call_queue, task_queue):
         if explicit is not None:
             return queue_name(explicit)
-    maps = route_maps(settings)
-    if maps is None:
+    routers = compiled_routers(settings)
+    if routers is None:
         return UNKNOWN
     if not task_name:
         return UNKNOWN
-    routed = routed_queue(task_name, maps)
+    routed = routed_queue(task_name, routers)
     if routed is not None:
         return routed
     return default_queue(settings)
