@@ -150,3 +150,13 @@ def test_auto_scanner_is_one_of_the_two(name: str) -> None:
     source = TRAPS[name].encode()
     automatic = extract_module_facts("proj/tasks.py", "proj.tasks", False, source)
     assert automatic in _both(source)
+
+
+@pytest.mark.parametrize("source", [
+    "x = " + " + ".join(["a"] * 1500) + "\n",
+    "def f():\n    return " + " and ".join(["a"] * 1500) + "\n",
+])
+def test_both_scanners_refuse_the_same_deep_nesting_at_the_same_place(source: str) -> None:
+    by_ast, by_libcst = _both(source.encode())
+    assert by_ast.parse_failure is not None and "levels deep" in by_ast.parse_failure.message
+    assert by_ast == by_libcst

@@ -51,15 +51,25 @@ def _call_order(fact: CallFact) -> tuple[int, int, int, int]:
     return (span.line, span.column, -span.end_line, -span.end_column)
 
 
+class NestingTooDeep(Exception):
+    """The tree nests deeper than celerylint analyses; where it first goes too deep."""
+
+    def __init__(self, line: int, column: int) -> None:
+        super().__init__(line, column)
+        self.line, self.column = line, column
+
+
 class _Scanner(ScopeState):
     """One recursive walk gathering what the libcst collectors gather, with the same
     notion of where it stands (``context.ScopeTracker``'s rules, restated for ``ast``)."""
 
-    def __init__(self, module: str, is_package: bool, positions: Positions) -> None:
+    def __init__(self, module: str, is_package: bool, positions: Positions,
+                 max_depth: int) -> None:
         self.module, self.is_package, self.positions = module, is_package, positions
         self.values = AstValueBuilder(positions.span, positions.keyword_span,
                                      positions.parenthesized)
         ScopeState.__init__(self)
+        self.depth, self.max_depth = -1, max_depth  # the module itself is level 0
         self.imports: list[ImportFact] = []
         self.has_star_import = False
         self.functions: list[FunctionFact] = []
@@ -74,12 +84,19 @@ class _Scanner(ScopeState):
 
     # -- the walk --------------------------------------------------------------------
     def visit(self, node: ast.AST) -> None:
+        outer = self.depth
+        # Depth as libcst would nest it: a BoolOp of n values is n - 1 levels there.
+        depth = outer + 1 + (len(node.values) - 1 if isinstance(node, ast.BoolOp) else 0)
+        if depth > self.max_depth:
+            raise NestingTooDeep(getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1)
+        self.depth = depth
         handler = _HANDLERS.get(type(node))
         if handler is None:
             for child in ast.iter_child_nodes(node):
                 self.visit(child)
         else:
             handler(self, node)
+        self.depth = outer
 
     def visit_all(self, nodes: list[ast.AST] | list[ast.stmt] | list[ast.expr]) -> None:
         for node in nodes:
@@ -333,10 +350,11 @@ _HANDLERS = {
 }
 
 
-def scan_with_ast(base: ModuleFacts, tree: ast.Module, text: str) -> ModuleFacts:
-    """``base`` completed from CPython's tree; raises ``tokenize.TokenError`` or
-    ``SyntaxError`` when tokenize disagrees with the parser (the caller falls back)."""
-    scanner = _Scanner(base.module, base.is_package, Positions(text))
+def scan_with_ast(base: ModuleFacts, tree: ast.Module, text: str, max_depth: int) -> ModuleFacts:
+    """``base`` completed from CPython's tree. Raises ``NestingTooDeep`` past
+    ``max_depth`` levels, and ``tokenize.TokenError`` or ``SyntaxError`` when tokenize
+    disagrees with the parser (the caller falls back to libcst)."""
+    scanner = _Scanner(base.module, base.is_package, Positions(text), max_depth)
     scanner.visit(tree)
     return completed_facts(base, Gathered(
         scanner.imports, scanner.has_star_import, scanner.defined, scanner.all_names,

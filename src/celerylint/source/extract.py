@@ -23,7 +23,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from celerylint.source.ast_positions import scan_comments
-from celerylint.source.ast_scan import scan_with_ast
+from celerylint.source.ast_scan import NestingTooDeep, scan_with_ast
 from celerylint.source.collectors import (
     CallCollector,
     CommentCollector,
@@ -121,12 +121,13 @@ def _cpython_verdict(
         return ParseFailure("expressions nested too deeply for Python's parser", 1, 1), None, None
     except ValueError:
         return None, None, None
-    too_deep = _deeper_than(tree, MAX_NESTING_DEPTH)
-    if too_deep is not None:
-        return ParseFailure(f"expressions nested more than {MAX_NESTING_DEPTH} levels deep, too "
-                            "deeply for celerylint to analyse (Python itself may accept them)",
-                            too_deep[0], too_deep[1]), None, None
     return None, None, tree
+
+
+def _too_deep(line: int, column: int) -> ParseFailure:
+    return ParseFailure(f"expressions nested more than {MAX_NESTING_DEPTH} levels deep, too "
+                        "deeply for celerylint to analyse (Python itself may accept them)",
+                        line, column)
 
 
 def _deeper_than(tree: ast.AST, limit: int) -> tuple[int, int] | None:
@@ -186,11 +187,19 @@ def extract_module_facts(path: str, module: str, is_package: bool, data: bytes,
     with _recursion_limit(ANALYSIS_RECURSION_LIMIT):
         if tree is not None and (scanner == "ast" or (scanner == "auto" and not needs_libcst(data))):
             try:
-                facts = scan_with_ast(base, tree, text)
+                facts = scan_with_ast(base, tree, text, MAX_NESTING_DEPTH)
+            except NestingTooDeep as exc:  # rare: measured again to report one position
+                where = _deeper_than(tree, MAX_NESTING_DEPTH) or (exc.line, exc.column)
+                return _replace(base, parse_failure=_too_deep(*where))
             except (tokenize.TokenError, SyntaxError, RecursionError):
                 pass  # tokenize and the parser disagree: libcst decides
             else:
                 return _replace(facts, skip_file=_skip_requested_by(facts.comments))
+        # Depth is measured before libcst sees the file: its native parser crashes on
+        # what it nests too deeply (the ast scanner measures it as it walks).
+        too_deep = _deeper_than(tree, MAX_NESTING_DEPTH) if tree is not None else None
+        if too_deep is not None:
+            return _replace(base, parse_failure=_too_deep(*too_deep))
         return _parse_and_traverse(base, text, data, if_libcst_fails)
 
 
