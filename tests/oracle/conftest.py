@@ -147,6 +147,18 @@ class ProcessKind(Enum):
     BEAT = "beat"
 
 
+class WorkerPool(Enum):
+    """Pools that run tasks in the worker's own process, so stopping it stops them.
+
+    `solo` runs the task on the thread that also drives the event loop: callbacks the
+    loop defers (acknowledgements, for one) wait until the task returns. `threads` runs
+    it beside the loop, as prefork does, without child processes to clean up.
+    """
+
+    SOLO = "solo"
+    THREADS = "threads"
+
+
 @dataclass
 class CeleryProcess:
     """A running `celery worker` or `celery beat` subprocess, its output in a log file."""
@@ -202,16 +214,21 @@ class OracleProject:
         return started
 
     def start_worker(
-        self, app: str, queues: Sequence[str] | None = None, *, wait_ready: bool = True
+        self,
+        app: str,
+        queues: Sequence[str] | None = None,
+        *,
+        wait_ready: bool = True,
+        pool: WorkerPool = WorkerPool.SOLO,
     ) -> CeleryProcess:
-        """Start `celery -A app worker -P solo [-Q queues]`.
+        """Start `celery -A app worker -P solo [-Q queues]` (or another in-process pool).
 
         Without queues the worker consumes what Celery picks by default, as in production
         when `-Q` is left out. With wait_ready=False the caller may send messages while
         the worker boots: they wait in Redis, and the test saves the start-up time.
         """
         arguments = [
-            "-A", app, "worker", "-P", "solo", "--loglevel=INFO",
+            "-A", app, "worker", "-P", pool.value, "--loglevel=INFO",
             "-n", f"oracle{len(self.processes)}@%h",
             "--without-mingle", "--without-gossip", "--without-heartbeat",
         ]  # fmt: skip
@@ -248,8 +265,8 @@ class OracleProject:
         return [started for started in self.processes if started.kind is ProcessKind.WORKER]
 
     def stop_all(self) -> None:
-        # Celery's own shutdown takes seconds per process; a solo worker has no child
-        # processes and its Redis database is private to the test, so nothing is lost.
+        # Celery's own shutdown takes seconds per process; a worker's WorkerPool has no
+        # child processes and its Redis database is private to the test, so nothing is lost.
         _stop_processes([started.process for started in self.processes], signal.SIGKILL)
 
 

@@ -31,8 +31,9 @@ class BoundTaskWithoutSelf(ProjectRule):
             yield self.finding(
                 task.path, task.span,
                 f"Task '{task.name or task.function}' has bind=True but no first positional "
-                "parameter: Celery passes the task instance as the first argument, so every "
-                "call fails with TypeError in the worker.",
+                "parameter: Celery passes the task instance as the first argument, so no call "
+                "can succeed (.delay() and .apply_async() raise TypeError in the caller; "
+                "send_task and beat entries fail with TypeError in the worker or in beat).",
                 fix_hint="Add 'self' as the first parameter.",
                 subjects=(task.name or task.function,),
             )
@@ -55,8 +56,10 @@ class SelfWithoutBind(ProjectRule):
             yield self.finding(
                 task.path, task.span,
                 f"Task '{task.name or task.function}' takes 'self' but is not declared with "
-                "bind=True: 'self' receives the caller's first argument, and self.retry(...) "
-                "or self.request fail with AttributeError.",
+                "bind=True: 'self' receives the caller's first argument, so a call with the "
+                "task's real arguments raises TypeError (.delay() in the caller, send_task in "
+                "the worker), and one that fills 'self' makes self.retry(...) or self.request "
+                "raise AttributeError.",
                 fix_hint="Declare the task with bind=True.",
                 subjects=(task.name or task.function,),
             )

@@ -17,7 +17,7 @@ class DuplicateTaskName(ProjectRule):
     code = "CEL204"
     name = "duplicate-task-name"
     severity = Severity.ERROR
-    summary = "Two tasks are registered under the same name; the later silently replaces the earlier."
+    summary = "Two tasks are registered under one name; only the first registered ever runs."
 
     def check_project(self, project: "Project") -> Iterator[Finding]:
         model = celery_model(project)
@@ -35,9 +35,11 @@ class DuplicateTaskName(ProjectRule):
                     continue
                 yield self.finding(
                     task.path, task.span,
-                    f"Task name '{task.name}' is already registered by "
-                    f"{first.path}:{first.span.line}; whichever module the worker imports last "  # type: ignore[attr-defined]
-                    "silently replaces the other.",
+                    f"Task name '{task.name}' is also registered by "
+                    f"{first.path}:{first.span.line}; Celery keeps whichever of the two it "  # type: ignore[attr-defined]
+                    "registers first, in an order the project does not control, and only emits "
+                    "DuplicateTaskNameWarning, so every call under this name runs that one and "
+                    "the other's code never runs.",
                     fix_hint="Give one of them a distinct name=.",
                     subjects=(task.name,),
                 )
