@@ -46,7 +46,8 @@ class IgnoredResultWaited(ProjectRule):
     code = "CEL115"
     name = "ignored-result-waited"
     severity = Severity.ERROR
-    summary = "Code waits for the result of a task that ignores its result: it waits forever."
+    summary = ("Code waits for the result of a task that ignores its result: it gets None, "
+               "never the value.")
 
     def check_project(self, project: "Project") -> Iterator[Finding]:
         model = celery_model(project)
@@ -64,8 +65,9 @@ class IgnoredResultWaited(ProjectRule):
             yield self.finding(
                 wait.path, wait.call.span,
                 f"{wait.receiver}.{method}() waits for task '{task.name}', which ignores its "
-                "result (ignore_result): the state stays PENDING, so .get() blocks until its "
-                "timeout or forever.",
+                "result (ignore_result): .get() on what .delay()/.apply_async() returned gives "
+                "None at once instead of the task's return value, and a result looked up by id "
+                "never arrives (PENDING until the timeout).",
                 fix_hint="Set ignore_result=False on that task, or do not wait for it.",
                 subjects=(task.name,),
             )
