@@ -9,6 +9,7 @@ arrives (it stays PENDING until the timeout). Without `ignore_result` the value 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,7 @@ def _project(*, ignore_result: bool) -> dict[str, str]:
         "upload.py": """
             import json
             import time
+            from pathlib import Path
 
             from celery.exceptions import TimeoutError
 
@@ -56,8 +58,11 @@ def _project(*, ignore_result: bool) -> dict[str, str]:
             started = time.monotonic()
             outcome = {"value": result.get(timeout=10)}
             outcome["seconds"] = time.monotonic() - started
+            deadline = time.monotonic() + 10
+            while not Path("ran-thumbnail").exists() and time.monotonic() < deadline:
+                time.sleep(0.05)  # look the result up only once the task has run
             try:
-                outcome["by_id"] = app.AsyncResult(result.id).get(timeout=3)
+                outcome["by_id"] = app.AsyncResult(result.id).get(timeout=2)
             except TimeoutError:
                 outcome["by_id"] = "timeout"
             outcome["state"] = app.AsyncResult(result.id).state
@@ -71,8 +76,9 @@ def _upload(project_files: dict[str, str], oracle_project: MakeOracleProject) ->
     worker = project.start_worker("proj.celery", wait_ready=True)
     upload = project.run("upload.py")
     assert upload.returncode == 0, upload.stderr
-    worker.wait_for_log("succeeded in")
+    log = worker.wait_for_log("succeeded in")
     assert Path(project.root, "ran-thumbnail").read_text() == "7"  # the task did run
+    assert re.search(r"succeeded in [0-9.]+s: 70$", log, re.M)  # and returned 70
     return dict(json.loads(upload.stdout.strip().splitlines()[-1]))
 
 
