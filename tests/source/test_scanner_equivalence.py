@@ -12,7 +12,6 @@ import dataclasses
 import os
 import unicodedata
 import warnings
-from pathlib import Path
 
 import hypothesis.strategies as st
 import hypothesmith

@@ -25,7 +25,7 @@ from celerylint.source.facts import (
     Subscript,
     Value,
 )
-from celerylint.source.scan_policy import MAX_DEPTH, MAX_ITEMS, merged_parts
+from celerylint.source.scan_policy import MAX_ITEMS, MemoisedValueBuilder, merged_parts
 
 AstSpanOf = Callable[[ast.AST], Span]
 KeywordSpanOf = Callable[[ast.keyword], Span]
@@ -83,30 +83,14 @@ def _opaque_kind(node: ast.AST) -> str:
     return _LIBCST_NAMES.get(name, name)
 
 
-class AstValueBuilder:
+class AstValueBuilder(MemoisedValueBuilder[ast.expr, ast.Call]):
     """Converts expressions with position callbacks; depth- and size-bounded."""
 
     def __init__(self, span_of: AstSpanOf, keyword_span_of: KeywordSpanOf,
                  parenthesized: Callable[[ast.AST], bool]) -> None:
-        self.span_of = span_of
+        super().__init__(span_of)
         self.keyword_span_of = keyword_span_of
         self.parenthesized = parenthesized
-        self._memo: dict[tuple[int, str], Value] = {}
-
-    def build(self, node: ast.expr, depth: int = 0) -> Value:
-        key = (id(node), "value")
-        found = self._memo.get(key)
-        if found is not None:
-            return found
-        span = self.span_of(node)
-        if depth > MAX_DEPTH:
-            return Opaque("too-deep", span)
-        try:
-            value = self._build(node, depth, span)
-        except (ValueError, SyntaxError, RecursionError, TypeError):
-            value = Opaque("unevaluable", span)
-        self._memo[key] = value
-        return value
 
     def _build(self, node: ast.expr, depth: int, span: Span) -> Value:
         if isinstance(node, ast.Constant):
@@ -197,15 +181,6 @@ class AstValueBuilder:
                     return Opaque("fstring-format", span)
                 parts.append(self.build(part.value, depth + 1))
         return FormattedString(merged_parts(parts), span)
-
-    def call(self, node: ast.Call, depth: int = 0) -> CallValue:
-        key = (id(node), "call")
-        found = self._memo.get(key)
-        if isinstance(found, CallValue):
-            return found
-        built = self._call(node, depth)
-        self._memo[key] = built
-        return built
 
     def _call(self, node: ast.Call, depth: int) -> CallValue:
         args: list[Value] = []

@@ -6,11 +6,13 @@ Free of libcst so that the fast scanner and the rules can use it without loading
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Generic, TypeVar
 
 from celerylint.source.facts import (
     AssignmentFact,
     CallFact,
+    CallValue,
     ClassFact,
     CommentFact,
     Const,
@@ -19,8 +21,13 @@ from celerylint.source.facts import (
     ImportContext,
     ImportFact,
     ModuleFacts,
+    Opaque,
+    Span,
     Value,
 )
+
+NodeT = TypeVar("NodeT")
+CallT = TypeVar("CallT")
 
 # Bounds on the Value tree of one expression: deeper or longer literals are not config.
 MAX_DEPTH = 24
@@ -126,6 +133,49 @@ def merged_parts(parts: list[Value]) -> tuple[Value, ...]:
         else:
             merged.append(part)
     return tuple(merged)
+
+
+class MemoisedValueBuilder(Generic[NodeT, CallT]):
+    """What both Value builders share: the depth bound, the memo and the fallback.
+
+    Nested calls are each recorded as calls too: without the memo a call inside a call
+    inside a call would be converted once per level. Subclasses say how one node of
+    their tree becomes a Value (``_build``) and how a call does (``_call``).
+    """
+
+    def __init__(self, span_of: Callable[[NodeT], Span]) -> None:
+        self.span_of = span_of
+        self._memo: dict[tuple[int, str], Value] = {}
+
+    def build(self, node: NodeT, depth: int = 0) -> Value:
+        key = (id(node), "value")
+        found = self._memo.get(key)
+        if found is not None:
+            return found
+        span = self.span_of(node)
+        if depth > MAX_DEPTH:
+            return Opaque("too-deep", span)
+        try:
+            value = self._build(node, depth, span)
+        except (ValueError, SyntaxError, RecursionError, TypeError):
+            value = Opaque("unevaluable", span)
+        self._memo[key] = value
+        return value
+
+    def call(self, node: CallT, depth: int = 0) -> CallValue:
+        key = (id(node), "call")
+        found = self._memo.get(key)
+        if isinstance(found, CallValue):
+            return found
+        built = self._call(node, depth)
+        self._memo[key] = built
+        return built
+
+    def _build(self, node: NodeT, depth: int, span: Span) -> Value:
+        raise NotImplementedError
+
+    def _call(self, node: CallT, depth: int) -> CallValue:
+        raise NotImplementedError
 
 
 @dataclasses.dataclass

@@ -27,7 +27,7 @@ from celerylint.source.facts import (
     Subscript,
     Value,
 )
-from celerylint.source.scan_policy import MAX_DEPTH, MAX_ITEMS, merged_parts
+from celerylint.source.scan_policy import MAX_ITEMS, MemoisedValueBuilder, merged_parts
 
 SpanOf = Callable[[cst.CSTNode], Span]
 
@@ -72,29 +72,8 @@ def callee_name(node: cst.BaseExpression) -> str:
     return ""
 
 
-class ValueBuilder:
+class ValueBuilder(MemoisedValueBuilder[cst.BaseExpression, cst.Call]):
     """Converts expressions with a position callback; depth- and size-bounded."""
-
-    def __init__(self, span_of: SpanOf) -> None:
-        self.span_of = span_of
-        # Nested calls are each recorded as calls too: without this memo a call
-        # inside a call inside a call would be converted once per level.
-        self._memo: dict[tuple[int, str], Value] = {}
-
-    def build(self, node: cst.BaseExpression, depth: int = 0) -> Value:
-        key = (id(node), "value")
-        found = self._memo.get(key)
-        if found is not None:
-            return found
-        span = self.span_of(node)
-        if depth > MAX_DEPTH:
-            return Opaque("too-deep", span)
-        try:
-            value = self._build(node, depth, span)
-        except (ValueError, SyntaxError, RecursionError, TypeError):
-            value = Opaque("unevaluable", span)
-        self._memo[key] = value
-        return value
 
     def _build(self, node: cst.BaseExpression, depth: int, span: Span) -> Value:
         if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
@@ -212,15 +191,6 @@ class ValueBuilder:
             else:
                 return Opaque("string", span)
         return FormattedString(merged_parts(parts), span)
-
-    def call(self, node: cst.Call, depth: int = 0) -> CallValue:
-        key = (id(node), "call")
-        found = self._memo.get(key)
-        if isinstance(found, CallValue):
-            return found
-        built = self._call(node, depth)
-        self._memo[key] = built
-        return built
 
     def _call(self, node: cst.Call, depth: int) -> CallValue:
         args: list[Value] = []
