@@ -55,10 +55,19 @@ class MarkedList(list):  # type: ignore[type-arg]
 
 # libyaml's parser when PyYAML was built with it: several times faster on big manifests.
 _SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# libyaml composes flow collections (``[[[…``) by C recursion and overflows the C stack,
+# killing the process, some ten thousand levels deep. The pure-Python loader recurses in
+# Python frames and stops with RecursionError instead. Deeper than this, use it.
+_C_LOADER_MAX_FLOW_DEPTH = 1_000
+_FLOW_BRACKET = re.compile(r"[\[\]{}]")
 
 
 class _MarkedLoader(_SafeLoader):  # type: ignore[misc,valid-type]
     """The safe loader, with mappings and sequences that carry source positions."""
+
+
+class _PureMarkedLoader(yaml.SafeLoader):  # type: ignore[misc]
+    """The same loader without libyaml, for input nested too deeply for C recursion."""
 
 
 def _mark(node: yaml.Node) -> Mark:
@@ -88,8 +97,21 @@ def _construct_sequence(loader: _MarkedLoader, node: yaml.SequenceNode) -> Marke
     return sequence
 
 
-_MarkedLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-_MarkedLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+for _loader in (_MarkedLoader, _PureMarkedLoader):
+    _loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+    _loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+
+
+def _flow_depth_exceeds(text: str, limit: int) -> bool:
+    """Whether ``[``/``{`` nest deeper than ``limit`` (brackets in strings count too)."""
+    if text.count("[") + text.count("{") <= limit:
+        return False
+    depth = 0
+    for match in _FLOW_BRACKET.finditer(text):
+        depth = depth + 1 if match.group() in "[{" else max(depth - 1, 0)
+        if depth > limit:
+            return True
+    return False
 
 
 class YamlDocuments:
@@ -110,7 +132,12 @@ def load_yaml_documents(text: str) -> YamlDocuments:
         text = _blank_out_templates(text)
     documents: list[Any] = []
     try:
-        documents.extend(yaml.load_all(text, Loader=_MarkedLoader))
+        loader = (
+            _PureMarkedLoader
+            if _flow_depth_exceeds(text, _C_LOADER_MAX_FLOW_DEPTH)
+            else _MarkedLoader
+        )
+        documents.extend(yaml.load_all(text, Loader=loader))
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
