@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.conftest import require_program
 from tests.trust.conftest import CliOutcome, assert_no_crash, copy_fixture, run_cli, snapshot
 
 from celerylint.report import FORMATS
@@ -173,7 +174,6 @@ def _commands(project: Path, scratch: Path) -> list[list[str]]:
         ["graph", "topology", path, "--format", "dot"],
         ["graph", "topology", path, "--format", "mermaid"],
         ["graph", "topology", path, "--format", "json"],
-        ["graph", "topology", path, "-o", str(scratch / "topology.svg")],
         ["check", path, "--write-baseline", str(scratch / "baseline.json")],
         ["check", path, "--baseline", str(scratch / "baseline.json")],
         ["clean", path],
@@ -197,10 +197,21 @@ def test_no_command_runs_the_project(trap: Trap, tmp_path: Path) -> None:
     for outcome in outcomes:
         assert_no_crash(outcome)
     assert any(o.code == 1 for o in outcomes), "the fixture is expected to have findings"
-    assert (scratch / "topology.svg").read_bytes().lstrip().startswith(b"<")
-    assert "dot" in trap.audit.programs, "the audit hook must see the one subprocess it allows"
     trap.assert_never_ran("read-only commands")
     assert snapshot(trap.project) == original, "a read-only command changed the project"
+
+
+def test_rendering_through_graphviz_runs_only_dot(trap: Trap, tmp_path: Path) -> None:
+    """SVG goes through Graphviz's ``dot``: the one subprocess the audit allows."""
+    require_program("dot", "graphviz")
+    original = snapshot(trap.project)
+    target = tmp_path / "topology.svg"
+    outcome = _run_watched(trap, ["graph", "topology", str(trap.project), "-o", str(target)])
+    assert_no_crash(outcome)
+    assert target.read_bytes().lstrip().startswith(b"<")
+    assert "dot" in trap.audit.programs, "the audit hook must see the one subprocess it allows"
+    trap.assert_never_ran("graph topology -o topology.svg")
+    assert snapshot(trap.project) == original, "rendering changed the project"
 
 
 def test_fixing_and_silencing_do_not_run_the_project(trap: Trap, tmp_path: Path) -> None:

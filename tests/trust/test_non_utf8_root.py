@@ -15,7 +15,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from tests.conftest import write_tree
+from tests.conftest import require_program, write_tree
 from tests.trust.conftest import CliOutcome, assert_no_crash, run_cli
 
 from celerylint.report import FORMATS
@@ -102,9 +102,9 @@ def test_graph_in_every_text_format(checkout: Path, kind: str, arguments: tuple[
     _assert_printable(_run(checkout, ["graph", kind], arguments), expected)
 
 
-@pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz: apt-get install graphviz")
 @pytest.mark.parametrize("kind", ["imports", "topology"])
 def test_graph_as_svg(checkout: Path, kind: str) -> None:
+    require_program("dot", "graphviz")
     _assert_printable(_run(checkout, ["graph", kind], ("--format", "svg")), PRINTED)
 
 
