@@ -43,3 +43,19 @@ def require_program(program: str, package: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(message)
     pytest.skip(message)
+
+
+DOCS_URL = "https://docs.example.org/celerylint/rules"
+HOME_URL = "https://example.org/celerylint"
+
+
+@pytest.fixture
+def project_urls(monkeypatch: pytest.MonkeyPatch) -> Callable[[dict[str, str]], None]:
+    """Stand in for the ``Project-URL`` entries of celerylint's installed metadata."""
+    from celerylint import project_links
+
+    def use(urls: dict[str, str]) -> None:
+        monkeypatch.setattr(project_links, "project_urls", lambda: dict(urls))
+
+    use({})
+    return use

@@ -71,7 +71,7 @@ def test_findings_grouped_by_severity_with_why_and_fix(shop: tuple[RunResult, st
     assert "**Why it matters at runtime.** Nothing errors" in block
     assert "- `docker-compose.yml:5:14`: Queue 'stock' receives" in block
     assert "  - **How to fix:** Add 'stock' to a worker's -Q list" in block
-    assert "rules/workers/unconsumed-queue.md" in block
+    assert "Rule documentation: `celerylint rule CEL401`" in block  # no metadata URL: no link
 
 
 def test_diagrams_are_embedded_and_valid(shop: tuple[RunResult, str]) -> None:

@@ -4,4 +4,3 @@ Importing this package must stay cheap: ``celerylint --version`` loads only this
 """
 
 __version__ = "0.1.0"
-REPOSITORY_URL = "https://github.com/celerylint/celerylint"

@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from celerylint.settings import Settings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-ISSUES_URL = "https://github.com/celerylint/celerylint/issues"
 
 
 class UsageError(Exception):
@@ -269,8 +268,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         _silence_stdout()  # `celerylint rule --all | head`: the reader left, not a bug
         return EXIT_ERROR
     except Exception as exc:  # noqa: BLE001 - the last line of defence: no tracebacks
+        from celerylint.project_links import report_hint
+
         print(f"celerylint: internal error: {type(exc).__name__}: {printable(str(exc))}; "
-              f"please report it at {ISSUES_URL} (run with --verbose for the traceback)",
+              f"{report_hint()} (run with --verbose for the traceback)",
               file=sys.stderr)
         if "--verbose" in argv:
             import traceback

@@ -18,11 +18,11 @@ from celerylint.cli import (
     EXIT_CLEAN,
     EXIT_ERROR,
     EXIT_FINDINGS,
-    ISSUES_URL,
     UsageError,
     check_config_selectors,
     write_output,
 )
+from celerylint.project_links import report_hint
 
 if TYPE_CHECKING:
     from celerylint.api import RunResult
@@ -154,7 +154,7 @@ def _print_notes(args: argparse.Namespace, result: RunResult) -> None:
                   file=sys.stderr)
     for error in result.internal_errors:
         first = error.splitlines()[0]
-        print(f"celerylint: internal error: {first}; please report it at {ISSUES_URL}",
+        print(f"celerylint: internal error: {first}; {report_hint()}",
               file=sys.stderr)
         if args.verbose:
             print(error, file=sys.stderr)

@@ -102,12 +102,12 @@ def _project(args: argparse.Namespace) -> Project:
 def _run(args: argparse.Namespace) -> RunResult:
     """Rules too: the topology and the report draw what they found."""
     from celerylint import api
-    from celerylint.cli import ISSUES_URL
+    from celerylint.project_links import report_hint
 
     result = api.run(_settings(args))
     for error in result.internal_errors:
-        print(f"celerylint: internal error: {error.splitlines()[0]}; please report it at "
-              f"{ISSUES_URL}", file=sys.stderr)
+        print(f"celerylint: internal error: {error.splitlines()[0]}; {report_hint()}",
+              file=sys.stderr)
     return result
 
 

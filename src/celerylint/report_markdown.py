@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from celerylint import REPOSITORY_URL, __version__
+from celerylint import __version__
 from celerylint.diagram.imports_view import ImportViewOptions, import_diagram
 from celerylint.diagram.mermaid import render_mermaid
 from celerylint.diagram.topology import topology_diagram
@@ -21,6 +21,7 @@ from celerylint.findings import Finding, Severity
 from celerylint.inventory import build_inventory
 from celerylint.inventory_format import InventoryFormat, markdown_table, render_inventory
 from celerylint.project.celery_model import celery_model
+from celerylint.project_links import rule_doc_url
 from celerylint.secrets import mask_secrets_in_text
 
 if TYPE_CHECKING:
@@ -169,7 +170,9 @@ def _rule_block(findings: Sequence[Finding], doc: RuleDoc | None) -> list[str]:
     if why:
         lines += [f"**Why it matters at runtime.** {why}", ""]
     if doc is not None:
-        lines += [f"Rule documentation: [{doc.path}]({REPOSITORY_URL}/blob/main/{doc.path})", ""]
+        url = rule_doc_url(doc.path)
+        where = f"[{doc.path}]({url})" if url else f"`celerylint rule {first.code}`"
+        lines += [f"Rule documentation: {where}", ""]
     for finding in findings:
         lines.append(f"- `{finding.path}:{finding.line}:{finding.column}`: {finding.message}")
         if finding.fix_hint:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from typing import Any
+
+from tests.conftest import DOCS_URL
 from tests.report.builders import ContextFactory, result_get
 
-from celerylint import REPOSITORY_URL
 from celerylint.findings import Applicability, Edit, Fix, Severity
 from celerylint.report import json_format, text
 from celerylint.report.summary import summary_line
@@ -18,7 +20,8 @@ FIX = Fix("Chain the tasks", Applicability.UNSAFE, (
 ))
 
 
-def test_json_finding_has_ruffs_shape(make_context: ContextFactory) -> None:
+def test_json_finding_has_ruffs_shape(make_context: ContextFactory, project_urls: Any) -> None:
+    project_urls({"documentation": DOCS_URL + "/"})
     context = make_context([result_get(fix=FIX)])
     (item,) = json.loads(json_format.render(context))
     assert item == {
@@ -39,8 +42,15 @@ def test_json_finding_has_ruffs_shape(make_context: ContextFactory) -> None:
                  "end_location": {"row": 1, "column": 1}},
             ],
         },
-        "url": f"{REPOSITORY_URL}/blob/main/rules/calls/result-get-in-task.md",
+        "url": f"{DOCS_URL}/calls/result-get-in-task.md",
     }
+
+
+def test_json_url_is_null_without_a_documentation_url(make_context: ContextFactory,
+                                                       project_urls: Any) -> None:
+    """A link nobody can open is worse than none: no metadata URL, no url."""
+    (item,) = json.loads(json_format.render(make_context([result_get()])))
+    assert item["url"] is None
 
 
 def test_json_without_fix_or_doc_has_nulls(make_context: ContextFactory) -> None:

@@ -8,9 +8,9 @@ from typing import Any
 
 import jsonschema
 import pytest
+from tests.conftest import DOCS_URL, HOME_URL
 from tests.report.builders import ContextFactory, clear_password, result_get
 
-from celerylint import REPOSITORY_URL
 from celerylint.findings import Severity
 from celerylint.report import sarif
 from celerylint.report.fingerprints import fingerprint
@@ -51,25 +51,40 @@ def test_the_validator_rejects_a_broken_log(make_context: ContextFactory) -> Non
     assert len(schema_errors(log)) == 2
 
 
-def test_driver_describes_only_the_rules_used(make_context: ContextFactory) -> None:
+def test_driver_describes_only_the_rules_used(make_context: ContextFactory,
+                                              project_urls: Any) -> None:
+    project_urls({"homepage": HOME_URL})
     driver = render(make_context, [result_get(), INFO_FINDING])["runs"][0]["tool"]["driver"]
     assert (driver["name"], driver["version"], driver["informationUri"]) == (
-        "celerylint", "0.1.0", REPOSITORY_URL)
+        "celerylint", "0.1.0", HOME_URL)
     assert [rule["id"] for rule in driver["rules"]] == ["CEL303", "CEL710"]
 
 
-def test_rule_descriptor_comes_from_meta_and_doc(make_context: ContextFactory) -> None:
-    rule = render(make_context, [result_get()])["runs"][0]["tool"]["driver"]["rules"][0]
+def test_links_appear_only_when_the_metadata_names_them(make_context: ContextFactory,
+                                                        project_urls: Any) -> None:
+    """No guessed repository: without Project-URLs the log carries no link at all."""
+    log = render(make_context, [result_get()])
+    driver = log["runs"][0]["tool"]["driver"]
+    assert "informationUri" not in driver
+    assert "helpUri" not in driver["rules"][0]
+    assert schema_errors(log) == []
+
+
+def test_rule_descriptor_comes_from_meta_and_doc(make_context: ContextFactory,
+                                                 project_urls: Any) -> None:
+    project_urls({"documentation": DOCS_URL})
+    context = make_context([result_get()])
+    rule = json.loads(sarif.render(context))["runs"][0]["tool"]["driver"]["rules"][0]
     assert rule["name"] == "result-get-in-task"
     assert rule["shortDescription"] == {"text": "Waits for a task result inside a task"}
     assert rule["fullDescription"] == {
         "text": "Reports a task that waits for another task's result."}
-    assert rule["helpUri"] == f"{REPOSITORY_URL}/blob/main/rules/calls/result-get-in-task.md"
+    assert rule["helpUri"] == f"{DOCS_URL}/calls/result-get-in-task.md"
     assert rule["defaultConfiguration"] == {"level": "error"}
-    assert rule["help"]["markdown"] == (
-        "The worker deadlocks when every slot waits.\n\nUse instead:\n\n`proj/tasks.py`:\n\n"
-        "```python\nchain(resize.s(1), announce.s()).apply_async()\n```"
-    )
+    doc = context.doc_for("CEL303")
+    assert doc is not None
+    assert rule["help"]["markdown"] == doc.text.strip()  # the whole doc, no link needed
+    assert "## Good" in rule["help"]["markdown"] and "## Bad" in rule["help"]["markdown"]
     assert rule["help"]["text"] == (
         "The worker deadlocks when every slot waits.\n\nUse instead:\n\nproj/tasks.py:\n"
         "    chain(resize.s(1), announce.s()).apply_async()"

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from celerylint import REPOSITORY_URL, __version__
+from celerylint import __version__
 from celerylint.docs import RuleDoc
 from celerylint.findings import Finding
+from celerylint.project_links import rule_doc_url
 from celerylint.rules.base import RuleMeta
 
 # Python's own line breaks; str.splitlines would also split on form feeds and
@@ -65,7 +66,7 @@ class ReportContext:
 
     def url_for(self, code: str) -> str | None:
         doc = self.doc_paths.get(code)
-        return f"{REPOSITORY_URL}/blob/main/{doc}" if doc else None
+        return rule_doc_url(doc) if doc else None
 
     def doc_for(self, code: str) -> RuleDoc | None:
         """The rule's documentation, or None when the docs are not available."""

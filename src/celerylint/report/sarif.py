@@ -13,8 +13,8 @@ import os
 from typing import Any
 from urllib.parse import quote
 
-from celerylint import REPOSITORY_URL
 from celerylint.findings import Finding
+from celerylint.project_links import homepage_url
 from celerylint.report.context import ReportContext
 from celerylint.report.fingerprints import FINGERPRINT_VERSION, numbered_fingerprints
 from celerylint.report.locations import region
@@ -41,7 +41,7 @@ def render(context: ReportContext) -> str:
             "name": "celerylint",
             "version": context.version,
             "semanticVersion": context.version,
-            "informationUri": REPOSITORY_URL,
+            **({"informationUri": url} if (url := homepage_url()) else {}),
             "rules": [rule_descriptor(context.rule_for(first_by_code[code]), context)
                       for code in codes],
         }},

@@ -1,8 +1,10 @@
 """SARIF ``reportingDescriptor`` objects: what code scanning shows about each rule.
 
 The texts come from the rule's doc: "What it does" is the full description,
-"Why it matters at runtime" and the "Good" examples are the help. A rule
-without a doc still gets a valid descriptor built from its summary.
+"Why it matters at runtime" and the "Good" examples are the plain-text help, and
+the whole doc is the Markdown help, so code scanning shows the rule without a link
+(``helpUri`` is set only when the package metadata names a Documentation URL). A
+rule without a doc still gets a valid descriptor built from its summary.
 """
 
 from __future__ import annotations
@@ -67,22 +69,16 @@ def _help(doc: RuleDoc | None, summary: str) -> tuple[str, str]:
         for block in example.blocks
         if block.text.strip()
     ]
+    markdown = doc.text.strip()
     if not blocks:
-        return why, why
+        return why, markdown
     text_parts = [why, "Use instead:", *(_block_text(block) for block in blocks)]
-    markdown_parts = [why, "Use instead:", *(_block_markdown(block) for block in blocks)]
-    return "\n\n".join(text_parts), "\n\n".join(markdown_parts)
+    return "\n\n".join(text_parts), markdown
 
 
 def _block_text(block: CodeBlock) -> str:
     code = "\n".join(f"    {line}".rstrip() for line in block.text.rstrip("\n").split("\n"))
     return f"{block.title}:\n{code}" if block.title else code
-
-
-def _block_markdown(block: CodeBlock) -> str:
-    fence = "````" if "```" in block.text else "```"
-    code = f"{fence}{block.language}\n{block.text.rstrip()}\n{fence}"
-    return f"`{block.title}`:\n\n{code}" if block.title else code
 
 
 def _family(doc: RuleDoc) -> str:
