@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 SUBCOMMAND_NAMES = ("graph", "inventory", "report")
 DIAGRAM_FORMATS = ("dot", "mermaid", "svg", "png", "json")
+TOPOLOGY_LEVELS = ("system", "modules", "tasks")  # diagram.topology_view.TopologyLevel
 MAX_DIFF_LINES = 20
 
 
@@ -33,7 +34,9 @@ def add_subcommands(subparsers: argparse._SubParsersAction) -> None:  # type: ig
     imports = kinds.add_parser("imports", help="module import graph, clustered by package")
     _diagram_arguments(imports)
     imports.add_argument("--scope", type=_packages, default=(), metavar="PKG[,PKG]",
-                         help="only these packages and their direct neighbours")
+                         help="only these packages and their direct neighbours; 'project' "
+                              "for every module (default: all of a small project, what the "
+                              "Celery processes load of a large one)")
     imports.add_argument("--external", action="store_true",
                          help="also draw third-party and standard-library imports")
     imports.add_argument("--depth", type=_positive, metavar="N",
@@ -41,6 +44,14 @@ def add_subcommands(subparsers: argparse._SubParsersAction) -> None:  # type: ig
     imports.set_defaults(command=run_graph_imports)
     topology = kinds.add_parser("topology", help="beat -> tasks -> queues -> workers")
     _diagram_arguments(topology)
+    topology.add_argument("--level", choices=TOPOLOGY_LEVELS,
+                          help="system (apps, queues with counts, workers), modules (tasks "
+                               "grouped by module) or tasks (every task); default: the most "
+                               "detailed level that stays readable for the system's size")
+    topology.add_argument("--deployment", metavar="NAME",
+                          help="only what one deployment runs (a compose file, Procfile, "
+                               "folder...): its beat, workers, the queues they consume, and "
+                               "the tasks sent to queues it leaves unconsumed")
     topology.set_defaults(command=run_graph_topology)
 
     inventory = subparsers.add_parser("inventory", help="list apps, tasks, queues, workers...")
@@ -125,9 +136,16 @@ def run_graph_imports(args: argparse.Namespace) -> int:
 
 def run_graph_topology(args: argparse.Namespace) -> int:
     from celerylint.diagram.topology import topology_diagram
+    from celerylint.diagram.topology_view import TopologyLevel, UnknownDeploymentError
 
     result = _run(args)
-    return _emit_diagram(args, topology_diagram(result.project, result.findings), "topology")
+    level = TopologyLevel(args.level) if args.level else None
+    try:
+        diagram = topology_diagram(result.project, result.findings, level=level,
+                                   deployment=args.deployment)
+    except UnknownDeploymentError as exc:
+        raise _usage_error(str(exc)) from None
+    return _emit_diagram(args, diagram, "topology")
 
 
 def _emit_diagram(args: argparse.Namespace, diagram: object, kind: str) -> int:

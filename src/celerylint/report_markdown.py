@@ -16,6 +16,7 @@ from celerylint import __version__
 from celerylint.diagram.imports_view import ImportViewOptions, import_diagram
 from celerylint.diagram.mermaid import render_mermaid
 from celerylint.diagram.topology import topology_diagram
+from celerylint.diagram.topology_view import deployment_names
 from celerylint.docs import RuleDoc, load_docs
 from celerylint.findings import Finding, Severity
 from celerylint.inventory import build_inventory
@@ -127,7 +128,8 @@ def celery_packages(project: Project) -> tuple[str, ...]:
 def _diagrams(project: Project, findings: Sequence[Finding]) -> str:
     lines = ["## Topology", "", TOPOLOGY_INTRO, "",
              "```mermaid", render_mermaid(topology_diagram(project, findings)).rstrip("\n"),
-             "```", "", "## Imports of the Celery packages", ""]
+             "```", "", *_deployment_diagrams(project, findings),
+             "## Imports of the Celery packages", ""]
     scope = celery_packages(project)
     if not scope:
         lines.append("_No package defines a Celery app or task._")
@@ -137,6 +139,22 @@ def _diagrams(project: Project, findings: Sequence[Finding]) -> str:
     intro = f"Packages with tasks or apps ({names}) and the modules they import or are imported by."
     lines += [intro, "", "```mermaid", render_mermaid(diagram).rstrip("\n"), "```"]
     return "\n".join(lines) + "\n"
+
+
+def _deployment_diagrams(project: Project, findings: Sequence[Finding]) -> list[str]:
+    """One system-level picture per deployment, when there is more than one to tell apart."""
+    names = deployment_names(celery_model(project))
+    if len(names) < 2:
+        return []
+    lines = ["### Each deployment", "",
+             "What each deployment runs: its beat, its workers, the queues they consume, and "
+             "the tasks sent to queues it leaves unconsumed (drawn with "
+             "`celerylint graph topology --deployment NAME`).", ""]
+    for name in names:
+        diagram = topology_diagram(project, findings, deployment=name)
+        lines += [f"#### `{name}`", "", "```mermaid", render_mermaid(diagram).rstrip("\n"),
+                  "```", ""]
+    return lines
 
 
 def _why(doc: RuleDoc | None) -> str:

@@ -15,7 +15,7 @@ ID = r"[A-Za-z][A-Za-z0-9_]*"
 # Mermaid reads as syntax inside a quoted label.
 LABEL = r'(?:[^"<>|#`\\\n]|#[a-z0-9]+;|<br/>)*'
 SHAPES = [(r"\[", r"\]"), (r"\[\[", r"\]\]"), (r"\(\[", r"\]\)"), (r"\{\{", r"\}\}"),
-          (r"\[\(", r"\)\]"), (r">", r"\]")]
+          (r"\[\(", r"\)\]"), (r">", r"\]"), (r"\[/", r"/\]")]
 NODE = re.compile(rf'^(?P<indent> *)(?P<id>{ID})(?:' + "|".join(
     rf'{o}"{LABEL}"{c}' for o, c in SHAPES) + r")$")
 SUBGRAPH = re.compile(rf'^ *subgraph (?P<id>{ID})\["{LABEL}"\]$')

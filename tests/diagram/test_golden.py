@@ -24,6 +24,7 @@ from celerylint.diagram.imports_view import import_diagram
 from celerylint.diagram.model import Diagram
 from celerylint.diagram.render import DiagramFormat, render_diagram
 from celerylint.diagram.topology import topology_diagram
+from celerylint.diagram.topology_view import TopologyLevel
 
 SUFFIX = {DiagramFormat.DOT: "dot", DiagramFormat.MERMAID: "mmd", DiagramFormat.JSON: "json"}
 
@@ -41,6 +42,23 @@ def _diagram(fixture: str, kind: str) -> Diagram:
 def test_diagram_matches_golden(fixture: str, kind: str, fmt: DiagramFormat) -> None:
     text = render_diagram(_diagram(fixture, kind), fmt).decode("utf-8")
     assert_matches_golden(f"{fixture}_{kind}.{SUFFIX[fmt]}", text)
+
+
+# Each zoom level and the one-deployment view, pinned in the two committed text formats;
+# the fixtures' default level (tasks, see test_topology_levels) is ``<fixture>_topology``.
+VIEWS = {"system": {"level": TopologyLevel.SYSTEM}, "modules": {"level": TopologyLevel.MODULES},
+         "deployment": {"deployment": "docker-compose.yml"}}
+
+
+@pytest.mark.parametrize("fixture", FIXTURE_NAMES)
+@pytest.mark.parametrize("view", list(VIEWS))
+@pytest.mark.parametrize("fmt", [DiagramFormat.DOT, DiagramFormat.MERMAID])
+def test_topology_views_match_golden(fixture: str, view: str, fmt: DiagramFormat) -> None:
+    result = fixture_result(fixture)
+    diagram = topology_diagram(result.project, result.findings, **VIEWS[view])  # type: ignore[arg-type]
+    text = render_diagram(diagram, fmt).decode("utf-8")
+    assert check_mermaid(text) == [] if fmt is DiagramFormat.MERMAID else text.startswith("digraph")
+    assert_matches_golden(f"{fixture}_topology_{view}.{SUFFIX[fmt]}", text)
 
 
 @pytest.mark.parametrize("fixture", FIXTURE_NAMES)

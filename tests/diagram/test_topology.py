@@ -34,8 +34,11 @@ def test_beat_entries_say_their_schedule_in_words_and_point_at_tasks(shop: Diagr
     assert _node(shop, "beat_shop_celery_app_app_refresh_stock").label[1] == "every 5 minutes"
     assert ("beat_shop_celery_app_app_refresh_stock", "task_shop_orders_tasks_refresh_stock",
             "queue=stock") in _edges(shop, EdgeKind.SCHEDULES)
-    runner = "beatproc_docker_compose_yml_beat_11_14"
-    assert (runner, nightly.id, "") in _edges(shop, EdgeKind.SCHEDULES)
+    schedule = "sched_shop_celery_app_app"
+    assert ("beatproc_docker_compose_yml", schedule, "") in _edges(shop, EdgeKind.SCHEDULES)
+    assert _node(shop, schedule).label == ("beat schedule", "shop.celery_app:app", "2 entries")
+    # the beat process points at the schedule, never at each entry
+    assert not [e for e in _edges(shop, EdgeKind.SCHEDULES) if e[1].startswith("beat_")]
 
 
 def test_callers_and_tasks_calling_tasks(shop: Diagram) -> None:

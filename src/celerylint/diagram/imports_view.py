@@ -4,6 +4,10 @@ Read from ``project.import_graph`` (the graph CEL701 and the registration
 closures use), never from a second parse.  A large project is collapsed to
 packages so the picture stays legible: each box then stands for every module
 under a package, and an edge's weight is the number of imports it bundles.
+On a tree too large for one picture, the default is what the Celery processes
+load (the registration closures of the workers, or of every app when no worker
+command is found) and the modules they fail to find; ``--scope PKG`` or
+``--scope project`` widens it.
 """
 
 from __future__ import annotations
@@ -28,6 +32,9 @@ LEGEND = ("red: import cycle - dashed red: missing module - dashed arrow: import
 
 class ScopeError(ValueError):
     """``--scope`` names packages that hold no module of the project."""
+
+
+WHOLE_PROJECT = "project"  # ``--scope project``: every first-party module
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,12 @@ def import_diagram(project: Project, options: ImportViewOptions | None = None) -
     graph: nx.DiGraph = project.import_graph.graph
     kinds = {name: data.get("kind", "module") for name, data in graph.nodes(data=True)}
     shown = _shown_modules(graph, kinds, options)
+    celery_only = not options.scope and _box_count(shown, kinds, None) > options.max_nodes
+    if celery_only:
+        loaded = celery_loaded_modules(project)
+        celery_only = bool(loaded)
+        if loaded:
+            shown = _with_missing_imports(graph, loaded, set(shown))
     cycles = {m: i for i, group in enumerate(project.import_graph.find_cycles()) for m in group}
     packages = {m for m in shown if (facts := project.module(m)) is not None and facts.is_package}
     depth = _collapse_depth(shown, kinds, options)
@@ -64,6 +77,9 @@ def import_diagram(project: Project, options: ImportViewOptions | None = None) -
     mapping = {m: _group_name(m, kinds[m], depth) for m in shown}
     groups = _groups(mapping, kinds, cycles, packages, depth)
     builder = DiagramBuilder(_title(project, options), LEGEND)
+    if celery_only:
+        builder.notes.append(f"the {len(shown)} modules the Celery processes load (of "
+                             f"{len(kinds)}); --scope PKG or --scope project to widen")
     if depth is not None:
         builder.notes.append(f"{len(shown)} modules collapsed into {len(groups)} boxes "
                              f"(package depth {depth}); use --depth N to choose the level, "
@@ -94,7 +110,8 @@ def _shown_modules(graph: nx.DiGraph, kinds: dict[str, str],
     """First-party and missing modules (externals on request), narrowed to the scope."""
     allowed = {"module", "missing"} | ({"external"} if options.include_external else set())
     candidates = {n for n in graph.nodes if kinds[n] in allowed}
-    if not options.scope:
+    if not options.scope or options.scope == (WHOLE_PROJECT,) and not any(
+            _under(n, WHOLE_PROJECT) for n in candidates):
         return sorted(candidates)
     core = {n for n in candidates if any(_under(n, pkg) for pkg in options.scope)}
     if not core:
@@ -102,6 +119,31 @@ def _shown_modules(graph: nx.DiGraph, kinds: dict[str, str],
     neighbours = {other for n in core
                   for other in (*graph.successors(n), *graph.predecessors(n))}
     return sorted(core | (neighbours & candidates))
+
+
+def celery_loaded_modules(project: Project) -> set[str]:
+    """What the workers (or, without worker commands, the apps) import at start-up."""
+    from celerylint.project.celery_model import celery_model
+
+    model = celery_model(project)
+    loaded: set[str] = set()
+    workers = [w for w in model.workers() if w.app_id in model.apps]
+    for worker in workers:
+        target = model.target_module(worker.command.app)
+        loaded |= model.registration_closure(worker.app_id, target).modules  # type: ignore[arg-type]
+    if not workers:
+        for app_id in sorted(model.apps):
+            loaded |= model.registration_closure(app_id).modules
+    return loaded
+
+
+def _with_missing_imports(graph: nx.DiGraph, loaded: set[str], shown: set[str]) -> list[str]:
+    """The loaded modules, plus what they import that is shown but loads nothing itself:
+    missing modules (and externals, when asked for)."""
+    kept = loaded & shown
+    imported = {target for module in kept for target in graph.successors(module)
+                if target in shown and target not in loaded}
+    return sorted(kept | {m for m in imported if graph.nodes[m].get("kind") != "module"})
 
 
 def _without_idle_inits(graph: nx.DiGraph, shown: list[str], packages: set[str]) -> list[str]:
@@ -209,4 +251,5 @@ def _title(project: Project, options: ImportViewOptions) -> str:
     return f"Imports of {project.root.name}{scope}"
 
 
-__all__ = ["MAX_NODES", "ImportViewOptions", "ScopeError", "import_diagram"]
+__all__ = ["MAX_NODES", "WHOLE_PROJECT", "ImportViewOptions", "ScopeError",
+           "celery_loaded_modules", "import_diagram"]

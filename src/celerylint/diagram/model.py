@@ -30,6 +30,7 @@ class NodeKind(str, enum.Enum):
     BROKER = "broker"
     BACKEND = "backend"
     BEAT_ENTRY = "beat_entry"
+    SCHEDULE = "schedule"  # one app's beat schedule: what a beat process reads
     TASK = "task"
     QUEUE = "queue"
     WORKER = "worker"
@@ -40,7 +41,7 @@ class NodeKind(str, enum.Enum):
 class EdgeKind(str, enum.Enum):
     IMPORT = "import"
     CONNECTS = "connects"  # app -> broker / result backend
-    SCHEDULES = "schedules"  # beat entry -> task
+    SCHEDULES = "schedules"  # beat -> schedule, schedule or beat entry -> task
     SENDS = "sends"  # caller module -> task, task -> task
     ROUTES = "routes"  # task -> queue
     CONSUMES = "consumes"  # queue -> worker
@@ -51,7 +52,8 @@ class EdgeKind(str, enum.Enum):
 _ID_PREFIX = {
     NodeKind.MODULE: "mod", NodeKind.PACKAGE: "pkg", NodeKind.MISSING: "miss",
     NodeKind.EXTERNAL: "ext", NodeKind.APP: "app", NodeKind.BROKER: "broker",
-    NodeKind.BACKEND: "backend", NodeKind.BEAT_ENTRY: "beat", NodeKind.TASK: "task",
+    NodeKind.BACKEND: "backend", NodeKind.BEAT_ENTRY: "beat", NodeKind.SCHEDULE: "sched",
+    NodeKind.TASK: "task",
     NodeKind.QUEUE: "queue", NodeKind.WORKER: "worker", NodeKind.BEAT_PROCESS: "beatproc",
     NodeKind.CALLER: "caller",
 }  # fmt: skip

@@ -70,6 +70,14 @@ class ProblemIndex:
         return _summarise(chosen)
 
 
+def merged(found: Sequence[NodeProblems]) -> NodeProblems:
+    """Several boxes' findings on the one box that stands for them all."""
+    codes = frozenset().union(*(f.codes for f in found)) if found else frozenset()
+    problem = any(f.problem for f in found)
+    return NodeProblems(codes, problem, any(f.dashed for f in found),
+                        any(f.warning for f in found) and not problem)
+
+
 def _summarise(findings: Sequence[Finding]) -> NodeProblems:
     codes = frozenset(f.code for f in findings)
     red = {f.code for f in findings if f.severity is Severity.ERROR} - DASHED_CODES
@@ -85,4 +93,5 @@ __all__ = [
     "TASK_FAMILIES",
     "NodeProblems",
     "ProblemIndex",
+    "merged",
 ]

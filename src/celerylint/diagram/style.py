@@ -38,6 +38,7 @@ STYLES: dict[NodeKind, KindStyle] = {
     NodeKind.BROKER: KindStyle("#ffe0b2", "#ef6c00", "cylinder", "[(", ")]"),
     NodeKind.BACKEND: KindStyle("#ffe0b2", "#ef6c00", "cylinder", "[(", ")]"),
     NodeKind.BEAT_ENTRY: KindStyle("#e8f5e9", "#43a047", "box", "([", "])"),
+    NodeKind.SCHEDULE: KindStyle("#e8f5e9", "#2e7d32", "tab", "[/", "/]"),
     NodeKind.TASK: KindStyle("#e3f2fd", "#1e88e5", "box", "[", "]"),
     NodeKind.QUEUE: KindStyle("#fff9c4", "#f9a825", "cylinder", "[(", ")]"),
     NodeKind.WORKER: KindStyle("#e0f2f1", "#00897b", "component", "[[", "]]"),

@@ -15,6 +15,24 @@ from typing import TYPE_CHECKING, Any
 
 from celerylint.diagram.labels import connection_lines, connection_text, describe_schedule
 from celerylint.diagram.model import Diagram, DiagramBuilder, EdgeKind, NodeKind
+from celerylint.diagram.topology_boxes import (
+    app_boxes,
+    named_task_box,
+    queue_box,
+    schedule_node,
+    task_box,
+)
+from celerylint.diagram.topology_levels import draw_modules, draw_system
+from celerylint.diagram.topology_processes import draw_processes
+from celerylint.diagram.topology_view import (
+    TopologyLevel,
+    TopologyView,
+    build_view,
+    default_level,
+    deployment_names,
+    entry_id,
+    task_id,
+)
 from celerylint.diagram.problems import (
     APP_FAMILIES,
     BEAT_FAMILIES,
@@ -27,8 +45,6 @@ from celerylint.project.celery_model import CeleryModel, Worker, celery_model
 from celerylint.project.celery_tasks import SHARED, TaskDefinition
 from celerylint.project.evaluate import UNKNOWN, plain
 from celerylint.project.task_references import ReferenceKind
-from celerylint.project.worker_command import ProcessKind
-from celerylint.secrets import mask_secrets_in_text
 from celerylint.source.facts import Span
 
 if TYPE_CHECKING:
@@ -43,52 +59,44 @@ LEGEND = ("red: error found by a rule, orange border: warning (code in the box) 
 TaskKey = tuple[NodeKind, str]
 
 
-def topology_diagram(project: Project, findings: Sequence[Finding] = ()) -> Diagram:
-    """The topology of ``project``, with ``findings`` drawn on the boxes they name."""
+def topology_diagram(project: Project, findings: Sequence[Finding] = (), *,
+                     level: TopologyLevel | None = None,
+                     deployment: str | None = None) -> Diagram:
+    """The topology of ``project`` at ``level`` (chosen from its size when None), with
+    ``findings`` drawn on the boxes they name; ``deployment`` narrows it to what that
+    deployment runs. Raises UnknownDeploymentError for a name no deployment has."""
     model = celery_model(project)
+    view = build_view(model, deployment)
+    chosen = TopologyLevel.SYSTEM if deployment is not None else (level or default_level(model))
+    if view.deployment is not None:  # another deployment's findings are not this one's
+        others = set(deployment_names(model)) - {view.deployment}
+        findings = [f for f in findings if f.path not in others]
     problems = ProblemIndex(findings)
-    builder = DiagramBuilder(f"Celery topology of {project.root.name}", LEGEND)
+    title = f"Celery topology of {project.root.name}"
+    builder = DiagramBuilder(f"{title}: {deployment}" if deployment else title, LEGEND)
     builder.code_names.update({f.code: f.name for f in findings})
-    _apps(builder, model, problems)
-    for task in model.tasks:
-        _task_node(builder, task, problems)
-        _task_queues(builder, model, task, problems)
-    _calls(builder, model, problems)
-    _beat(builder, model, problems)
-    _processes(builder, model, problems)
+    builder.notes.append(_level_note(chosen, view))
+    app_boxes(builder, model, problems)
+    if chosen is TopologyLevel.TASKS:
+        for task in model.tasks:
+            task_box(builder, task, problems)
+            _task_queues(builder, model, task, problems)
+        _calls(builder, model, problems)
+        _beat(builder, model, problems)
+    elif chosen is TopologyLevel.MODULES:
+        draw_modules(builder, view, problems)
+    else:
+        draw_system(builder, view, problems)
+    draw_processes(builder, view, problems)
     return builder.build()
 
 
-def _task_id(task: TaskDefinition) -> str:
-    return task.name or f"{task.module}.{task.qualname}"
-
-
-def _task_node(builder: DiagramBuilder, task: TaskDefinition, problems: ProblemIndex) -> TaskKey:
-    name = _task_id(task)
-    if task.name == f"{task.module}.{task.function}":
-        label = [task.function, task.module]
-    else:
-        label = [task.name or "(name unknown)", f"{task.module}.{task.qualname}"]
-    builder.node(NodeKind.TASK, name, label, **problems.named(name, TASK_FAMILIES).as_style())
-    return (NodeKind.TASK, name)
-
-
-def _named_task(builder: DiagramBuilder, model: CeleryModel, name: str,
-                problems: ProblemIndex) -> TaskKey:
-    """A task named by string: its definition, or a box saying none was found."""
-    defined = model.tasks_named(name)
-    if defined:
-        return _task_node(builder, defined[0], problems)
-    style = problems.named(name, TASK_FAMILIES).as_style()
-    style["dashed"] = True
-    builder.node(NodeKind.TASK, name, [name, "(not defined in this project)"], **style)
-    return (NodeKind.TASK, name)
-
-
-def _queue(builder: DiagramBuilder, queue: Any, problems: ProblemIndex) -> tuple[NodeKind, str]:
-    name = queue if isinstance(queue, str) else UNKNOWN_QUEUE
-    builder.node(NodeKind.QUEUE, name, [name], **problems.named(name, QUEUE_FAMILIES).as_style())
-    return (NodeKind.QUEUE, name)
+def _level_note(level: TopologyLevel, view: TopologyView) -> str:
+    if view.deployment is not None:
+        return (f"deployment {view.deployment}: its beat, its workers, the queues they "
+                "consume, and the tasks routed to queues it leaves unconsumed")
+    others = ", ".join(f"--level {other.value}" for other in TopologyLevel if other is not level)
+    return f"level: {level.value} ({others} for another zoom; --deployment NAME for one)"
 
 
 def _task_queues(builder: DiagramBuilder, model: CeleryModel, task: TaskDefinition,
@@ -96,23 +104,8 @@ def _task_queues(builder: DiagramBuilder, model: CeleryModel, task: TaskDefiniti
     apps = sorted(model.apps) if task.app_id == SHARED else [task.app_id]
     for app_id in apps or [None]:
         queue = model.destination(task, app_id=app_id) if task.name else UNKNOWN
-        builder.edge((NodeKind.TASK, _task_id(task)), _queue(builder, queue, problems),
+        builder.edge((NodeKind.TASK, task_id(task)), queue_box(builder, queue, problems),
                      EdgeKind.ROUTES)
-
-
-def _apps(builder: DiagramBuilder, model: CeleryModel, problems: ProblemIndex) -> None:
-    for app_id in sorted(model.apps):
-        builder.node(NodeKind.APP, app_id, ["Celery app", app_id],
-                     **problems.named(app_id, APP_FAMILIES).as_style())
-        settings = model.settings[app_id]
-        for kind, setting, label in ((NodeKind.BROKER, "broker_url", "broker"),
-                                     (NodeKind.BACKEND, "result_backend", "results")):
-            raw = settings.raw(setting)
-            if raw is None and kind is NodeKind.BACKEND:
-                continue  # no result backend: nothing to draw
-            text = connection_text(raw)
-            builder.node(kind, text, [label, *connection_lines(raw)])
-            builder.edge((NodeKind.APP, app_id), (kind, text), EdgeKind.CONNECTS, label)
 
 
 def _sender(builder: DiagramBuilder, model: CeleryModel, module: str, function: str,
@@ -120,7 +113,7 @@ def _sender(builder: DiagramBuilder, model: CeleryModel, module: str, function: 
     """The sending task when the call sits in a task's body, else the calling module."""
     task = model.task_for_function(module, function.split(".<locals>.")[0]) if function else None
     if task is not None:
-        return _task_node(builder, task, problems)
+        return task_box(builder, task, problems)
     builder.node(NodeKind.CALLER, module, [module, "(calls tasks)"])
     return (NodeKind.CALLER, module)
 
@@ -130,21 +123,21 @@ def _calls(builder: DiagramBuilder, model: CeleryModel, problems: ProblemIndex) 
         if call.method not in SEND_METHODS:
             continue
         sender = _sender(builder, model, call.module, call.function, problems)
-        target = _task_node(builder, call.task, problems)
+        target = task_box(builder, call.task, problems)
         builder.edge(sender, target, EdgeKind.SENDS, f".{call.method}()")
         if call.queue is not None:
             queue = model.destination(call.task, call.queue)
-            builder.edge(target, _queue(builder, queue, problems), EdgeKind.ROUTES,
+            builder.edge(target, queue_box(builder, queue, problems), EdgeKind.ROUTES,
                          "apply_async(queue=)", dashed=True)
     for reference in model.references:
         if reference.kind is not ReferenceKind.SEND_TASK:
             continue
         function = _function_around(model, reference.module, reference.span)
         sender = _sender(builder, model, reference.module, function, problems)
-        target = _named_task(builder, model, reference.name, problems)
+        target = named_task_box(builder, model, reference.name, problems)
         builder.edge(sender, target, EdgeKind.SENDS, "send_task()")
         if reference.queue is not None:
-            builder.edge(target, _queue(builder, reference.queue, problems), EdgeKind.ROUTES,
+            builder.edge(target, queue_box(builder, reference.queue, problems), EdgeKind.ROUTES,
                          "send_task(queue=)", dashed=True)
 
 
@@ -158,105 +151,31 @@ def _function_around(model: CeleryModel, module: str, name_span: Span) -> str:
 
 
 def _beat(builder: DiagramBuilder, model: CeleryModel, problems: ProblemIndex) -> None:
+    """Every entry, in one cluster with its app's schedule box, which beat processes read."""
     if not model.beat_entries:
         return
     cluster = builder.cluster(BEAT_CLUSTER, "beat schedule")
     for entry in model.beat_entries:
         key = entry.key if isinstance(entry.key, str) else f"? at {entry.path}:{entry.span.line}"
-        entry_node = (NodeKind.BEAT_ENTRY, f"{entry.app_id}/{key}")
+        entry_node = (NodeKind.BEAT_ENTRY, entry_id(entry))
         last_line = max((span.end_line for _, span in entry.extra_keys),
                         default=entry.span.end_line)
         found = problems.located(entry.path, entry.span.line, last_line,
                                  subject=entry.key if isinstance(entry.key, str) else None,
                                  families=BEAT_FAMILIES)
+        schedule_node(builder, model, entry.app_id, cluster)
         builder.node(*entry_node, [key, describe_schedule(model, entry)], cluster=cluster,
                      **found.as_style())
-        for runner in _beat_runners(model, entry.app_id):
-            builder.edge(runner, entry_node, EdgeKind.SCHEDULES, dashed=True)
         if not isinstance(entry.task, str):
             continue
-        target = _named_task(builder, model, entry.task, problems)
+        target = named_task_box(builder, model, entry.task, problems)
         options = plain(entry.options)
         queue = plain(options.get("queue")) if isinstance(options, dict) else None
         builder.edge(entry_node, target, EdgeKind.SCHEDULES,
                      f"queue={queue}" if isinstance(queue, str) else "")
         if isinstance(queue, str):
-            builder.edge(target, _queue(builder, queue, problems), EdgeKind.ROUTES,
+            builder.edge(target, queue_box(builder, queue, problems), EdgeKind.ROUTES,
                          "beat options", dashed=True)
-
-
-def _beat_runners(model: CeleryModel, app_id: str) -> list[tuple[NodeKind, str]]:
-    """Beat processes (and -B workers) of an app, or of unknown app: they may run it."""
-    runners = []
-    for deployment in model.deployments:
-        for service in deployment.services:
-            for command in service.commands:
-                if command.kind is not ProcessKind.BEAT:
-                    continue
-                app = model.app_for_target(command.app) if command.app_known else None
-                if app in (None, app_id):
-                    runners.append((NodeKind.BEAT_PROCESS, _process_name(deployment.path,
-                                                                         service.name, command)))
-    return runners
-
-
-def _process_name(path: str, service: str, command: Any) -> str:
-    return f"{path}:{service}:{command.line}:{command.column}"
-
-
-def _worker_label(worker_kind: str, service: str, command: Any, queues: Any) -> list[str]:
-    label = [f"{worker_kind}: {service}"]
-    if command.app:
-        label.append(f"-A {command.app}")
-    if worker_kind == "worker":
-        label.append("queues: " + (", ".join(sorted(queues)) if queues is not None
-                                   else "unknown"))
-        if command.concurrency is not None:
-            label.append(f"concurrency {command.concurrency}")
-        if command.embedded_beat:
-            label.append("+ embedded beat (-B)")
-    return [mask_secrets_in_text(line) for line in label]
-
-
-def _processes(builder: DiagramBuilder, model: CeleryModel, problems: ProblemIndex) -> None:
-    """Workers, one cluster per deployment file; beat processes stand left, beside the schedule.
-
-    A beat process has no queue edge, so inside the workers' cluster it would
-    stretch that box across the whole picture.
-    """
-    workers: dict[tuple[str, str, int, int], Worker] = {
-        (w.deployment.path, w.service, w.command.line, w.command.column): w
-        for w in model.workers()}
-    for deployment in sorted(model.deployments, key=lambda d: d.path):
-        for service in deployment.services:
-            for command in service.commands:
-                worker = workers.get((deployment.path, service.name, command.line,
-                                      command.column))
-                if command.kind is ProcessKind.BEAT:
-                    label = _worker_label("beat", service.name, command, None)
-                    _process_node(builder, problems, NodeKind.BEAT_PROCESS, deployment,
-                                  service, command, [*label, deployment.path], None)
-                if worker is None:
-                    continue
-                queues = model.queues_consumed_by(worker)
-                name = _process_name(deployment.path, service.name, command)
-                for queue in sorted(queues or ()):
-                    builder.edge(_queue(builder, queue, problems), (NodeKind.WORKER, name),
-                                 EdgeKind.CONSUMES)
-                cluster = builder.cluster(f"deploy:{deployment.path}",
-                                          f"{deployment.path} ({deployment.kind.value})")
-                _process_node(builder, problems, NodeKind.WORKER, deployment, service, command,
-                              _worker_label("worker", service.name, command, queues), cluster)
-
-
-def _process_node(builder: DiagramBuilder, problems: ProblemIndex, kind: NodeKind,
-                  deployment: Any, service: Any, command: Any, label: list[str],
-                  cluster: str | None) -> None:
-    """A worker or beat box, with the findings reported on its service's lines."""
-    found = problems.located(deployment.path, min(service.line, command.line), command.line,
-                             drawn_on=(builder.names(NodeKind.QUEUE), QUEUE_FAMILIES))
-    builder.node(kind, _process_name(deployment.path, service.name, command), label,
-                 cluster=cluster, **found.as_style())
 
 
 __all__ = ["topology_diagram"]
