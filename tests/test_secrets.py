@@ -211,3 +211,15 @@ def test_placeholders(value: str) -> None:
 )
 def test_real_looking_values_are_not_placeholders(value: str) -> None:
     assert not looks_like_placeholder(value)
+
+
+@pytest.mark.parametrize("text", ["AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE",
+                                  "key id ASIAIOSFODNN7EXAMPLE in a sentence"])
+def test_aws_access_key_ids_are_masked_by_shape(text: str) -> None:
+    masked = mask_secrets_in_text(text)
+    assert "IOSFODNN7EXAMPLE" not in masked and "AKIA****" in masked or "ASIA****" in masked
+
+
+def test_words_that_merely_look_like_key_ids_stay_readable() -> None:
+    text = "AKIAIOSFODNN7EXAMPLEX is 21 characters; xAKIAIOSFODNN7EXAMPLE is glued"
+    assert mask_secrets_in_text(text) == text

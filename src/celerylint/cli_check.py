@@ -202,6 +202,7 @@ def fix_mode(check: CheckRun) -> int:
 def diff_mode(check: CheckRun) -> int:
     """What ``--fix`` would change, as a diff; exit 1 when it would change anything."""
     from celerylint.fixes import plan_fixes, unified_diff
+    from celerylint.secrets import mask_secrets_in_text
 
     result = check.run()
     plan = plan_fixes(result.findings, check.settings.root, check.args.unsafe_fixes)
@@ -212,7 +213,9 @@ def diff_mode(check: CheckRun) -> int:
     def display(path: str) -> str:
         return Path(os.path.relpath(root / path, cwd)).as_posix()
 
-    write_output(unified_diff(plan, display), check.args.output)
+    # Masked like every output: a diff's context lines can hold a password. A hunk that
+    # shows one no longer applies with ``git apply``; ``--fix`` applies the same change.
+    write_output(mask_secrets_in_text(unified_diff(plan, display)), check.args.output)
     count = plan.applied_count
     print(f"celerylint: would fix {count} problem{'' if count == 1 else 's'}.", file=sys.stderr)
     if result.internal_errors:

@@ -198,6 +198,11 @@ _VALUE_IN_TEXT = re.compile(r"""(?P<value>"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|["
 _EXPRESSION_CHARS = frozenset("()[]{}")
 
 
+# AWS access key ids (long-term AKIA, temporary ASIA): half of a credential pair whatever
+# the variable holding them is called, so they are recognised by shape, not by name.
+_CLOUD_KEY_ID = re.compile(r"(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])")
+
+
 def mask_secrets_in_text(text: str) -> str:
     """Hide every URL password and every secret-looking ``KEY=value`` in ``text``.
 
@@ -207,6 +212,7 @@ def mask_secrets_in_text(text: str) -> str:
     """
     masked = _URL_IN_TEXT.sub(lambda match: mask_url(match.group(0)), text)
     masked = _ENV_LINE_IN_TEXT.sub(_mask_assignment, masked)
+    masked = _CLOUD_KEY_ID.sub(lambda match: match.group(0)[:4] + MASK, masked)
     return _mask_inline_assignments(masked)
 
 

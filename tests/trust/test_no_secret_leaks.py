@@ -35,6 +35,7 @@ _COMPOSE_NAMES = re.compile(r"(docker-)?compose[^/]*\.ya?ml$")
 # --requirepass X, --password=X, -token X: command-line options that carry a secret
 _SECRET_OPTION = re.compile(r"(?i)(?<!\S)--?[\w-]*(?:pass|secret|token)[\w-]*[= ]+([^\s\"',\]]+)")
 PLANTED_TAG = re.compile(r"LEAK\d\d")  # in every secret of fixtures/secrets
+_AWS_KEY_ID = re.compile(r"(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])")
 
 
 def _is_secret(value: str) -> bool:
@@ -150,6 +151,7 @@ def secrets_in(project: Path) -> set[str]:
         text = data.decode("utf-8", "replace")
         found.update(url_passwords(text))
         found.update(option_secrets(text))
+        found.update(_AWS_KEY_ID.findall(text))
         if is_env_file_candidate(rel):
             found.update(_env_file_secrets(rel, data))
         elif _COMPOSE_NAMES.search(rel):
@@ -167,7 +169,7 @@ def test_the_collector_finds_the_planted_secrets() -> None:
     """The search below is only as good as this list: every LEAKnn value of the secrets
     fixture is found, and nothing that is not a secret (``LEAK-not-a-secret``) is."""
     found = secrets_in(FIXTURES / "secrets")
-    planted = {f"LEAK{number:02d}" for number in range(1, 40)}
+    planted = {f"LEAK{number:02d}" for number in range(1, 46)}
     located = {tag for tag in planted if any(tag in secret for secret in found)}
     assert located == planted, sorted(planted - located)
     assert not any("LEAK-not" in secret for secret in found)
@@ -188,6 +190,11 @@ def _commands(project: Path, scratch: Path) -> Iterator[list[str]]:
     for kind in ("imports", "topology"):
         for name in ("dot", "mermaid", "json"):
             yield ["graph", kind, path, "--format", name]
+    for level in ("system", "modules", "tasks"):
+        yield ["graph", "topology", path, "--format", "mermaid", "--level", level]
+    yield ["check", path, "--show-source"]
+    yield ["check", path, "--diff", "--unsafe-fixes"]
+    yield ["check", path, "--fix", "--unsafe-fixes"]  # last: it edits the copy
 
 
 @pytest.mark.parametrize("fixture", PROJECTS_WITH_SECRETS)
