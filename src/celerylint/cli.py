@@ -50,7 +50,10 @@ def _add_check(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         "instead, lint their whole project but report only findings in those files.")
     check.add_argument("paths", nargs="*", type=Path, default=[], metavar="PATH")
     report = check.add_argument_group("report")
-    report.add_argument("--format", choices=sorted(FORMATS), default="text")
+    # ruff spells it --output-format; both work, so a ruff user's muscle memory does too.
+    report.add_argument("--format", "--output-format", dest="format", choices=sorted(FORMATS),
+                        default="text", metavar="FORMAT",
+                        help=f"one of {', '.join(sorted(FORMATS))} (default: text)")
     report.add_argument("-o", "--output", type=Path, help="write the report to FILE")
     report.add_argument("--show-source", action=argparse.BooleanOptionalAction, default=True,
                         help="show the offending source lines (text format)")
