@@ -22,7 +22,8 @@ from celerylint.rules.tool.unused_suppression import (
     may_carry_noqa,
     unused_noqa_findings,
 )
-from celerylint.settings import Settings
+from celerylint.settings import Settings, with_changes
+from celerylint.source.cache_trust import untrusted_cache_reason
 from celerylint.source.facts import ModuleFacts
 from celerylint.source.pool import ExtractionStats, extract
 from celerylint.suppression import (
@@ -48,6 +49,7 @@ class RunResult:
     project: Project
     suppression: SuppressionResult | None = None
     notes: list[str] = field(default_factory=list)  # skipped inputs, for --verbose
+    warnings: list[str] = field(default_factory=list)  # printed on every run
     internal_errors: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     failed_rules: set[str] = field(default_factory=set)  # codes whose rule crashed
@@ -73,7 +75,15 @@ class _Timer:
 def build_project(settings: Settings, timings: dict[str, float] | None = None,
                   progress: Progress | None = None) -> Project:
     """Discovery, extraction and the model: everything before rules."""
+    settings, _ = trusted_settings(settings)
     return _build_project(settings, timings if timings is not None else {}, progress)[0]
+
+
+def trusted_settings(settings: Settings) -> tuple[Settings, list[str]]:
+    """The settings with the cache off when the repository chose its directory, and why."""
+    if settings.use_cache and (refused := untrusted_cache_reason(settings.root, settings)):
+        return with_changes(settings, use_cache=False), [f"{refused}; running without the cache"]
+    return settings, []
 
 
 def _build_project(settings: Settings, timings: dict[str, float],
@@ -182,11 +192,12 @@ def run(
     that the baseline does not accept. The model is always the whole project, so a
     file's findings do not depend on which other files are reported."""
     timings: dict[str, float] = {}
+    settings, warnings = trusted_settings(settings)
     project, stats = _build_project(settings, timings, progress)
     rules = select_rules(settings.select, settings.extend_select, settings.ignore)
     result = RunResult([], {r.code: r.meta() for r in rules}, project,
                        notes=[*project.inventory.notes, *(stats.notes if stats else ())],
-                       timings=timings, extraction=stats)
+                       timings=timings, extraction=stats, warnings=warnings)
     findings = run_rules(project, rules, result)
     result.notes.extend(celery_version_notes(project))
     started = time.perf_counter()

@@ -205,14 +205,21 @@ def run_clean(args: argparse.Namespace) -> int:
     """Remove what celerylint cached for the project; never anything else."""
     from celerylint.settings import load_settings
     from celerylint.source.cache import cache_directory, clear_cache
+    from celerylint.source.cache_trust import untrusted_cache_reason
     from celerylint.targets import TargetError, resolve_targets
 
     try:
         root = resolve_targets([args.path], Path.cwd()).root
     except TargetError as exc:
         raise UsageError(str(exc)) from None
-    settings = load_settings([root], args.config, {"cache_dir": args.cache_dir})
+    settings = load_settings([root], args.config, {
+        "cache_dir": args.cache_dir,
+        "cache_dir_from_command_line": True if args.cache_dir else None})
     directory = cache_directory(root, settings)
+    refused = untrusted_cache_reason(root, settings)
+    if refused:  # a committed or foreign directory is the repository's, not ours to delete
+        print(f"celerylint: warning: {refused}; nothing removed", file=sys.stderr)
+        return EXIT_CLEAN
     if clear_cache(root, settings):
         print(f"celerylint: removed the cache in {directory}", file=sys.stderr)
     else:

@@ -86,6 +86,7 @@ def prepare(args: argparse.Namespace) -> CheckRun:
     settings = load_settings([targets.root], args.config, {
         "select": args.select, "ignore": args.ignore, "extend_select": args.extend_select,
         "verbose": args.verbose, "cache_dir": args.cache_dir, "jobs": args.jobs,
+        "cache_dir_from_command_line": True if args.cache_dir else None,
         "use_cache": False if args.no_cache else None,
     })
     check_config_selectors(settings)
@@ -142,6 +143,8 @@ def report(check: CheckRun, result: RunResult) -> int:
 
 
 def _print_notes(args: argparse.Namespace, result: RunResult) -> None:
+    for warning in result.warnings:
+        print(f"celerylint: warning: {warning}", file=sys.stderr)
     if args.verbose:
         for note in result.notes:
             print(f"celerylint: note: {note}", file=sys.stderr)

@@ -28,6 +28,7 @@ class Settings:
     source_roots: tuple[str, ...] = ()
     env_files: tuple[str, ...] = ()
     cache_dir: str = ".celerylint_cache"
+    cache_dir_from_command_line: bool = False  # the user's own choice: trusted anywhere
     use_cache: bool = True
     jobs: int = 0  # 0: decide from the number of files
     config_path: Path | None = None

@@ -60,3 +60,9 @@ def is_tracked(root: Path, rel: str) -> bool:
         return False
     done = _git(root, "ls-files", "--error-unmatch", "--", rel)
     return done is not None and done.returncode == 0
+
+
+def git_tracks_any(root: Path, rel: str) -> bool:
+    """Whether git's index holds any file at or under ``rel``."""
+    done = _git(root, "ls-files", "-z", "--", rel)
+    return done is not None and done.returncode == 0 and bool(done.stdout.strip(b"\0"))
