@@ -121,16 +121,30 @@ def list_project_files(root: Path, exclude: Sequence[str], notes: list[str]) -> 
     excluded = _PathPatterns((*DEFAULT_EXCLUDES, *exclude))
     kept = [f for f in files if not excluded.matches(f)]
     regular: list[str] = []
+    inside = root.resolve()
     for rel in kept:
         if not _utf8_name(rel):
             notes.append(f"skipped {printable(rel)}: the file name is not valid UTF-8")
             continue
         full = root / rel
-        if full.is_file():
+        if full.is_symlink() and _leads_outside(full, inside):
+            notes.append(f"skipped {rel}: a symbolic link that leads out of the project "
+                         "root; its content was not read")
+        elif full.is_file():
             regular.append(rel)
         elif full.exists() or full.is_symlink():
             notes.append(f"skipped {rel}: not a regular file")
     return sorted(set(regular))
+
+
+def _leads_outside(path: Path, root: Path) -> bool:
+    """Whether a link ends at an existing file outside ``root`` (dangling links and loops
+    end nowhere: they are skipped as not regular files)."""
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return False
+    return not target.is_relative_to(root)
 
 
 def _utf8_name(rel: str) -> bool:
