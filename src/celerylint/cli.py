@@ -65,6 +65,11 @@ def _add_check(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     rules.add_argument("--select", type=_codes, help="rule codes, prefixes or names")
     rules.add_argument("--ignore", type=_codes)
     rules.add_argument("--extend-select", type=_codes)
+    rules.add_argument("--preview", action=argparse.BooleanOptionalAction, default=None,
+                       help="also run preview rules (not yet measured at >= 95%% precision)")
+    rules.add_argument("--scope", choices=("celery", "project"), default=None,
+                       help="what hygiene rules (imports, commented-out code, env files) "
+                       "judge: what Celery processes load (default) or every module")
     rules.add_argument("--config", type=Path, help="pyproject.toml to read [tool.celerylint] from")
     _add_fix_arguments(check.add_argument_group("fixes and suppressions"))
     speed = check.add_argument_group("performance")

@@ -32,6 +32,8 @@ class Settings:
     jobs: int = 0  # 0: decide from the number of files
     config_path: Path | None = None
     verbose: bool = False
+    preview: bool = False  # run preview rules too (ruff's --preview)
+    scope: str = "celery"  # hygiene rules judge: "celery" (what Celery loads) or "project"
 
     @property
     def all_excludes(self) -> tuple[str, ...]:
@@ -45,7 +47,12 @@ _LIST_KEYS = {
 }
 _STR_KEYS = {"cache-dir": "cache_dir"}
 _INT_KEYS = {"jobs": "jobs"}
-KNOWN_KEYS = sorted([*_LIST_KEYS, *_STR_KEYS, *_INT_KEYS, "per-file-ignores"])
+_BOOL_KEYS = {"preview": "preview"}
+# What the general hygiene rules judge: the modules a Celery process loads, or every
+# first-party module.
+SCOPES = ("celery", "project")
+KNOWN_KEYS = sorted([*_LIST_KEYS, *_STR_KEYS, *_INT_KEYS, *_BOOL_KEYS, "per-file-ignores",
+                     "scope"])
 
 
 def find_config(start: Path) -> Path | None:
@@ -94,6 +101,15 @@ def parse_table(table: Mapping[str, Any]) -> dict[str, Any]:
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise ConfigError(f"[tool.celerylint] {key} must be a non-negative integer")
             values[_INT_KEYS[key]] = value
+        elif key in _BOOL_KEYS:
+            if not isinstance(value, bool):
+                raise ConfigError(f"[tool.celerylint] {key} must be true or false, got {value!r}")
+            values[_BOOL_KEYS[key]] = value
+        elif key == "scope":
+            if value not in SCOPES:
+                raise ConfigError(f"[tool.celerylint] scope must be one of "
+                                  f"{', '.join(map(repr, SCOPES))}, got {value!r}")
+            values["scope"] = value
         elif key == "per-file-ignores":
             values["per_file_ignores"] = _per_file_ignores(value)
         else:
