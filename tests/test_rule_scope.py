@@ -138,3 +138,30 @@ def test_a_project_without_celery_is_judged_whole(tmp_path: Path) -> None:
     root = write_tree(tmp_path / "plain", {"requirements.txt": "django\n",
                                            "tool/__init__.py": "", "tool/run.py": MISTAKES})
     assert {path for path, _c, _m in findings(root)} == {"tool/run.py"}
+
+
+def test_env_variables_celery_code_reads_are_in_scope(project: Path) -> None:
+    """The hook env rules judge by: a variable read by worker code, not by a command."""
+    (project / "proj/llm.py").write_text("import os\n\nMODEL = os.environ['LLM_MODEL']\n",
+                                         encoding="utf-8")
+    (project / COMMAND_FILE).write_text("import os\n\nDAYS = os.environ['CLEANUP_DAYS']\n",
+                                        encoding="utf-8")
+    result = api.run(Settings(root=project, paths=(project,), use_cache=False, select=CODES))
+    scope = result.project.process_scope()
+    assert scope.covers_variable("LLM_MODEL")
+    assert not scope.covers_variable("CLEANUP_DAYS")
+    assert scope.covers_path("docker-compose.yml")
+    assert not scope.covers_path(COMMAND_FILE)
+    chain = result.project.loading_chain("proj.llm")
+    assert chain is not None and chain.chain == ("proj.tasks", "proj.llm")
+    assert chain.process.kind == "worker"
+    assert result.project.loading_chain("proj.management.commands.cleanup") is None
+
+
+def test_a_noqa_on_a_finding_out_of_scope_is_not_called_unused(project: Path) -> None:
+    (project / COMMAND_FILE).write_text(
+        "def run():\n    # notify_admins.delay('done')  # noqa: CEL710\n    return 1\n",
+        encoding="utf-8")
+    result = api.run(Settings(root=project, paths=(project,), use_cache=False,
+                              select=("CEL710", "CEL002")))
+    assert not [f for f in result.findings if f.path == COMMAND_FILE]

@@ -19,6 +19,7 @@ import posixpath
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from celerylint.project.imports import parent_packages
@@ -78,6 +79,18 @@ class ProcessScope:
         """A module a process loads, a Celery configuration file, or a file it reads."""
         return (self.whole_project or path in self._module_paths or path in self.config_paths
                 or path in self.read_paths)
+
+    def covers_variable(self, variable: str) -> bool:
+        """An env variable that feeds Celery's settings, or that code a process loads reads:
+        the variables env rules judge by default."""
+        return self.whole_project or variable in self._celery_variables
+
+    @cached_property
+    def _celery_variables(self) -> frozenset[str]:
+        from celerylint.project.env_model import env_model
+
+        return frozenset(read.variable for read in env_model(self._project).reads
+                         if read.feeds_celery or self.covers_path(read.path))
 
     def loading_chain(self, module: str) -> LoadingChain | None:
         """The first process (in deployment order) that loads ``module``, and how."""
