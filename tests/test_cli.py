@@ -283,13 +283,6 @@ def test_a_rule_doc_opens_with_its_status(run: Run) -> None:
         "> Status: preview · precision not measured")
 
 
-def test_the_precision_file_is_well_formed() -> None:
-    from celerylint.rules.precision import measured_precision
-    from celerylint.rules.registry import find_rule
-
-    measured_precision.cache_clear()
-    assert all(find_rule(code) is not None for code in measured_precision())
-
 
 # --- robustness -------------------------------------------------------------------------
 
