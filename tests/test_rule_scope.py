@@ -165,3 +165,14 @@ def test_a_noqa_on_a_finding_out_of_scope_is_not_called_unused(project: Path) ->
     result = api.run(Settings(root=project, paths=(project,), use_cache=False,
                               select=("CEL710", "CEL002")))
     assert not [f for f in result.findings if f.path == COMMAND_FILE]
+
+
+def test_a_settings_file_loaded_by_path_is_in_scope(project: Path) -> None:
+    """Nothing imports it (a Dockerfile copies it into place), but Celery reads it."""
+    write_tree(project, {"deploy/celeryconfig.py": "# result_backend = 'redis://old:6379/1'\n"
+                                                   "broker_url = 'redis://redis:6379/0'\n",
+                         "deploy/notes.py": "# timezone = 'UTC'\ntimezone = 'UTC'\n"})
+    reported = {path for path, _c, _m in findings(project)}
+    assert "deploy/celeryconfig.py" in reported
+    assert "deploy/notes.py" not in reported  # a setting name everyday code uses too
+    assert "deploy/notes.py" in {path for path, _c, _m in findings(project, scope="project")}

@@ -19,7 +19,7 @@ import posixpath
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 from celerylint.project.imports import parent_packages
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from celerylint.project.deployment_facts import DeploymentFacts, ServiceFacts
     from celerylint.project.model import Project
     from celerylint.project.worker_command import CeleryCommand
+    from celerylint.source.facts import ModuleFacts
 
 
 @dataclass(frozen=True)
@@ -211,7 +212,30 @@ def _configuration_paths(model: "CeleryModel") -> set[str]:
             if facts is not None:
                 paths.add(facts.path)
     paths.update(entry.path for entry in model.beat_entries)
+    paths.update(facts.path for facts in model.project.python_facts()
+                 if _holds_celery_settings(facts))
     return paths
+
+
+# Names shared with everyday code: alone they do not make a module Celery configuration.
+_COMMON_SETTING_NAMES = frozenset({"imports", "include", "timezone", "enable_utc"})
+
+
+@lru_cache(maxsize=1)
+def _celery_setting_names() -> frozenset[str]:
+    """Every name Celery reads as a setting: new names and the old UPPERCASE ones."""
+    from celery.app import defaults
+
+    return frozenset({*defaults.SETTING_KEYS, *defaults._TO_NEW_KEY}) - _COMMON_SETTING_NAMES
+
+
+def _holds_celery_settings(facts: "ModuleFacts") -> bool:
+    """A module that assigns Celery settings at its top level (a ``celeryconfig.py``, a
+    Django settings file, a file loaded by path): Celery configuration wherever it lives."""
+    names = _celery_setting_names()
+    return any(not a.scope and a.key is None and (a.target in names or
+                                                  a.target.startswith("CELERY_"))
+               for a in facts.assignments)
 
 
 def _read_paths(model: "CeleryModel") -> set[str]:
