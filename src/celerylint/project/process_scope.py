@@ -64,8 +64,9 @@ class ProcessScope:
         self.whole_project = whole_project
         self._project = project
         self._chains: dict[str, LoadingChain] = {}
+        successors: dict[str, tuple[str, ...]] = {}  # shared: processes overlap
         for process in self.processes:
-            for module, chain in _reachable(project, process.roots).items():
+            for module, chain in _reachable(project, process.roots, successors).items():
                 self._chains.setdefault(module, LoadingChain(process, chain))
         self.modules = frozenset(self._chains)
         self.config_paths = frozenset(config_paths)
@@ -120,7 +121,8 @@ def _run_time_imports(project: "Project", module: str) -> Iterator[str]:
                 yield name
 
 
-def _reachable(project: "Project", roots: Iterable[str]) -> dict[str, tuple[str, ...]]:
+def _reachable(project: "Project", roots: Iterable[str],
+               successors: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
     """Every first-party module reached from ``roots``, each with its shortest chain."""
     chains: dict[str, tuple[str, ...]] = {}
     queue: deque[str] = deque()
@@ -132,7 +134,9 @@ def _reachable(project: "Project", roots: Iterable[str]) -> dict[str, tuple[str,
                 queue.append(name)
     while queue:
         current = queue.popleft()
-        for following in _run_time_imports(project, current):
+        if current not in successors:
+            successors[current] = tuple(dict.fromkeys(_run_time_imports(project, current)))
+        for following in successors[current]:
             if following not in chains:
                 chains[following] = (*chains[current], following)
                 queue.append(following)
