@@ -253,6 +253,38 @@ def test_rule_as_json(run: Run) -> None:
     assert (row["code"], row["name"]) == ("CEL701", "missing-module")
 
 
+@pytest.fixture
+def measured(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CEL701 measured on the benchmark, CEL702 a preview rule nobody measured yet."""
+    from celerylint.rules import precision
+    from celerylint.rules.registry import find_rule
+
+    monkeypatch.setattr(precision, "measured_precision",
+                        lambda: {"CEL701": precision.Precision(0.97, 120, "2026-12-05")})
+    monkeypatch.setattr(find_rule("CEL702"), "preview", True)
+
+
+@pytest.mark.usefixtures("measured")
+def test_rule_all_shows_status_and_measured_precision(run: Run) -> None:
+    lines = {line.split()[0]: line for line in run("rule", "--all").out.splitlines()}
+    assert lines["CEL701"].split()[3:8] == ["stable", "97", "%", "of", "120"]
+    assert "(2026-12-05)" in lines["CEL701"]
+    assert lines["CEL702"].split()[3:6] == ["preview", "not", "measured"]
+    rows = {row["code"]: row for row in json.loads(run("rule", "--all", "--format", "json").out)}
+    assert (rows["CEL701"]["status"], rows["CEL701"]["precision"]) == (
+        "stable", {"precision": 0.97, "findings": 120, "date": "2026-12-05"})
+    assert (rows["CEL702"]["status"], rows["CEL702"]["precision"]) == ("preview", None)
+
+
+@pytest.mark.usefixtures("measured")
+def test_a_rule_doc_opens_with_its_status(run: Run) -> None:
+    lines = run("rule", "CEL701").out.splitlines()
+    assert lines[2] == "> Status: stable · precision 97 % of 120 findings (2026-12-05)"
+    assert run("rule", "CEL702").out.splitlines()[2] == (
+        "> Status: preview · precision not measured")
+
+
+
 # --- robustness -------------------------------------------------------------------------
 
 class _ClosedPipe:

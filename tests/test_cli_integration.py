@@ -19,7 +19,7 @@ SHOP: Mapping[str, str] = {
     "shop/celery.py": (
         "import os\n\nfrom celery import Celery\n\n"
         'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")\n'
-        'app = Celery("shop")\n'
+        'app = Celery("shop", include=["shop.jobs"])\n'
         'app.config_from_object("django.conf:settings", namespace="CELERY")\n'),
     "shop/jobs.py": 'def run(notify_admins):\n'
                     '    # notify_admins.delay("nightly run finished")\n'

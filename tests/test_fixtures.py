@@ -21,7 +21,7 @@ from celerylint import api
 from celerylint.cli import main
 from celerylint.findings import Finding
 from celerylint.report import FORMATS
-from celerylint.rules.registry import all_rules
+from celerylint.rules.registry import all_rules, is_default
 from celerylint.secrets import split_credentials
 from celerylint.settings import Settings
 
@@ -57,7 +57,7 @@ def findings(copies: dict[str, Path]) -> dict[str, list[Finding]]:
 def test_the_demos_together_show_every_default_rule(
         findings: dict[str, list[Finding]]) -> None:
     fired = {f.code for name in DEMOS for f in findings[name]}
-    enabled = {rule.code for rule in all_rules() if rule.default_enabled}
+    enabled = {rule.code for rule in all_rules() if is_default(rule)}
     assert sorted(enabled - fired) == [], "rules without an example in the demos"
     assert sorted(fired - enabled) == [], "opt-in rules firing by default"
 

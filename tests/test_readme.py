@@ -32,3 +32,10 @@ def test_ci_runs_the_readme_test_command_verbatim() -> None:
 def test_readme_lists_every_rule() -> None:
     missing = [r.code for r in all_rules() if f"`{r.code}` | `{r.name}`" not in README]
     assert not missing, f"README rule table lacks {missing}"
+
+
+def test_readme_rule_table_shows_each_rule_status_and_precision() -> None:
+    from celerylint.docs import readme_rule_table
+
+    assert readme_rule_table() in README, (
+        "README's rule table is stale: paste celerylint.docs.readme_rule_table()")

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import json
+from pathlib import Path
 
+import pytest
+from tests.conftest import write_tree
+
+from celerylint.cli import main
 from celerylint.findings import Severity
 from celerylint.rules.base import CODE_PATTERN, NAME_PATTERN, ModuleRule, ProjectRule, Rule
 from celerylint.rules.registry import (
@@ -50,7 +55,7 @@ def test_find_rule_unknown(key: str) -> None:
 # --- selection ------------------------------------------------------------------------------
 
 def test_default_selection_is_every_default_enabled_rule() -> None:
-    expected = {r.code for r in all_rules() if r.default_enabled}
+    expected = {r.code for r in all_rules() if r.default_enabled and not r.preview}
     assert codes(select_rules(None, (), ())) == expected
 
 
@@ -117,3 +122,60 @@ def test_old_name_may_not_collide_with_another_rule() -> None:
         _check_identities([fake_rule("CEL100", "taken"), fake_rule("CEL101", "new", ("taken",))])
     _check_identities([fake_rule("CEL100", "current", ("former",))])  # its own old name: fine
 
+
+
+# --- preview rules (ruff's semantics) ---------------------------------------------------------
+
+@pytest.fixture
+def preview_cel701(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CEL701 as if it were a preview rule: not yet measured on the precision benchmark."""
+    monkeypatch.setattr(find_rule("CEL701"), "preview", True)
+
+
+@pytest.mark.usefixtures("preview_cel701")
+@pytest.mark.parametrize(("select", "extend", "preview", "chosen"), [
+    (None, [], False, False),  # not in the default set
+    (None, [], True, True),  # preview mode: in the default set
+    (["CEL7"], [], False, False),  # a prefix does not reach it
+    (["CEL7"], [], True, True),
+    (["ALL"], [], False, False),  # nor does ALL
+    (["ALL"], [], True, True),
+    (["CEL701"], [], False, True),  # the exact code does
+    (["cel701"], [], False, True),
+    (["missing-module"], [], False, True),  # and so does the exact name
+    (None, ["CEL701"], False, True),
+    (None, ["CEL70"], False, False),
+])
+def test_preview_rules_need_preview_mode_or_an_exact_selection(
+        select: list[str] | None, extend: list[str], preview: bool, chosen: bool) -> None:
+    assert ("CEL701" in codes(select_rules(select, extend, (), preview))) is chosen
+
+
+@pytest.mark.usefixtures("preview_cel701")
+def test_preview_mode_does_not_change_stable_rules() -> None:
+    stable = {r.code for r in all_rules() if r.default_enabled and r.code != "CEL701"}
+    assert codes(select_rules(None, (), ())) == stable
+    assert codes(select_rules(None, (), (), preview=True)) == stable | {"CEL701"}
+    assert codes(select_rules(["CEL7"], (), ["CEL701"], preview=True)) & {"CEL701"} == set()
+
+
+def test_every_rule_has_a_status() -> None:
+    for rule in all_rules():
+        assert rule.meta().status == ("preview" if rule.preview else "stable")
+
+
+@pytest.mark.usefixtures("preview_cel701")
+def test_preview_mode_from_the_command_line_and_the_config(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = write_tree(tmp_path / "p", {"pkg/__init__.py": "", "pkg/a.py": "import pkg.gone\n"})
+
+    def reported(*args: str) -> bool:
+        main(["check", "--no-cache", "--format", "json", *args, str(root)])
+        return any(item["code"] == "CEL701" for item in json.loads(capsys.readouterr().out))
+
+    assert not reported()
+    assert reported("--preview")
+    assert reported("--select", "CEL701")
+    (root / "pyproject.toml").write_text("[tool.celerylint]\npreview = true\n", encoding="utf-8")
+    assert reported()
+    assert not reported("--no-preview")

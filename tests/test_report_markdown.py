@@ -62,6 +62,25 @@ def test_next_steps_start_with_errors_and_carry_the_fix(shop: tuple[RunResult, s
     assert any("Add 'stock' to a worker's -Q list" in step for step in steps)
 
 
+def test_next_steps_put_the_most_precise_rules_first(
+        shop: tuple[RunResult, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from celerylint.rules import precision
+
+    result, _ = shop
+    quiet = sorted({f.code for f in result.findings if f.severity is not Severity.ERROR})
+    loud = sorted({f.code for f in result.findings if f.severity is Severity.ERROR})
+    assert quiet and loud
+    table = {code: precision.Precision(0.5, 10, "2026-12-05") for code in (*loud, *quiet)}
+    table[quiet[0]] = precision.Precision(1.0, 40, "2026-12-05")
+    monkeypatch.setattr(precision, "measured_precision", lambda: table)
+    steps = re.findall(r"^\d\. (.+)$", _section(render_report(result), "Recommended next steps"),
+                       re.MULTILINE)
+    assert f"(`{quiet[0]}`, " in steps[0]
+    assert "precision 100 % of 40 findings (2026-12-05)" in steps[0]
+    # Among equally measured rules, the more severe comes first.
+    assert any(f"(`{code}`, error, precision 50 %" in steps[1] for code in loud)
+
+
 def test_findings_grouped_by_severity_with_why_and_fix(shop: tuple[RunResult, str]) -> None:
     _, text = shop
     findings = _section(text, "Findings")

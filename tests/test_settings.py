@@ -198,3 +198,12 @@ def test_source_roots_make_a_folder_importable(
         "[tool.celerylint]\nselect = ['CEL702']\nsource-roots = ['backend']\n")
     _, with_root, _ = check_json(tmp_path, capsys=capsys, monkeypatch=monkeypatch)
     assert with_root == {("CEL702", "backend/app/tasks.py")}
+
+
+def test_preview_and_scope_are_read_and_checked() -> None:
+    assert parse_table({"preview": True, "scope": "project"}) == {
+        "preview": True, "scope": "project"}
+    with pytest.raises(ConfigError, match="preview must be true or false"):
+        parse_table({"preview": "yes"})
+    with pytest.raises(ConfigError, match="scope must be one of 'celery', 'project'"):
+        parse_table({"scope": "everything"})

@@ -1,4 +1,4 @@
-"""The pipeline, in order: discover, extract, model, rules, suppress, filter, baseline.
+"""The pipeline, in order: discover, extract, model, rules, suppress, scope, filter, baseline.
 
 A newcomer reads ``run`` top to bottom and sees every stage. The CLI, the
 diagram and inventory commands, and tests all enter here.
@@ -17,6 +17,7 @@ from celerylint.findings import Finding, sorted_unique
 from celerylint.project.model import Project
 from celerylint.rules.base import ModuleRule, ProjectRule, Rule, RuleMeta
 from celerylint.rules.registry import all_rules, select_rules
+from celerylint.rule_scope import judge_scope
 from celerylint.rules.tool.unused_suppression import (
     UnusedNoqa,
     may_carry_noqa,
@@ -55,6 +56,7 @@ class RunResult:
     failed_rules: set[str] = field(default_factory=set)  # codes whose rule crashed
     extraction: ExtractionStats | None = None
     baselined: int = 0  # findings the baseline accepted
+    out_of_scope: int = 0  # hygiene findings about code no Celery process loads
     stale_baseline: list[BaselineEntry] = field(default_factory=list)
 
     @property
@@ -194,7 +196,8 @@ def run(
     timings: dict[str, float] = {}
     settings, warnings = trusted_settings(settings)
     project, stats = _build_project(settings, timings, progress)
-    rules = select_rules(settings.select, settings.extend_select, settings.ignore)
+    rules = select_rules(settings.select, settings.extend_select, settings.ignore,
+                         settings.preview)
     result = RunResult([], {r.code: r.meta() for r in rules}, project,
                        notes=[*project.inventory.notes, *(stats.notes if stats else ())],
                        timings=timings, extraction=stats, warnings=warnings)
@@ -203,7 +206,8 @@ def run(
     started = time.perf_counter()
     lookup = _suppressions_lookup(project)
     suppression = apply_suppressions(findings, lookup, settings.per_file_ignores)
-    kept = list(suppression.kept)
+    judged = judge_scope(suppression.kept, {rule.code: rule() for rule in rules}, project)
+    kept, result.out_of_scope = judged.kept, judged.out_of_scope
     if UnusedNoqa.code in result.rules:
         kept += unused_suppressions(project, suppression, result, lookup)
     result.suppression = suppression

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from celerylint import __version__
 
 if TYPE_CHECKING:
+    from celerylint.rules.base import Rule
     from celerylint.settings import Settings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -67,6 +68,11 @@ def _add_check(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     rules.add_argument("--select", type=_codes, help="rule codes, prefixes or names")
     rules.add_argument("--ignore", type=_codes)
     rules.add_argument("--extend-select", type=_codes)
+    rules.add_argument("--preview", action=argparse.BooleanOptionalAction, default=None,
+                       help="also run preview rules (not yet measured at >= 95%% precision)")
+    rules.add_argument("--scope", choices=("celery", "project"), default=None,
+                       help="what hygiene rules (imports, commented-out code, env files) "
+                       "judge: what Celery processes load (default) or every module")
     rules.add_argument("--config", type=Path, help="pyproject.toml to read [tool.celerylint] from")
     _add_fix_arguments(check.add_argument_group("fixes and suppressions"))
     speed = check.add_argument_group("performance")
@@ -168,36 +174,44 @@ def check_config_selectors(settings: Settings) -> None:
                          f"{', '.join(unknown)} (see `celerylint rule --all`)")
 
 
+def _rule_row(rule: type[Rule]) -> dict[str, object]:
+    from celerylint.rules.precision import precision_of
+
+    measured = precision_of(rule.code)
+    return {"code": rule.code, "name": rule.name, "severity": rule.severity.value,
+            "status": rule.meta().status, "precision": measured.as_json() if measured else None,
+            "summary": rule.summary}
+
+
 def run_rule(args: argparse.Namespace) -> int:
     import json
 
-    from celerylint.docs import load_docs
+    from celerylint.docs import load_docs, with_status
+    from celerylint.rules.precision import precision_text
     from celerylint.rules.registry import all_rules, find_rule
 
     docs = load_docs()
     if args.all or not args.rule:
-        rows = [{"code": r.code, "name": r.name, "severity": r.severity.value,
-                 "summary": r.summary} for r in all_rules()]
+        rules = all_rules()
         if args.format == "json":
-            for row in rows:
-                doc = docs.get(str(row["code"]))
-                row["doc"] = doc.text if doc else None
+            rows = [{**_rule_row(r), "doc": with_status(docs[r.code], r)
+                     if r.code in docs else None} for r in rules]
             sys.stdout.write(json.dumps(rows, indent=2) + "\n")
         else:
-            for row in rows:
-                sys.stdout.write(f"{row['code']}  {row['name']:<34} {row['severity']:<8} "
-                                 f"{row['summary']}\n")
+            for r in rules:
+                sys.stdout.write(f"{r.code}  {r.name:<34} {r.severity.value:<8} "
+                                 f"{r.meta().status:<8} {precision_text(r.code):<14} "
+                                 f"{r.summary}\n")
         return EXIT_CLEAN
     rule = find_rule(args.rule)
     if rule is None:
         raise UsageError(f"unknown rule: {args.rule} (see `celerylint rule --all`)")
     doc = docs.get(rule.code)
+    text = with_status(doc, rule) if doc else None
     if args.format == "json":
-        sys.stdout.write(json.dumps({"code": rule.code, "name": rule.name,
-                                     "severity": rule.severity.value, "summary": rule.summary,
-                                     "doc": doc.text if doc else None}, indent=2) + "\n")
+        sys.stdout.write(json.dumps({**_rule_row(rule), "doc": text}, indent=2) + "\n")
     else:
-        sys.stdout.write(doc.text if doc else f"{rule.code} {rule.name}: {rule.summary}\n")
+        sys.stdout.write(text or f"{rule.code} {rule.name}: {rule.summary}\n")
     return EXIT_CLEAN
 
 

@@ -88,6 +88,7 @@ def prepare(args: argparse.Namespace) -> CheckRun:
         "verbose": args.verbose, "cache_dir": args.cache_dir, "jobs": args.jobs,
         "cache_dir_from_command_line": True if args.cache_dir else None,
         "use_cache": False if args.no_cache else None,
+        "preview": args.preview, "scope": args.scope,
     })
     check_config_selectors(settings)
     baseline = None
@@ -152,6 +153,10 @@ def _print_notes(args: argparse.Namespace, result: RunResult) -> None:
         if stats is not None:
             print(f"celerylint: note: {stats.files} Python files: {stats.cached} from the cache, "
                   f"{stats.parsed} parsed in {stats.processes} process(es)", file=sys.stderr)
+        if result.out_of_scope:
+            print(f"celerylint: note: {result.out_of_scope} hygiene finding(s) about code no "
+                  "Celery process loads were left out (--scope project shows them)",
+                  file=sys.stderr)
         if result.baselined:
             print(f"celerylint: note: {result.baselined} finding(s) accepted by the baseline",
                   file=sys.stderr)

@@ -92,20 +92,32 @@ def _by_rule(findings: Iterable[Finding]) -> list[tuple[str, str, Severity, int]
     return sorted(rows, key=lambda r: (r[2].rank, -r[3], r[0]))
 
 
+def _triage_order(findings: Iterable[Finding]) -> list[tuple[str, str, Severity, int]]:
+    """The rules to act on first: the most precise on the benchmark (so the first finding
+    a newcomer reads is a true one), then the most severe, then the most frequent."""
+    from celerylint.rules.precision import triage_key
+
+    return sorted(_by_rule(findings), key=lambda r: triage_key(r[0], r[2].rank, r[3]))
+
+
 def _next_steps(findings: Sequence[Finding]) -> str:
+    from celerylint.rules.precision import precision_of
+
     lines = ["## Recommended next steps", ""]
     if not findings:
         lines.append("Nothing to fix. Keep `celerylint check` in CI so it stays that way, and "
                      "commit the diagrams with `celerylint graph topology -o docs/topology.mmd` "
                      "(checked with `--check`).")
         return "\n".join(lines) + "\n"
-    for number, (code, name, severity, count) in enumerate(_by_rule(findings)[:MAX_NEXT_STEPS],
-                                                          start=1):
+    for number, (code, name, severity, count) in enumerate(
+            _triage_order(findings)[:MAX_NEXT_STEPS], start=1):
         first = next(f for f in findings if f.code == code)
         where = f"`{first.path}:{first.line}`" + (f" and {count - 1} more" if count > 1 else "")
         action = first.fix_hint or first.message
-        lines.append(f"{number}. **{name}** (`{code}`, {severity.value}, {count}x, first at "
-                     f"{where}): {action}")
+        measured = precision_of(code)
+        precise = f", precision {measured.describe()}" if measured else ""
+        lines.append(f"{number}. **{name}** (`{code}`, {severity.value}{precise}, {count}x, "
+                     f"first at {where}): {action}")
     remaining = len(_by_rule(findings)) - MAX_NEXT_STEPS
     if remaining > 0:
         lines.append(f"\n{remaining} more rule(s) have findings; see [Findings](#findings).")

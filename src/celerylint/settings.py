@@ -33,6 +33,8 @@ class Settings:
     jobs: int = 0  # 0: decide from the number of files
     config_path: Path | None = None
     verbose: bool = False
+    preview: bool = False  # run preview rules too (ruff's --preview)
+    scope: str = "celery"  # hygiene rules judge: "celery" (what Celery loads) or "project"
 
     @property
     def all_excludes(self) -> tuple[str, ...]:
@@ -46,7 +48,12 @@ _LIST_KEYS = {
 }
 _STR_KEYS = {"cache-dir": "cache_dir"}
 _INT_KEYS = {"jobs": "jobs"}
-KNOWN_KEYS = sorted([*_LIST_KEYS, *_STR_KEYS, *_INT_KEYS, "per-file-ignores"])
+_BOOL_KEYS = {"preview": "preview"}
+# What the general hygiene rules judge: the modules a Celery process loads, or every
+# first-party module.
+SCOPES = ("celery", "project")
+KNOWN_KEYS = sorted([*_LIST_KEYS, *_STR_KEYS, *_INT_KEYS, *_BOOL_KEYS, "per-file-ignores",
+                     "scope"])
 
 
 def find_config(start: Path) -> Path | None:
@@ -81,28 +88,41 @@ def _per_file_ignores(value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
                         for glob, codes in value.items()))
 
 
+def _scalar(key: str, value: Any) -> Any:
+    """A string, count, switch or scope value, checked against the type the key takes."""
+    if key in _STR_KEYS and not isinstance(value, str):
+        raise ConfigError(f"[tool.celerylint] {key} must be a string, got {value!r}")
+    if key in _INT_KEYS and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+        raise ConfigError(f"[tool.celerylint] {key} must be a non-negative integer")
+    if key in _BOOL_KEYS and not isinstance(value, bool):
+        raise ConfigError(f"[tool.celerylint] {key} must be true or false, got {value!r}")
+    if key == "scope" and value not in SCOPES:
+        raise ConfigError(f"[tool.celerylint] scope must be one of "
+                          f"{', '.join(map(repr, SCOPES))}, got {value!r}")
+    return value
+
+
+def _unknown_key(key: str) -> ConfigError:
+    import difflib
+
+    close = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(KNOWN_KEYS)}"
+    return ConfigError(f"unknown key '{key}' in [tool.celerylint]{hint}")
+
+
 def parse_table(table: Mapping[str, Any]) -> dict[str, Any]:
     """Validate a ``[tool.celerylint]`` table into Settings field values."""
     values: dict[str, Any] = {}
+    scalars = {**_STR_KEYS, **_INT_KEYS, **_BOOL_KEYS, "scope": "scope"}
     for key, value in table.items():
         if key in _LIST_KEYS:
             values[_LIST_KEYS[key]] = _string_list(key, value)
-        elif key in _STR_KEYS:
-            if not isinstance(value, str):
-                raise ConfigError(f"[tool.celerylint] {key} must be a string, got {value!r}")
-            values[_STR_KEYS[key]] = value
-        elif key in _INT_KEYS:
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise ConfigError(f"[tool.celerylint] {key} must be a non-negative integer")
-            values[_INT_KEYS[key]] = value
+        elif key in scalars:
+            values[scalars[key]] = _scalar(key, value)
         elif key == "per-file-ignores":
             values["per_file_ignores"] = _per_file_ignores(value)
         else:
-            import difflib
-
-            close = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(KNOWN_KEYS)}"
-            raise ConfigError(f"unknown key '{key}' in [tool.celerylint]{hint}")
+            raise _unknown_key(key)
     return values
 
 

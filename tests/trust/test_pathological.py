@@ -56,9 +56,11 @@ def deadline(seconds: int) -> Iterator[None]:
 
 
 def check_json(root: Path, *flags: str, seconds: int = 60) -> tuple[CliOutcome, list[Any]]:
+    """Every module judged (``--scope project``): these trees test that analysis reaches
+    each file, not which files a worker loads."""
     with deadline(seconds):
         outcome = run_cli(["check", ".", "--format", "json", "--no-cache", "--verbose",
-                           *flags], cwd=root)
+                           "--scope", "project", *flags], cwd=root)
     assert_no_crash(outcome)
     return outcome, json.loads(outcome.out)
 
@@ -157,7 +159,8 @@ AND_CHAIN = "x = " + " and ".join(["a"] * 20_000) + "\n"  # one BoolOp for CPyth
 def test_a_20000_term_boolean_chain_is_refused_before_it_reaches_libcst(tmp_path: Path) -> None:
     """libcst nests the chain 20,000 deep and its native parser segfaults on it."""
     root = write_tree(tmp_path / "p", {**SMALL_PROJECT, "pkg/chain.py": AND_CHAIN})
-    completed = _child(["check", ".", "--format", "json", "--no-cache", "--jobs", "1"], root)
+    completed = _child(["check", ".", "--format", "json", "--no-cache", "--jobs", "1",
+                        "--scope", "project"], root)
     assert completed.returncode == 1, (completed.returncode, completed.stderr[-2000:])
     assert "Traceback" not in completed.stderr
     findings = json.loads(completed.stdout)
@@ -183,7 +186,7 @@ def test_a_worker_killed_by_the_parser_costs_only_its_file(tmp_path: Path) -> No
         files[f"pkg/mod{index}.py"] = f"import pkg.missing_{index}\n"
     root = write_tree(tmp_path / "p", files)
     completed = _child(["check", ".", "--format", "json", "--no-cache", "--jobs", "2",
-                        "--verbose"], root, CRASHING_WORKERS)
+                        "--verbose", "--scope", "project"], root, CRASHING_WORKERS)
     assert completed.returncode == 1, (completed.returncode, completed.stderr[-2000:])
     assert "Traceback" not in completed.stderr and "internal error" not in completed.stderr
     findings = json.loads(completed.stdout)

@@ -34,6 +34,7 @@ class Closure:
     modules: frozenset[str]
     complete: bool
     sources: tuple[str, ...]  # how the modules were found, for messages
+    roots: tuple[str, ...] = ()  # where the imports start: -A target first, then the others
 
 
 @dataclass(frozen=True)
@@ -194,7 +195,9 @@ class CeleryModel:
                 sources.append("django.setup() (INSTALLED_APPS models, apps and ready())")
         canonical = {self.project.canonical_module_name(r) for r in roots}
         modules = graph.load_closure(sorted(canonical))
-        return Closure(frozenset(modules), complete, tuple(sources))
+        start = self.project.canonical_module_name(start)
+        ordered = (start, *sorted(canonical - {start}))
+        return Closure(frozenset(modules), complete, tuple(sources), ordered)
 
     def _django_setup_modules(self) -> set[str]:
         """What Celery's Django fixup runs at worker start through ``django.setup()``:

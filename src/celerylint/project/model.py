@@ -18,6 +18,7 @@ from celerylint.source.facts import ModuleFacts
 
 if TYPE_CHECKING:
     from celerylint.project.dependencies import DependencyDeclarations
+    from celerylint.project.process_scope import LoadingChain, ProcessScope
     from celerylint.settings import Settings
 
 
@@ -114,6 +115,17 @@ class Project:
         from celerylint.project.dependencies import read_declarations
 
         return read_declarations(self.root, self.files)
+
+    # -- what Celery runs ----------------------------------------------------------------
+    def process_scope(self) -> "ProcessScope":
+        """The modules and files Celery's worker and beat processes load or read."""
+        from celerylint.project.process_scope import process_scope
+
+        return process_scope(self)
+
+    def loading_chain(self, module: str) -> "LoadingChain | None":
+        """Which Celery process loads ``module`` and through which imports (None: none)."""
+        return self.process_scope().loading_chain(module)
 
     def extension(self, key: str, build: Callable[["Project"], Any]) -> Any:
         """Lazily built, memoised sub-models (Celery model, deployments, env files)."""

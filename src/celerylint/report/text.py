@@ -8,6 +8,9 @@ proj/tasks.py:12:12: CEL303 [result-get-in-task] Task 'publish' waits for ...
 
 Found 1 problem (1 error) in 3 files.
 ```
+
+Past 20 findings the summary also counts them per rule and says how to take them in
+steps (``--statistics``, ``--select``, a baseline).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from celerylint.findings import Finding
 from celerylint.report.context import ReportContext
 from celerylint.report.sanitize import masked
 from celerylint.report.snippet import snippet_lines
-from celerylint.report.summary import summary_line
+from celerylint.report.summary import first_screen_lines, summary_line
 
 __all__ = ["finding_header", "render", "summary_line"]
 
@@ -29,7 +32,7 @@ def finding_header(finding: Finding, context: ReportContext) -> str:
 
 def render(context: ReportContext) -> str:
     blocks = [_finding_block(finding, context) for finding in context.findings]
-    blocks.append([summary_line(context)])
+    blocks.append([summary_line(context), *first_screen_lines(context)])
     return "\n\n".join("\n".join(block) for block in blocks) + "\n"
 
 

@@ -76,25 +76,47 @@ def _matches(rule: type[Rule], selector: str) -> bool:
     return rule.code.startswith(selector.upper()) and selector.upper().startswith("CEL")
 
 
+def _names_exactly(rule: type[Rule], selector: str) -> bool:
+    """``CEL701`` or ``missing-module``: a choice of this very rule, not of a family."""
+    selector = selector.strip()
+    return selector.upper() == rule.code or selector == rule.name or selector in rule.old_names
+
+
+def _selects(rule: type[Rule], selector: str, preview: bool) -> bool:
+    """ruff's preview semantics: a prefix or ALL reaches a preview rule only in preview
+    mode; naming the rule exactly always does."""
+    if not _matches(rule, selector):
+        return False
+    return preview or not rule.preview or _names_exactly(rule, selector)
+
+
 def unknown_selectors(selectors: Iterable[str]) -> list[str]:
     rules = all_rules()
     return [s for s in selectors if s.strip() and not any(_matches(r, s) for r in rules)]
 
 
+def is_default(rule: type[Rule], preview: bool = False) -> bool:
+    """In the set a run without ``select`` uses: default-enabled, and stable unless
+    preview mode is on."""
+    return rule.default_enabled and (preview or not rule.preview)
+
+
 def select_rules(
-    select: Sequence[str] | None, extend_select: Sequence[str], ignore: Sequence[str]
+    select: Sequence[str] | None, extend_select: Sequence[str], ignore: Sequence[str],
+    preview: bool = False,
 ) -> list[type[Rule]]:
     """ruff's semantics: ``select`` replaces the default set, ``extend-select`` adds,
-    ``ignore`` removes; the more specific selector wins between select and ignore."""
+    ``ignore`` removes; the more specific selector wins between select and ignore.
+    Preview rules join only in preview mode or when selected by exact code or name."""
     chosen: list[type[Rule]] = []
     for rule in all_rules():
-        selected = (
-            rule.default_enabled if select is None else any(_matches(rule, s) for s in select)
-        ) or any(_matches(rule, s) for s in extend_select)
+        chosen_by = [s for s in (*(select or ()), *extend_select) if _selects(rule, s, preview)]
+        in_select = any(_selects(rule, s, preview) for s in select or ())
+        selected = (is_default(rule, preview) if select is None else in_select) or any(
+            _selects(rule, s, preview) for s in extend_select)
         if not selected:
             continue
         ignored = [s for s in ignore if _matches(rule, s)]
-        chosen_by = [s for s in (*(select or ()), *extend_select) if _matches(rule, s)]
         if ignored and max(map(len, ignored)) >= max(map(len, chosen_by), default=0):
             continue
         chosen.append(rule)

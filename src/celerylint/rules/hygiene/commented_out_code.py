@@ -37,6 +37,8 @@ class CommentedOutCode(ModuleRule):
     name = "commented-out-code"
     severity = Severity.WARNING
     summary = "Code is left in comments, often calls disabled 'until the module exists'."
+    hygiene = True
+    process_consequence = "the {process} runs this module without the commented-out code"
 
     def check_module(self, facts: ModuleFacts, project: "Project") -> Iterator[Finding]:
         if not facts.comments:

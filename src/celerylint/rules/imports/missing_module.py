@@ -46,6 +46,8 @@ class MissingModule(ModuleRule):
     name = "missing-module"
     severity = Severity.ERROR
     summary = "An import names a first-party module that does not exist."
+    hygiene = True
+    process_consequence = "it is the {process} that fails"
 
     def check_module(self, facts: ModuleFacts, project: "Project") -> Iterator[Finding]:
         reported: set[tuple[int, str]] = set()

@@ -40,6 +40,8 @@ class MissingImportedName(ModuleRule):
     name = "missing-imported-name"
     severity = Severity.ERROR
     summary = "A from-import asks a first-party module for a name it does not define."
+    hygiene = True
+    process_consequence = "it is the {process} that fails"
 
     def check_module(self, facts: ModuleFacts, project: "Project") -> Iterator[Finding]:
         for fact in facts.imports:

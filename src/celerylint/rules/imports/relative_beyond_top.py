@@ -19,6 +19,8 @@ class RelativeImportBeyondTopLevel(ModuleRule):
     name = "relative-import-beyond-top-level"
     severity = Severity.ERROR
     summary = "A relative import climbs above the top-level package."
+    hygiene = True
+    process_consequence = "it is the {process} that fails"
 
     def check_module(self, facts: ModuleFacts, project: "Project") -> Iterator[Finding]:
         reported: set[int] = set()

@@ -19,6 +19,8 @@ class UndeclaredDependency(ModuleRule):
     name = "undeclared-dependency"
     severity = Severity.ERROR
     summary = "A third-party import is not provided by any declared dependency."
+    hygiene = True
+    process_consequence = "it is the {process} that fails on a clean install"
 
     def check_module(self, facts: ModuleFacts, project: "Project") -> Iterator[Finding]:
         declarations = project.dependencies
