@@ -122,19 +122,10 @@ def _shown_modules(graph: nx.DiGraph, kinds: dict[str, str],
 
 
 def celery_loaded_modules(project: Project) -> set[str]:
-    """What the workers (or, without worker commands, the apps) import at start-up."""
-    from celerylint.project.celery_model import celery_model
-
-    model = celery_model(project)
-    loaded: set[str] = set()
-    workers = [w for w in model.workers() if w.app_id in model.apps]
-    for worker in workers:
-        target = model.target_module(worker.command.app)
-        loaded |= model.registration_closure(worker.app_id, target).modules  # type: ignore[arg-type]
-    if not workers:
-        for app_id in sorted(model.apps):
-            loaded |= model.registration_closure(app_id).modules
-    return loaded
+    """What the workers and beat (or, without their commands, the apps) load: the same
+    process scope the hygiene rules judge. Empty when that scope is the whole project."""
+    scope = project.process_scope()
+    return set() if scope.whole_project else set(scope.modules)
 
 
 def _with_missing_imports(graph: nx.DiGraph, loaded: set[str], shown: set[str]) -> list[str]:
