@@ -89,9 +89,10 @@ class SettingsComposer:
                 result.append(ComposedAssignment(facts, event, conditional or event.conditional))
             elif isinstance(event, ImportFact):
                 target = self.project.module(self.project.canonical_module_name(event.module))
-                if target is not None:
-                    result.extend(self._replay(target, set(), depth + 1,
-                                               conditional or event.conditional, top=False))
+                if target is not None:  # a guarded import of a file that exists succeeds
+                    guarded = event.context is ImportContext.GUARDED
+                    result.extend(self._replay(target, set(), depth + 1, conditional or (
+                        event.conditional and not guarded), top=False))
             else:
                 for path in self._included_paths(facts, event):
                     if path in included:
