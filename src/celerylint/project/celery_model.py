@@ -17,6 +17,7 @@ from celerylint.project.conf import EffectiveSettings
 from celerylint.project.evaluate import UNKNOWN, Evaluator, plain
 from celerylint.project.routing import declared_queues, default_queue, destination_queue
 from celerylint.project.symbols import SymbolKind, SymbolTable
+from celerylint.project.task_classes import TaskClassCollector
 from celerylint.project.task_references import TaskCall, TaskReference, collect_references
 
 if TYPE_CHECKING:
@@ -259,6 +260,7 @@ def build_celery_model(project: "Project") -> CeleryModel:
     settings = {app_id: EffectiveSettings.from_entries(config.entries, evaluator)
                 for app_id, config in configs.items()}
     tasks = TaskCollector(project, symbols, evaluator, apps)
+    tasks.tasks.extend(TaskClassCollector(project, symbols, evaluator, apps, tasks).tasks())
     references, calls = collect_references(project, symbols, evaluator, apps, tasks)
     from celerylint.project.deployment_files import project_deployments
 

@@ -56,6 +56,12 @@ class TaskDefinition:
     options: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     option_spans: dict[str, Span] = field(default_factory=dict, hash=False, compare=False)
     custom_decorator: str = ""
+    # For a task class registered by ``app.register_task``: the module whose import
+    # registers it (the class may be defined elsewhere).
+    registered_in: str = ""
+    # False for a task class whose registration celerylint cannot see (Celery 4+ does
+    # not register Task subclasses by itself): its name is known, its registration not.
+    visibly_registered: bool = True
 
     @property
     def bind(self) -> bool:

@@ -56,15 +56,16 @@ class UnregisteredTask(ProjectRule):
             closures = worker_closures(model, task)
             if not closures or any(not c.complete for c in closures):
                 continue
-            if any(task.module in c.modules for c in closures):
+            module = task.registered_in or task.module
+            if any(module in c.modules for c in closures):
                 continue
             how = "; ".join(sorted({s for c in closures for s in c.sources}))
             yield self.finding(
                 task.path, task.span,
-                f"Task '{task.name}' is used ({first_use}) but its module '{task.module}' is "
+                f"Task '{task.name}' is used ({first_use}) but its module '{module}' is "
                 f"never imported when the worker starts (modules come from: {how}); the "
                 "worker logs \"Received unregistered task\" and drops the message.",
-                fix_hint=f"Add '{task.module}' to the app's include=, or import it from a "
+                fix_hint=f"Add '{module}' to the app's include=, or import it from a "
                 "module the worker loads, or fix autodiscover_tasks(related_name=...).",
                 subjects=(task.name,),
             )

@@ -24,7 +24,7 @@ class DuplicateTaskName(ProjectRule):
         seen: dict[tuple[str, str], object] = {}
         ordered = sorted(model.tasks, key=lambda t: (t.path, t.span.line))
         for task in ordered:
-            if not task.name:
+            if not task.name or not task.visibly_registered:
                 continue
             for app_id in model.apps_of(task) or [task.app_id]:
                 first = seen.get((app_id, task.name))
