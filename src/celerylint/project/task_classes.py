@@ -52,8 +52,10 @@ class TaskClassCollector:
         for facts in self.project.python_facts():
             if not facts.module or facts.parse_failure is not None:
                 continue
+            named = {a.scope for a in facts.assignments
+                     if a.target == "name" and a.scope and not a.function}
             for cls in facts.classes:
-                task = self._task(facts, cls)
+                task = self._task(facts, cls, cls.qualname in named)
                 if task is not None:
                     found.append(task)
         return found
@@ -81,16 +83,16 @@ class TaskClassCollector:
         return symbol if symbol.kind is SymbolKind.CLASS and not symbol.attribute else None
 
     # -- classes ---------------------------------------------------------------------------
-    def _task(self, facts: ModuleFacts, cls: ClassFact) -> TaskDefinition | None:
+    def _task(self, facts: ModuleFacts, cls: ClassFact, own_name: bool) -> TaskDefinition | None:
         if not cls.is_module_level:
             return None
         registration = self.registrations.get((facts.module, cls.name))
-        app_id = self.task_app(facts.module, cls.name)
-        attributes = self._attributes(facts.module, cls.name)
-        own_name = any(a.target == "name" and a.scope == cls.qualname and not a.function
-                       for a in facts.assignments)
-        if registration is None and (app_id is None or not own_name):
+        if registration is None and not own_name:
             return None
+        app_id = self.task_app(facts.module, cls.name)
+        if registration is None and app_id is None:
+            return None
+        attributes = self._attributes(facts.module, cls.name)
         if attributes.get("abstract") is True:
             return None
         if registration is not None:
