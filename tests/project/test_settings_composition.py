@@ -308,3 +308,5 @@ def test_two_values_at_the_same_distance_stay_unknown(tmp_path: Path) -> None:
                                "'server.settings.prod')\n"}
     result = run(tmp_path, several_modules("", extra), "CEL101")
     assert places(result) == []
+    note = next(n for n in result.notes if n.startswith("DJANGO_SETTINGS_MODULE"))
+    assert "'server.settings.dev' at manage.py:2" in note and "server/wsgi.py:2" in note

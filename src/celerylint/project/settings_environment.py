@@ -58,6 +58,11 @@ class Choice:
     others: tuple[EnvironmentSetting, ...]
 
     def note(self) -> str | None:
+        if self.value is None and len({s.value for s in self.others}) > 1:
+            values = "; ".join(f"{s.value!r} at {s.where}" for s in self.others)
+            return (f"{self.others[0].variable} is set to different values equally close to "
+                    f"the Celery app ({values}); the settings it names are not analysed. "
+                    "Set it in the Celery app module to say which one the worker uses.")
         if self.value is None or not self.others:
             return None
         where = ", ".join(s.where for s in self.chosen)
