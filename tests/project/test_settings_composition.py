@@ -163,6 +163,14 @@ def test_relative_star_import_of_a_component_package(tmp_path: Path) -> None:
     assert places(result) == [("CEL101", "server/settings/components/celery.py", 1)]
 
 
+def test_installed_apps_extended_after_a_star_import(tmp_path: Path) -> None:
+    prod = "from .base import *\n\nINSTALLED_APPS += ['billing']\n"
+    model = model_of(tmp_path, star_project(prod))
+    assert model.django_apps == ("orders", "billing")
+    prod = "from .base import *\n\nif DEBUG:\n    INSTALLED_APPS += ['debug_toolbar']\n"
+    assert model_of(tmp_path / "conditional", star_project(prod)).django_apps is None
+
+
 def test_guarded_star_import_of_local_settings(tmp_path: Path) -> None:
     prod = ("from .base import *\n\ntry:\n    from .local import *\nexcept ImportError:\n"
             "    pass\n")

@@ -216,18 +216,25 @@ class ConfigCollector:
         return Autodiscovery(app_id, packages, related, facts.path, call.span)
 
     def installed_apps(self) -> tuple[str, ...] | None:
+        """INSTALLED_APPS as the composed settings leave it: assignments, then
+        ``INSTALLED_APPS += [...]`` in run order; None when any step is unknowable."""
         if self.django_target is None:
             return None
-        found = [c for c in self._composed(*self.django_target)
-                 if c.assignment.target == "INSTALLED_APPS"]
-        if not found or any(c.assignment.augmented or c.assignment.key is not None or c.conditional
-                            for c in found):
-            return None  # extended conditionally or in place: the full list is unknowable
-        last = found[-1]
-        value = plain(self.evaluator.evaluate(last.assignment.value, last.facts.module))
-        if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
-            return tuple(_app_package(v) for v in value)
-        return None
+        apps: list[str] | None = None
+        for composed in self._composed(*self.django_target):
+            assignment = composed.assignment
+            if assignment.target != "INSTALLED_APPS":
+                continue
+            if composed.conditional or assignment.key is not None or \
+                    assignment.augmented not in ("", "AddAssign"):
+                return None  # changed conditionally or in place: the full list is unknowable
+            value = plain(self.evaluator.evaluate(assignment.value, composed.facts.module))
+            if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+                return None
+            if assignment.augmented and apps is None:
+                return None
+            apps = [*(apps or []), *value] if assignment.augmented else list(value)
+        return tuple(_app_package(v) for v in apps) if apps is not None else None
 
 
 def _app_package(entry: str) -> str:
