@@ -129,6 +129,15 @@ def test_split_settings_later_files_override_and_optional_files_count(tmp_path: 
     assert model.django_apps == ("django.contrib.auth", "orders")
 
 
+def test_an_included_file_reads_names_of_the_files_included_before_it(tmp_path: Path) -> None:
+    files = split_project(PRESENT)
+    files["server/settings/components/common.py"] += "TIME_ZONE = 'Europe/Berlin'\n"
+    files["server/settings/components/celery.py"] += "CELERY_TIMEZONE = TIME_ZONE\n"
+    settings = model_of(tmp_path, files).settings["server.celery:app"]
+    assert settings.value("timezone") == "Europe/Berlin"
+    assert settings.entry("timezone").path == "server/settings/components/celery.py"
+
+
 def test_split_settings_fixed_by_an_optional_local_file(tmp_path: Path) -> None:
     local = BEAT.format(task=PRESENT)
     assert places(run(tmp_path, split_project(MISSING, local=local), "CEL301")) == []

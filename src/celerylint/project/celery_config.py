@@ -178,8 +178,9 @@ class ConfigCollector:
                 continue
             if not class_name and assignment.target.startswith("_"):
                 continue
-            yield SettingEntry(config.app_id, assignment.target, assignment.value,
-                               facts.module, facts.path, assignment.span, SourceKind.OBJECT,
+            yield SettingEntry(config.app_id, assignment.target, composed.value,
+                               composed.value_module, facts.path, assignment.span,
+                               SourceKind.OBJECT,
                                config.namespace, composed.conditional, config.target,
                                key_span=assignment.span, django=config.is_django,
                                source_id=f"object@{facts.path}:{class_name}")
@@ -228,7 +229,7 @@ class ConfigCollector:
             if composed.conditional or assignment.key is not None or \
                     assignment.augmented not in ("", "AddAssign"):
                 return None  # changed conditionally or in place: the full list is unknowable
-            value = plain(self.evaluator.evaluate(assignment.value, composed.facts.module))
+            value = plain(self.evaluator.evaluate(composed.value, composed.value_module))
             if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
                 return None
             if assignment.augmented and apps is None:

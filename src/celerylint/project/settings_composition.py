@@ -51,6 +51,18 @@ class ComposedAssignment:
     facts: ModuleFacts  # the file where it is written
     assignment: AssignmentFact
     conditional: bool  # the assignment, or the import/include that reached it, may not run
+    # ``X = NAME`` where NAME is bound by an earlier file of the same namespace (a
+    # split-settings include sees the names of the files included before it).
+    value_from: ComposedAssignment | None = None
+
+    @property
+    def value(self) -> Value:
+        return (self.value_from or self).assignment.value
+
+    @property
+    def value_module(self) -> str:
+        """The module to evaluate ``value`` in."""
+        return (self.value_from or self).facts.module
 
 
 @dataclass(frozen=True)
@@ -75,33 +87,52 @@ class SettingsComposer:
         facts = self.project.module(self.project.canonical_module_name(module))
         if facts is None:
             return []
-        return self._replay(facts, set(), 0, False, top=True)
+        return self._replay(facts, set(), {}, 0, False)
 
-    def _replay(self, facts: ModuleFacts, included: set[str], depth: int,
-                conditional: bool, top: bool) -> list[ComposedAssignment]:
+    def _replay(self, facts: ModuleFacts, included: set[str],
+                namespace: dict[str, ComposedAssignment], depth: int,
+                conditional: bool) -> list[ComposedAssignment]:
+        """One namespace's assignments in run order; ``included`` and ``namespace`` are
+        shared with the files split-settings includes into it."""
         if depth > MAX_DEPTH:
             return []
         result: list[ComposedAssignment] = []
+
+        def add(composed: ComposedAssignment) -> None:
+            result.append(composed)
+            if composed.assignment.key is None and not composed.assignment.augmented:
+                namespace[composed.assignment.target] = composed
+
         for _, event in sorted(self._events(facts), key=lambda item: item[0]):
             if isinstance(event, AssignmentFact):
-                if not top and event.target.startswith("_"):
-                    continue  # ``import *`` leaves private names behind
-                result.append(ComposedAssignment(facts, event, conditional or event.conditional))
+                add(ComposedAssignment(facts, event, conditional or event.conditional,
+                                       self._shared_value(facts, event, namespace)))
             elif isinstance(event, ImportFact):
                 target = self.project.module(self.project.canonical_module_name(event.module))
                 if target is not None:  # a guarded import of a file that exists succeeds
                     guarded = event.context is ImportContext.GUARDED
-                    result.extend(self._replay(target, set(), depth + 1, conditional or (
-                        event.conditional and not guarded), top=False))
+                    for composed in self._replay(target, set(), {}, depth + 1, conditional or (
+                            event.conditional and not guarded)):
+                        if not composed.assignment.target.startswith("_"):
+                            add(composed)  # ``import *`` leaves private names behind
             else:
                 for path in self._included_paths(facts, event):
                     if path in included:
                         continue  # split-settings includes a file once per namespace
                     included.add(path)
                     result.extend(self._replay(self.project.facts_by_path[path], included,
-                                               depth + 1, conditional or event.conditional,
-                                               top=True))
+                                               namespace, depth + 1,
+                                               conditional or event.conditional))
         return result
+
+    def _shared_value(self, facts: ModuleFacts, assignment: AssignmentFact,
+                      namespace: dict[str, ComposedAssignment]) -> ComposedAssignment | None:
+        value = assignment.value
+        if not isinstance(value, NameRef) or "." in value.dotted or \
+                value.dotted in self.symbols.bindings(facts.module):
+            return None
+        found = namespace.get(value.dotted)
+        return (found.value_from or found) if found is not None else None
 
     def _events(self, facts: ModuleFacts) -> list[tuple[tuple[int, int], object]]:
         events: list[tuple[tuple[int, int], object]] = []
