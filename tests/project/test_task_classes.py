@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.conftest import write_tree
+
 from celerylint import api
 from celerylint.api import build_project
 from celerylint.project.celery_model import build_celery_model
 from celerylint.settings import Settings
-from tests.conftest import write_tree
 
 CELERY = (
     "from celery import Celery\n"

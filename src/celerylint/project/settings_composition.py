@@ -75,7 +75,7 @@ class IncludePattern:
 class SettingsComposer:
     """Replays star imports, split-settings includes and class inheritance."""
 
-    project: "Project"
+    project: Project
     symbols: SymbolTable
     evaluator: Evaluator
     # Includes whose file list could not be read statically: "path:line", for notes.

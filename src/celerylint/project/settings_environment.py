@@ -72,8 +72,8 @@ class Choice:
                 f"the Celery app's own environment); also set: {others}.")
 
 
-def environment_settings(project: "Project", evaluator: Evaluator,
-                         deployments: Iterable["DeploymentFacts"], variable: str,
+def environment_settings(project: Project, evaluator: Evaluator,
+                         deployments: Iterable[DeploymentFacts], variable: str,
                          app_modules: Collection[str]) -> list[EnvironmentSetting]:
     """Every place in the project that gives ``variable`` a static value."""
     found = list(_setdefaults(project, evaluator, variable, app_modules))
@@ -95,7 +95,7 @@ def choose(settings: list[EnvironmentSetting], accept: Collection[str] | None = 
     return Choice(None, (), ())
 
 
-def _setdefaults(project: "Project", evaluator: Evaluator, variable: str,
+def _setdefaults(project: Project, evaluator: Evaluator, variable: str,
                  app_modules: Collection[str]) -> Iterable[EnvironmentSetting]:
     for facts in project.python_facts():
         for call in facts.calls:
@@ -109,7 +109,7 @@ def _setdefaults(project: "Project", evaluator: Evaluator, variable: str,
                 yield EnvironmentSetting(variable, value, facts.path, call.span.line, tier)
 
 
-def _deployment_values(project: "Project", deployments: Iterable["DeploymentFacts"],
+def _deployment_values(project: Project, deployments: Iterable[DeploymentFacts],
                        variable: str) -> Iterable[EnvironmentSetting]:
     referenced: dict[str, Tier] = {}
     for deployment in deployments:

@@ -37,7 +37,7 @@ class Registration:
 class TaskClassCollector:
     """Task classes of the project, as TaskDefinitions the task rules already read."""
 
-    def __init__(self, project: "Project", symbols: SymbolTable, evaluator: Evaluator,
+    def __init__(self, project: Project, symbols: SymbolTable, evaluator: Evaluator,
                  apps: AppFinder, functions: TaskCollector) -> None:
         self.project, self.symbols, self.evaluator = project, symbols, evaluator
         self.apps, self.functions = apps, functions
