@@ -249,7 +249,7 @@ def evaluate(projects: list[Project], args: argparse.Namespace) -> list[ProjectR
         directory = materialise(project, Path(args.mirror_root), Path(args.work_dir))
         if directory is None:
             continue
-        labels = load_labels(HERE / "labels" / f"{project.name}.jsonl")
+        labels = load_labels(Path(args.labels_dir) / f"{project.name}.jsonl")
         for mode in modes:
             print(f"celerylint ({mode}) on {project.name} ...", file=sys.stderr)
             findings = run_celerylint(directory, preview=(mode == "preview"))
@@ -367,6 +367,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="directory holding <owner>+<name>/repo bare mirrors")
     parser.add_argument("--work-dir", default="/tmp/celerylint-precision",
                         help="scratch directory for the extracted trees")
+    parser.add_argument("--projects", default=str(HERE / "projects.toml"),
+                        help="the pinned projects (default: projects.toml beside this script)")
+    parser.add_argument("--labels-dir", default=str(HERE / "labels"),
+                        help="directory of <project>.jsonl verdicts")
     parser.add_argument("--project", action="append", default=[],
                         help="only this project (repeatable)")
     parser.add_argument("--markdown", action="store_true", help="print Markdown tables")
@@ -378,7 +382,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    projects = load_projects(HERE / "projects.toml")
+    projects = load_projects(Path(args.projects))
     if args.project:
         unknown = set(args.project) - {p.name for p in projects}
         if unknown:
