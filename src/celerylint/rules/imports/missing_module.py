@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from celerylint.findings import Finding, Severity
 from celerylint.rules.base import ModuleRule
 from celerylint.rules.imports.resolution import (
-    CHECKED_CONTEXTS,
+    can_fail,
     candidate_modules,
     is_ambiguous_top_level,
 )
@@ -50,7 +50,7 @@ class MissingModule(ModuleRule):
     def check_module(self, facts: ModuleFacts, project: "Project") -> Iterator[Finding]:
         reported: set[tuple[int, str]] = set()
         for fact in facts.imports:
-            if fact.context not in CHECKED_CONTEXTS or fact.beyond_top_level:
+            if not can_fail(fact):
                 continue
             missing = self._missing(fact, facts, project)
             if missing is None or (fact.span.line, missing) in reported:

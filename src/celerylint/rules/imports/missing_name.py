@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from celerylint.findings import Finding, Severity
 from celerylint.rules.base import ModuleRule
 from celerylint.rules.imports.resolution import (
-    CHECKED_CONTEXTS,
+    can_fail,
     candidate_modules,
     is_ambiguous_top_level,
 )
@@ -43,7 +43,7 @@ class MissingImportedName(ModuleRule):
 
     def check_module(self, facts: ModuleFacts, project: "Project") -> Iterator[Finding]:
         for fact in facts.imports:
-            if fact.context not in CHECKED_CONTEXTS or not fact.name or fact.name == "*":
+            if not can_fail(fact) or not fact.name or fact.name == "*":
                 continue
             module = self._checked_module(fact, facts, project)
             if module is None:

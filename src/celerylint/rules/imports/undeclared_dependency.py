@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
 from celerylint.rules.base import ModuleRule
-from celerylint.rules.imports.resolution import CHECKED_CONTEXTS, stdlib_modules
+from celerylint.rules.imports.resolution import can_fail, stdlib_modules
 from celerylint.source.facts import ModuleFacts
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ class UndeclaredDependency(ModuleRule):
             return  # a project that declares nothing: we cannot tell what is installed
         reported: set[str] = set()
         for fact in facts.imports:
-            if fact.level or fact.context not in CHECKED_CONTEXTS or not fact.module:
+            if fact.level or not can_fail(fact) or not fact.module:
                 continue
             top = fact.module.split(".")[0]
             if top in reported or top in stdlib_modules() or project.is_first_party(top):
