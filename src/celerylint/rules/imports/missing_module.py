@@ -13,7 +13,7 @@ from celerylint.rules.imports.resolution import (
     candidate_modules,
     is_ambiguous_top_level,
 )
-from celerylint.source.facts import ImportFact, ModuleFacts
+from celerylint.source.facts import ImportContext, ImportFact, ModuleFacts
 
 if TYPE_CHECKING:
     from celerylint.project.model import Project
@@ -80,8 +80,9 @@ class MissingModule(ModuleRule):
         suggestion = suggest_module(missing, project)
         hint = f"did you mean '{suggestion}'?" if suggestion else \
             "restore the module, or remove or update the import"
-        where = "when this module loads" if fact.context.value == "module" else \
-            "when this function runs"
+        where = ("when this module loads, so a worker or beat that imports it fails at "
+                 "start-up") if fact.context is ImportContext.MODULE else \
+            "when this function runs, so a task that calls it fails each time"
         return self.finding(
             facts.path, fact.module_span or fact.span,
             f"Module '{missing}' does not exist in this project; the import raises "

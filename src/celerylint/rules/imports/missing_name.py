@@ -13,7 +13,7 @@ from celerylint.rules.imports.resolution import (
     candidate_modules,
     is_ambiguous_top_level,
 )
-from celerylint.source.facts import ImportFact, ModuleFacts
+from celerylint.source.facts import ImportContext, ImportFact, ModuleFacts
 
 if TYPE_CHECKING:
     from celerylint.project.model import Project
@@ -77,7 +77,9 @@ class MissingImportedName(ModuleRule):
         return self.finding(
             facts.path, fact.span,
             f"'{module}' does not define '{fact.name}'; this import raises ImportError "
-            f"when it runs.",
+            + ("when the module loads, so a worker or beat that imports it fails at start-up."
+               if fact.context is ImportContext.MODULE else
+               "when the function runs, so a task that calls it fails each time."),
             fix_hint=hint,
             subjects=(module, fact.name or ""),
         )

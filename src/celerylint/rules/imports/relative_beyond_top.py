@@ -36,7 +36,8 @@ class RelativeImportBeyondTopLevel(ModuleRule):
                 facts.path, fact.span,
                 f"Relative import '{dots}{fact.relative_name or ''}' goes above the top-level "
                 f"package of '{facts.module or facts.path}'; Python raises ImportError "
-                "(attempted relative import beyond top-level package).",
+                "(attempted relative import beyond top-level package) when it runs, so a "
+                "worker or beat that imports this module fails.",
                 fix_hint="Use fewer dots or an absolute import.",
                 subjects=(f"{dots}{fact.relative_name or ''}",),
             )
