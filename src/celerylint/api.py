@@ -163,11 +163,13 @@ def run_rules(project: Project, rules: Sequence[type[Rule]], result: RunResult) 
     return findings
 
 
-def unimportable_folder_notes(project: Project) -> list[str]:
-    """Folders Python cannot import, whose relative imports were therefore not judged."""
+def import_rule_notes(project: Project) -> list[str]:
+    """What the import rules could not judge: folders Python cannot import, and
+    distributions whose import names are unknown."""
     from celerylint.rules.imports.resolution import unimportable_folder_notes as notes
 
-    return notes(project)
+    unknown = project.dependencies.unknown_note()
+    return [*notes(project), *([unknown] if unknown else [])]
 
 
 def celery_version_notes(project: Project) -> list[str]:
@@ -196,7 +198,7 @@ def run(
                        timings=timings, extraction=stats)
     findings = run_rules(project, rules, result)
     result.notes.extend(celery_version_notes(project))
-    result.notes.extend(unimportable_folder_notes(project))
+    result.notes.extend(import_rule_notes(project))
     started = time.perf_counter()
     lookup = _suppressions_lookup(project)
     suppression = apply_suppressions(findings, lookup, settings.per_file_ignores)

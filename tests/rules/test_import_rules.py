@@ -196,3 +196,14 @@ def test_the_message_names_the_process_and_how_it_breaks(tmp_path: Path) -> None
     (finding,) = result.findings
     assert "a worker or beat that imports this module fails at start-up with " \
            "ModuleNotFoundError" in finding.message
+
+
+def test_verbose_says_once_why_undeclared_dependency_stays_silent(tmp_path: Path) -> None:
+    files = {**PACKAGE, "requirements.txt": "celery\nphonenumberslite\n",
+             "proj/tasks.py": "import requests\n"}
+    result = run(tmp_path, files, "CEL704")
+    assert result.findings == []
+    assert [note for note in result.notes if "undeclared-dependency" in note] == [
+        "undeclared-dependency judges no import that 1 declared distribution(s) could "
+        "provide (phonenumberslite): they are installed neither in the project's .venv "
+        "nor next to celerylint, so their import names are unknown"]

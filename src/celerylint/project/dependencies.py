@@ -120,6 +120,18 @@ class DependencyDeclarations:
         and requirements written without a name."""
         return (*self._closure.unresolved, *(text for _, _, text in self.unnamed))
 
+    def unknown_note(self) -> str | None:
+        """Why undeclared-dependency may stay silent, for ``--verbose``; None when every
+        declared distribution's import names are known."""
+        unresolved = self.unresolved
+        if not self.declares_any or not unresolved:
+            return None
+        shown = ", ".join(unresolved[:5]) + (f" and {len(unresolved) - 5} more"
+                                             if len(unresolved) > 5 else "")
+        return (f"undeclared-dependency judges no import that {len(unresolved)} declared "
+                f"distribution(s) could provide ({shown}): they are installed neither in "
+                "the project's .venv nor next to celerylint, so their import names are unknown")
+
     def celery_declaration(self) -> DeclaredDependency | None:
         """The declaration of Celery that decides its version, or None if none names it.
 
