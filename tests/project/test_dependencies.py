@@ -465,3 +465,12 @@ def test_dependency_groups_and_extras_are_declarations(tmp_path: Path) -> None:
         '[project.optional-dependencies]\ns3 = ["boto3"]\n'
         '[dependency-groups]\ntest = ["pytest", {include-group = "lint"}]\nlint = ["ruff"]\n')})
     assert sorted(names(found)) == ["boto3", "celery", "pytest", "ruff"]
+
+
+def test_a_project_naming_itself_in_its_groups_declares_no_other_distribution(
+        tmp_path: Path) -> None:
+    found = declarations(tmp_path, {"pyproject.toml": (
+        '[project]\nname = "My_Proj"\ndependencies = ["celery"]\n'
+        '[project.optional-dependencies]\nall = ["my-proj[s3]"]\ns3 = ["boto3"]\n'
+        '[dependency-groups]\ndev = ["my.proj[all]", "pytest"]\n')})
+    assert sorted(names(found)) == ["boto3", "celery", "pytest"]

@@ -57,6 +57,7 @@ def parse_pyproject(text: str) -> FileReading:
     files = _dynamic_requirement_files(data)
     includes = tuple((f, locate.line_of(f)) for f in files)
     entries.sort(key=lambda entry: entry.line)  # file order, whichever table it is in
+    entries = [entry for entry in entries if not _is_itself(entry.name, data)]
     dynamic = _strings_at(data, "project", "dynamic")
     if "dependencies" in dynamic and not files:
         problems.append((locate.line_of("dynamic"), _DYNAMIC))
@@ -113,6 +114,14 @@ def _entries_from_mapping(
         extras = tuple(e for e in extras if isinstance(e, str)) if isinstance(extras, list) else ()
         yield RequirementEntry(name, "" if specifier == "*" else specifier, extras,
                                locate.line_of_key(name))
+
+
+def _is_itself(name: str, data: Mapping[str, Any]) -> bool:
+    """``myproj[test]`` in myproj's own extras or groups: its requirements are the ones
+    this file declares, not another distribution's."""
+    own = _table(data, "project").get("name") or _table(data, "tool", "poetry").get("name")
+    fold = re.compile(r"[-_.]+")
+    return isinstance(own, str) and fold.sub("-", own).lower() == fold.sub("-", name).lower()
 
 
 def _dynamic_requirement_files(data: Mapping[str, Any]) -> list[str]:
