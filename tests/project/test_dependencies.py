@@ -474,3 +474,16 @@ def test_a_project_naming_itself_in_its_groups_declares_no_other_distribution(
         '[project.optional-dependencies]\nall = ["my-proj[s3]"]\ns3 = ["boto3"]\n'
         '[dependency-groups]\ndev = ["my.proj[all]", "pytest"]\n')})
     assert sorted(names(found)) == ["boto3", "celery", "pytest"]
+
+
+def test_the_projects_own_packages_in_a_lock_file_are_not_dependencies(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "shop"\ndependencies = ["celery"]\n')
+    (tmp_path / "uv.lock").write_text(
+        '[[package]]\nname = "shop"\nversion = "0.1.0"\nsource = { editable = "." }\n\n'
+        '[[package]]\nname = "shared-lib"\nversion = "0.1.0"\nsource = { directory = "libs/x" }\n\n'
+        '[[package]]\nname = "celery"\nversion = "5.4.0"\n'
+        'source = { registry = "https://pypi.org/simple" }\n')
+    (tmp_path / "Pipfile.lock").write_text(
+        '{"default": {"shop": {"editable": true, "path": "."}, "kombu": {"version": "==5.3"}}}')
+    found = read_declarations(tmp_path, ["pyproject.toml", "uv.lock", "Pipfile.lock"])
+    assert found.locked == ("celery", "kombu", "shared-lib")  # another local package counts

@@ -221,8 +221,19 @@ def read_declarations(root: Path, files: Sequence[str]) -> DependencyDeclaration
 LOCK_FILES = frozenset({"poetry.lock", "uv.lock", "pdm.lock", "Pipfile.lock"})
 
 
+_LOCAL_SOURCES = ("editable", "virtual", "directory", "path")
+
+
+def _is_project_itself(source: object) -> bool:
+    """uv's ``source = {editable = "."}``, Pipfile's ``{"path": "."}``: the project."""
+    return isinstance(source, dict) and any(
+        str(source.get(key, "")).rstrip("/") in (".", "") and key in source
+        for key in _LOCAL_SOURCES)
+
+
 def _locked_distributions(path: Path) -> list[str]:
-    """Package names a lock file pins; nothing (never an error) when it cannot be read."""
+    """Package names a lock file pins, without the project itself; nothing (never an
+    error) when the file cannot be read."""
     import json
 
     from celerylint.config_file import load_toml
@@ -233,10 +244,12 @@ def _locked_distributions(path: Path) -> list[str]:
         except (OSError, ValueError):
             return []
         return [name for section in ("default", "develop")
-                for name in (document.get(section) or {}) if isinstance(name, str)]
+                for name, pin in (document.get(section) or {}).items()
+                if isinstance(name, str) and not _is_project_itself(pin)]
     document = load_toml(path) or {}
     packages = document.get("package", [])
-    return [p["name"] for p in packages if isinstance(p, dict) and isinstance(p.get("name"), str)]
+    return [p["name"] for p in packages if isinstance(p, dict) and isinstance(p.get("name"), str)
+            and not _is_project_itself(p.get("source"))]
 
 
 def _reading_order(path: str) -> tuple[int, int, str]:
