@@ -34,6 +34,8 @@ def reported(tmp_path: Path, files: dict[str, str], *codes: str) -> list[tuple[s
 
 GUARDED = """\
 import os
+from contextlib import suppress
+
 from django.conf import settings
 
 try:
@@ -41,10 +43,8 @@ try:
 except (ImportError, AttributeError):
     fast = None
 
-try:
+with suppress(ModuleNotFoundError):
     import proj.gone_b
-except* ModuleNotFoundError:
-    pass
 
 if settings.USE_EXTRAS:
     from proj.gone_c import extra

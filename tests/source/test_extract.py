@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import sys
 import textwrap
 
 import pytest
@@ -67,11 +68,6 @@ else:
 if registry:
     import proj.plugins as plugins
 
-try:
-    import orjson
-except* ImportError:
-    orjson = None
-
 
 def task():
     import proj.late
@@ -106,7 +102,6 @@ else:
     ("s3", ImportContext.GUARDED, True, True),  # a settings switch
     ("local_storage", ImportContext.GUARDED, True, True),  # the switch's other side
     ("plugins", ImportContext.MODULE, True, False),  # a plain runtime condition
-    ("orjson", ImportContext.GUARDED, True, True),  # except* guards too
     ("proj", ImportContext.FUNCTION, False, False),
     ("fast_late", ImportContext.FUNCTION, True, True),  # guarded inside a function
     ("sentry_sdk", ImportContext.FUNCTION, True, True),
@@ -118,6 +113,13 @@ def test_import_contexts(bound: str, context: ImportContext, conditional: bool,
                          guarded: bool) -> None:
     fact = import_named(facts_of(CONTEXTS), bound)
     assert (fact.context, fact.conditional, fact.guarded) == (context, conditional, guarded)
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="except* is Python 3.11 syntax")
+def test_except_star_guards_an_import() -> None:
+    facts = facts_of("try:\n    import orjson\nexcept* ImportError:\n    orjson = None\n")
+    fact = import_named(facts, "orjson")
+    assert (fact.context, fact.guarded) == (ImportContext.GUARDED, True)
 
 
 def test_unbracketed_except_tuple_of_python_3_14_guards_an_import() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import sys
 import unicodedata
 import warnings
 
@@ -96,7 +97,6 @@ TRAPS = {
         "if settings.X or os.getenv('Y', default=1):\n    import a\nelif f(k=DEBUG):\n"
         "    import b\nelse:\n    import c\nif '__main__' == __name__:\n    import d\n"
         "else:\n    import e\nif (lambda q=1: q)(x.y().z):\n    import f\n"
-        "try:\n    import g\nexcept* (ImportError, KeyError):\n    pass\n"
         "def t():\n    if env.bool('Z'):\n        from . import h\n"),
     "handlers, returns and locals": (
         "def t(self):\n    r = add.delay(1)\n    other = compute()\n    try:\n        go()\n"
@@ -105,6 +105,10 @@ TRAPS = {
         "__all__ = ['a']\n__all__ += ['b']\nS = {}\nS['k'] = {'task': 't'}\nS |= {'x': 1}\n"
         "app.conf.beat_schedule['n'] = {}\nfor p, q in items: pass\n"),
 }
+
+
+if sys.version_info >= (3, 11):
+    TRAPS["except*"] = "try:\n    import g\nexcept* (ImportError, KeyError):\n    pass\n"
 
 
 @pytest.mark.parametrize("name", sorted(TRAPS))

@@ -155,7 +155,7 @@ class _Scanner(ScopeState):
         self.visit_all(node.orelse)
         self.leave_if(kind)
 
-    def visit_try(self, node: ast.Try | ast.TryStar) -> None:
+    def visit_try(self, node: ast.Try) -> None:
         guard = catches_import_error(node)
         self.guarded += guard
         self.conditional += 1
@@ -326,7 +326,6 @@ _HANDLERS = {
     ast.ClassDef: _Scanner.visit_class,
     ast.If: _Scanner.visit_if,
     ast.Try: _Scanner.visit_try,
-    ast.TryStar: _Scanner.visit_try,
     ast.With: _Scanner.visit_with,
     ast.AsyncWith: _Scanner.visit_with,
     ast.withitem: _Scanner.visit_withitem,
@@ -341,6 +340,10 @@ _HANDLERS = {
     ast.Return: _Scanner.visit_return,
     ast.ExceptHandler: _Scanner.visit_except_handler,
 }
+
+
+if hasattr(ast, "TryStar"):  # Python 3.11+: ``except*`` guards like ``except``
+    _HANDLERS[ast.TryStar] = _Scanner.visit_try
 
 
 def scan_with_ast(base: ModuleFacts, tree: ast.Module, text: str, max_depth: int) -> ModuleFacts:
