@@ -175,6 +175,15 @@ def run_rules(project: Project, rules: Sequence[type[Rule]], result: RunResult) 
     return findings
 
 
+def import_rule_notes(project: Project) -> list[str]:
+    """What the import rules could not judge: folders Python cannot import, and
+    distributions whose import names are unknown."""
+    from celerylint.rules.imports.resolution import unimportable_folder_notes as notes
+
+    unknown = project.dependencies.unknown_note()
+    return [*notes(project), *([unknown] if unknown else [])]
+
+
 def celery_version_notes(project: Project) -> list[str]:
     """Celery's rules changed across majors: say once when we judge by another one."""
     from celerylint.project.celery_versions import celery_versions
@@ -203,6 +212,7 @@ def run(
                        timings=timings, extraction=stats, warnings=warnings)
     findings = run_rules(project, rules, result)
     result.notes.extend(celery_version_notes(project))
+    result.notes.extend(import_rule_notes(project))
     started = time.perf_counter()
     lookup = _suppressions_lookup(project)
     suppression = apply_suppressions(findings, lookup, settings.per_file_ignores)
