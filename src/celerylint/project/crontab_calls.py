@@ -27,7 +27,7 @@ from celerylint.project.beat_schedules import (
     schedule_timezone,
 )
 from celerylint.project.evaluate import StaticCall
-from celerylint.source.facts import CallFact, CallValue, Span
+from celerylint.source.facts import CallFact, CallValue, ModuleFacts, Span
 
 if TYPE_CHECKING:
     from celerylint.project.celery_model import CeleryModel
@@ -57,6 +57,8 @@ def crontab_calls(project: Project) -> list[CrontabCall]:
         timezone = _project_timezone(model)
         found: list[CrontabCall] = []
         for facts in project.python_facts():
+            if not _may_name_crontab(facts):
+                continue
             is_crontab = _CallResolver(model, facts.module)
             for call in facts.calls:
                 if not (call.call.args or call.call.kwargs) or (facts.path, call.span) in beat_calls:
@@ -83,6 +85,16 @@ def _beat_entry_calls(project: Project) -> set[tuple[str, Span]]:
         if facts is not None and info.call is not None and info.known:
             where.add((facts.path, info.call.span))
     return where
+
+
+def _may_name_crontab(facts: ModuleFacts) -> bool:
+    """A cheap first look: only a module importing from Celery or something named like a
+    schedule can call Celery's crontab (a re-export under another name is missed)."""
+    for fact in facts.imports:
+        written = f"{fact.module}.{fact.name or ''}".lower()
+        if fact.module.startswith("celery") or "crontab" in written or "schedul" in written:
+            return True
+    return False
 
 
 class _CallResolver:
