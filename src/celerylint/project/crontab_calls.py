@@ -61,7 +61,9 @@ def crontab_calls(project: Project) -> list[CrontabCall]:
                 continue
             is_crontab = _CallResolver(model, facts.module)
             for call in facts.calls:
-                if not (call.call.args or call.call.kwargs) or (facts.path, call.span) in beat_calls:
+                if not (call.call.args or call.call.kwargs):
+                    continue
+                if (facts.path, call.span) in beat_calls:
                     continue
                 qualified = is_crontab(call)
                 if not qualified:
