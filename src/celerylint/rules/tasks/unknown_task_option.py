@@ -12,6 +12,7 @@ defines an attribute or method of that name.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from celerylint.celery_knowledge.task_options import closest_task_option, is_task_option
@@ -20,7 +21,7 @@ from celerylint.project.celery_model import celery_model
 from celerylint.project.celery_tasks import SHARED_TASK
 from celerylint.project.symbols import SymbolKind
 from celerylint.rules.base import ProjectRule
-from celerylint.source.facts import CallFact, Keyword, NameRef
+from celerylint.source.facts import CallFact, Keyword, NameRef, ParamKind
 
 if TYPE_CHECKING:
     from celerylint.project.celery_model import CeleryModel
@@ -41,12 +42,17 @@ class UnknownTaskOption(ProjectRule):
         if any("task_cls" in {k.name for k in app.call.kwargs} for app in model.apps.values()):
             return  # the app's own Task class may read any attribute
         read_by_project = _project_task_attributes(project)
+        houses: dict[str, _House | None] = {}
         for facts in project.python_facts():
             for call in facts.calls:
-                decorator = _task_decorator(call, facts.module, model)
-                if not decorator or _custom_base(call, facts.module, model):
+                if not call.call.kwargs:
                     continue
-                for keyword in call.call.kwargs:
+                decorator, keywords = _task_decorator(call, facts.module, model), call.call.kwargs
+                if decorator and _custom_base(call, facts.module, model):
+                    continue
+                if not decorator:
+                    decorator, keywords = _forwarded_keywords(call, facts.module, model, houses)
+                for keyword in keywords:
                     if not is_task_option(keyword.name) and keyword.name not in read_by_project:
                         yield self._finding(facts.path, decorator, keyword)
 
@@ -71,7 +77,7 @@ class UnknownTaskOption(ProjectRule):
 def _task_decorator(call: CallFact, module: str, model: CeleryModel) -> str:
     """'@app.task(...)' or '@shared_task(...)' when the call is one, else ""."""
     func = call.call.func
-    if not call.call.kwargs or "()" in func:
+    if "()" in func:
         return ""
     if func.endswith(".task") and model.app_for_expression(module, func[:-5], call.function):
         return f"@{func}(...)"
@@ -79,6 +85,47 @@ def _task_decorator(call: CallFact, module: str, model: CeleryModel) -> str:
     if symbol.kind is SymbolKind.EXTERNAL and symbol.qualified in SHARED_TASK:
         return f"@{func}(...)"
     return ""
+
+
+@dataclass(frozen=True)
+class _House:
+    """A project decorator that passes its ``**options`` on to a task decorator."""
+
+    named: frozenset[str]  # its own parameters: not task options
+    forwards_to: str  # the task decorator it calls, as written
+
+
+def _forwarded_keywords(call: CallFact, module: str, model: CeleryModel,
+                        houses: dict[str, _House | None]) -> tuple[str, tuple[Keyword, ...]]:
+    """``@queued("imports", max_retry=5)`` where ``def queued(queue, **options)`` calls
+    ``app.task(queue=queue, **options)``: the keywords it does not name reach Celery."""
+    symbol = model.symbols.resolve_in_function(module, call.call.func, call.function)
+    if symbol.kind is not SymbolKind.FUNCTION or symbol.attribute:
+        return "", ()
+    if symbol.qualified not in houses:
+        houses[symbol.qualified] = _house(symbol.module, symbol.name, model)
+    house = houses[symbol.qualified]
+    if house is None:
+        return "", ()
+    label = f"@{call.call.func}(...), which passes it on to {house.forwards_to}(**...),"
+    return label, tuple(k for k in call.call.kwargs if k.name not in house.named)
+
+
+def _house(module: str, name: str, model: CeleryModel) -> _House | None:
+    facts = model.project.module(module)
+    function = next((f for f in facts.functions if f.qualname == name), None) \
+        if facts is not None else None
+    if facts is None or function is None or \
+            not any(p.kind is ParamKind.VAR_KEYWORD for p in function.parameters):
+        return None
+    inside = name + ".<locals>."
+    forwards = [c for c in facts.calls if (c.function == name or c.function.startswith(inside))
+                and c.call.has_star_kwargs and _task_decorator(c, module, model)
+                and not _custom_base(c, module, model)]
+    if not forwards:
+        return None
+    return _House(frozenset(p.name for p in function.parameters
+                            if p.kind is not ParamKind.VAR_KEYWORD), forwards[0].call.func)
 
 
 def _custom_base(call: CallFact, module: str, model: CeleryModel) -> bool:
