@@ -696,3 +696,13 @@ def test_groups_at_the_same_indentation_after_blank_lines_stay_apart() -> None:
     # current_app.loader.import_default_modules()
     """
     assert [(b.line, b.end_line) for b in detect(source)] == [(1, 1), (3, 3)]
+
+
+def test_code_between_a_heading_and_a_lower_case_note_is_reported() -> None:
+    """Twin of the aside in a sentence: a plain statement under a heading is code."""
+    source = """\
+    # Old implementation
+    # result = compute(order_id)
+    # then report it
+    """
+    assert [(b.line, b.end_line) for b in detect(source)] == [(2, 2)]

@@ -89,8 +89,9 @@ def continues_a_sentence(lines: Sequence[CommentLine], run: Chunk) -> bool:
     "Django calls it on all fields with" over ``is_relation = False`` and
     "which correctly invokes" over ``validate_password()`` are prose: the line
     above does not end a sentence, and it ends on a word no sentence ends on or
-    it closes a long, wrapped paragraph. A chunk between such a line and one going on in lower
-    case ("that produces two joins") is a parenthesis of that sentence.
+    it closes a long, wrapped paragraph. A parenthesised or comma-ended chunk
+    between such a line and one going on in lower case ("that produces two
+    joins") is an aside of that sentence.
     """
     above = run.first - 1
     if above < 0 or lines[above].kind not in _PROSE_KINDS:
@@ -105,8 +106,10 @@ def continues_a_sentence(lines: Sequence[CommentLine], run: Chunk) -> bool:
     if wrapped and len(text) >= _WRAPPED_LINE_LENGTH:
         return True  # the last line of a paragraph that does not end: it goes on below
     below = run.last + 1
+    aside = lines[run.first].code.strip().startswith("(") or lines[run.last].code.endswith(",")
     return (
-        " " in text
+        aside
+        and " " in text
         and below < len(lines)
         and lines[below].kind in _PROSE_KINDS
         and lines[below].code.strip()[:1].islower()
