@@ -706,3 +706,12 @@ def test_code_between_a_heading_and_a_lower_case_note_is_reported() -> None:
     # then report it
     """
     assert [(b.line, b.end_line) for b in detect(source)] == [(2, 2)]
+
+
+def test_code_under_a_long_paragraph_that_ends_its_sentence_is_reported() -> None:
+    source = """\
+    # The primary key and the slug attributes are both implicit in the URL, so the
+    # lookup below is not needed any more by any of the views in this module.
+    # lookup = self.kwargs.get(lookup_url_kwarg, None)
+    """
+    assert [(b.line, b.end_line) for b in detect(source)] == [(3, 3)]

@@ -100,8 +100,11 @@ def continues_a_sentence(lines: Sequence[CommentLine], run: Chunk) -> bool:
     last_word = _LAST_WORD_RE.search(text)
     if last_word is None:
         return False
-    if last_word.group(1).lower() in _OPEN_ENDED_WORDS:
+    word = last_word.group(1).lower()
+    if word in _OPEN_ENDED_WORDS:
         return True
+    if word.endswith("."):
+        return False  # "... in the URL." ends its sentence
     wrapped = above > 0 and lines[above - 1].kind in _PROSE_KINDS
     if wrapped and len(text) >= _WRAPPED_LINE_LENGTH:
         return True  # the last line of a paragraph that does not end: it goes on below
