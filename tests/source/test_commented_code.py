@@ -287,6 +287,13 @@ PROSE_COMMENTS: dict[str, str] = {
     "see-above": "# see above",
     "todo-later": "# TODO later",
     "note-with-assignment": "# Note: x = y means the value is copied",
+    "string-literal": "# 'the worker is slow to start on cold caches'",
+    "commented-docstring": (
+        '# """\n'
+        "# Send the nightly report (kept for the old scheduler).\n"
+        '# """\n'
+    ),
+    "single-dotted-word": "# celery.app.task",
     "example-introduced": """\
         # Example of a valid default argument:
         # class MyName3:
