@@ -94,7 +94,8 @@ def test_code_that_says_why_it_is_off_is_left_to_its_author(
 
 
 def test_code_that_says_nothing_is_reported(tmp_path: Path) -> None:
-    tasks = "def nightly(order_id):\n    # The report goes out at night.\n    " + DISABLED + "    pass\n"
+    tasks = ("def nightly(order_id):\n    # The report goes out at night.\n    "
+             + DISABLED + "    pass\n")
     [finding] = findings(project(tmp_path, {"proj/tasks.py": tasks}))
     assert (finding.line, finding.end_line) == (3, 3)
 

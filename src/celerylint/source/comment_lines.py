@@ -46,7 +46,8 @@ _NEVER_CODE_PREFIX_RE = re.compile(
             r"(?:\d+|[a-zA-Z])[.)]\s",  # numbered list item: "1. Do", "a) Do"
             r"[-*+\u2022]\s",  # bulleted list item
             # Javadoc tags: "@deprecated" over a field is a note, "@deprecated(...)" code
-            r"@(?:deprecated|param|returns?|raises?|throws|see|since|author|version|todo)\b(?!\s*\()",
+            (r"@(?:deprecated|param|returns?|raises?|throws|see|since|author|version|todo)"
+             r"\b(?!\s*\()"),
         )
     ),
     re.IGNORECASE,

@@ -20,11 +20,13 @@ def _absolute(module: str, facts: ModuleFacts) -> str:
     level = len(module) - len(module.lstrip("."))
     if not level:
         return module
-    resolved, _ = resolve_relative(facts.module, facts.is_package, level, module.lstrip(".") or None)
+    resolved, _ = resolve_relative(facts.module, facts.is_package, level,
+                                   module.lstrip(".") or None)
     return resolved
 
 
-def _missing_imports(block: "CommentedCodeBlock", facts: ModuleFacts, project: "Project") -> list[str]:
+def _missing_imports(block: "CommentedCodeBlock", facts: ModuleFacts,
+                     project: "Project") -> list[str]:
     missing = []
     for written in block.imported_modules:
         module = _absolute(written, facts)
