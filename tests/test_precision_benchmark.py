@@ -41,10 +41,18 @@ def test_labels_survive_line_shifts_and_pair_by_nearest_line() -> None:
     assert stale == 0
 
 
-def test_a_finding_with_another_message_is_unlabelled_and_the_label_is_stale() -> None:
-    pairs, stale = run.match([finding(10, "other message")], [label(10, "true")])
+def test_a_finding_with_another_message_elsewhere_is_unlabelled_and_the_label_stale() -> None:
+    pairs, stale = run.match([finding(11, "other message")], [label(10, "true")])
     assert pairs[0][1] is None
     assert stale == 1
+
+
+def test_a_reworded_finding_at_the_same_line_keeps_its_label() -> None:
+    """A message that gained a sentence (the process that breaks) is the same finding."""
+    labels = [label(10, "true"), label(30, "false", key="x")]
+    pairs, stale = run.match([finding(10, "k, and the worker fails"), finding(30, "x")], labels)
+    assert [(f.line, l.verdict if l else None) for f, l in pairs] == [(10, "true"), (30, "false")]
+    assert stale == 0
 
 
 def committed_label_files() -> list[Path]:

@@ -208,7 +208,24 @@ def load_labels(path: Path) -> list[Label]:
 
 def match(findings: Iterable[Finding], labels: list[Label]) -> tuple[list[tuple[Finding, Label | None]], int]:
     """Pair each finding with a label of the same (code, path, key), nearest
-    line first. Returns the pairs and the number of labels left over."""
+    line first; then a finding still unpaired with a leftover label of the same
+    (code, path, line): the same finding, its message reworded. Returns the pairs
+    and the number of labels left over."""
+    pairs, pool = _match_by_message(findings, labels)
+    at_line: dict[tuple[str, str, int], list[Label]] = defaultdict(list)
+    for leftovers in pool.values():
+        for label in leftovers:
+            at_line[(label.code, label.path, label.line)].append(label)
+    rematched: list[tuple[Finding, Label | None]] = []
+    for finding, label in pairs:
+        if label is None and at_line.get((finding.code, finding.path, finding.line)):
+            label = at_line[(finding.code, finding.path, finding.line)].pop()
+        rematched.append((finding, label))
+    return rematched, sum(len(v) for v in at_line.values())
+
+
+def _match_by_message(findings: Iterable[Finding], labels: list[Label]
+                      ) -> tuple[list[tuple[Finding, Label | None]], dict[tuple[str, str, str], list[Label]]]:
     pool: dict[tuple[str, str, str], list[Label]] = defaultdict(list)
     for label in labels:
         pool[(label.code, label.path, label.key)].append(label)
@@ -230,8 +247,7 @@ def match(findings: Iterable[Finding], labels: list[Label]) -> tuple[list[tuple[
                 taken_l.add(li)
         pairs.extend((f, taken_f.get(fi)) for fi, f in enumerate(group))
         pool[group_key] = [l for li, l in enumerate(candidates) if li not in taken_l]
-    leftover = sum(len(v) for v in pool.values())
-    return pairs, leftover
+    return pairs, pool
 
 
 @dataclass
