@@ -9,16 +9,20 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from celerylint.project.celery_model import celery_model
+from celerylint.project.celery_variables import (
+    ConfigTarget,
+    config_targets,
+    sub_values,
+    target_of,
+)
 from celerylint.project.deployment_facts import DeploymentFacts, DeploymentKind
 from celerylint.project.envfiles import EnvFile, is_env_file_candidate, parse_env_file
 from celerylint.project.evaluate import EnvValue, plain
 from celerylint.project.symbols import SymbolKind
 from celerylint.source.facts import (
     CallValue,
-    DictValue,
     ModuleFacts,
     NameRef,
-    SequenceValue,
     Span,
     Subscript,
     Value,
@@ -38,13 +42,26 @@ PYDANTIC_SETTINGS = {"pydantic.BaseSettings", "pydantic_settings.BaseSettings",
 
 @dataclass(frozen=True)
 class EnvRead:
+    """One read of an environment variable, and where its value goes.
+
+    ``feeds`` names the Celery setting (or :data:`REDIS_CLIENT`) the value
+    reaches, "" when it reaches neither; ``part`` says it is only a piece of
+    that value (the host of a URL built with an f-string).
+    """
+
     variable: str
     path: str
     span: Span
     has_default: bool
     required: bool  # raises when unset (``os.environ[...]``, ``env(...)``), vs returns None
-    feeds_celery: bool = False
+    feeds: str = ""
     parsed_as: str = ""  # "int" / "float" when wrapped in int(...)/float(...)
+    part: bool = False
+    raises: str = ""  # what a required read raises where the variable is unset
+
+    @property
+    def feeds_celery(self) -> bool:
+        return bool(self.feeds)
 
 
 @dataclass
@@ -101,22 +118,6 @@ def _env_files(project: "Project", compose: list[DeploymentFacts]) -> list[EnvFi
     return result
 
 
-def _celery_spans(model: "CeleryModel") -> dict[str, list[Span]]:
-    """Where Celery configuration values stand, per file: a read inside one feeds Celery."""
-    spans: dict[str, list[Span]] = {}
-    for config in model.configs.values():
-        for entry in config.entries:
-            spans.setdefault(entry.path, []).append(entry.value.span)
-    for app in model.apps.values():
-        spans.setdefault(app.path, []).append(app.call.span)
-    return spans
-
-
-def _inside(span: Span, outer: Span) -> bool:
-    return (outer.line, outer.column) <= (span.line, span.column) and \
-        (span.end_line, span.end_column) <= (outer.end_line, outer.end_column)
-
-
 def _subscript_reads(value: Value, facts: ModuleFacts, model: "CeleryModel",
                      found: list[tuple[str, Span]]) -> None:
     """``os.environ["X"]`` anywhere inside a recorded value."""
@@ -125,18 +126,20 @@ def _subscript_reads(value: Value, facts: ModuleFacts, model: "CeleryModel",
             name = plain(model.evaluator.evaluate(value.index, facts.module))
             if isinstance(name, str):
                 found.append((name, value.span))
-    children: list[Value] = []
-    if isinstance(value, DictValue):
-        children = [v for item in value.items for v in (item.key, item.value)]
-    elif isinstance(value, SequenceValue):
-        children = list(value.items)
-    elif isinstance(value, CallValue):
-        children = [*value.args, *(k.value for k in value.kwargs)]
-    for child in children:
+    for child in sub_values(value):
         _subscript_reads(child, facts, model, found)
 
 
-def _reads_in(facts: ModuleFacts, model: "CeleryModel", celery_spans: list[Span]) -> list[EnvRead]:
+def _raised_by(qualified: str, func: str) -> str:
+    if qualified.startswith("decouple") or func.split(".")[0] == "config":
+        return "decouple's UndefinedValueError"
+    if qualified.startswith("os.environ"):
+        return "KeyError"
+    return "django-environ's ImproperlyConfigured"
+
+
+def _reads_in(facts: ModuleFacts, model: "CeleryModel",
+              targets: list[ConfigTarget]) -> list[EnvRead]:
     reads: list[EnvRead] = []
     wrappers = {c.call.args[0].span: c.func for c in facts.calls
                 if c.func in ("int", "float") and c.call.args}
@@ -149,9 +152,11 @@ def _reads_in(facts: ModuleFacts, model: "CeleryModel", celery_spans: list[Span]
         qualified = model.evaluator.qualified_callee(call.func, facts.module)
         required = not value.has_default and (
             qualified in REQUIRED_READERS or call.func.split(".")[0] in ("env", "config"))
-        feeds = any(_inside(call.span, s) for s in celery_spans)
+        target = target_of(call.span, targets)
         reads.append(EnvRead(value.variable, facts.path, call.span, value.has_default, required,
-                             feeds, wrappers.get(call.span, "")))
+                             target.setting if target else "", wrappers.get(call.span, ""),
+                             bool(target and target.part),
+                             _raised_by(qualified, call.func) if required else ""))
     subscripts: list[tuple[str, Span]] = []
     for assignment in facts.assignments:
         _subscript_reads(assignment.value, facts, model, subscripts)
@@ -159,8 +164,9 @@ def _reads_in(facts: ModuleFacts, model: "CeleryModel", celery_spans: list[Span]
         for arg in (*call.call.args, *(k.value for k in call.call.kwargs)):
             _subscript_reads(arg, facts, model, subscripts)
     for name, span in sorted(set(subscripts), key=lambda item: (item[1].line, item[1].column)):
-        feeds = any(_inside(span, s) for s in celery_spans)
-        reads.append(EnvRead(name, facts.path, span, False, True, feeds))
+        target = target_of(span, targets)
+        reads.append(EnvRead(name, facts.path, span, False, True, target.setting if target else "",
+                             part=bool(target and target.part), raises="KeyError"))
     reads.extend(_pydantic_fields(facts, model))
     return reads
 
@@ -191,7 +197,7 @@ def _pydantic_fields(facts: ModuleFacts, model: "CeleryModel") -> list[EnvRead]:
             alias = _field_alias(assignment.value, facts, model)
             variable = alias or f"{prefix}{assignment.target}".upper()
             reads.append(EnvRead(variable, facts.path, assignment.span, has_default,
-                                 not has_default))
+                                 not has_default, raises="pydantic's ValidationError"))
     return reads
 
 
@@ -223,13 +229,13 @@ def _set_by_code(facts: ModuleFacts, model: "CeleryModel") -> set[str]:
 def build_env_model(project: "Project") -> EnvModel:
     model = celery_model(project)
     compose = [d for d in model.deployments if d.kind is DeploymentKind.COMPOSE]
-    spans = _celery_spans(model)
+    targets = config_targets(project, model)
     reads: list[EnvRead] = []
     set_by_code: set[str] = set()
     for facts in project.python_facts():
         if not facts.module or facts.parse_failure is not None:
             continue
-        reads.extend(_reads_in(facts, model, spans.get(facts.path, [])))
+        reads.extend(_reads_in(facts, model, targets.get(facts.path, [])))
         set_by_code |= _set_by_code(facts, model)
     return EnvModel(_env_files(project, compose), reads, compose, set_by_code)
 

@@ -1,0 +1,100 @@
+"""False-alarm classes of the env, compose, URL and settings rules, each with its true twin.
+
+Every test builds a small project in which the pattern that used to be
+reported is now silent, next to the pattern that is still a real finding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from celerylint.api import run
+from celerylint.findings import Finding
+from celerylint.settings import Settings
+from tests.conftest import write_tree
+
+DJANGO_CELERY = (
+    "import os\nfrom celery import Celery\n"
+    "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')\n"
+    "app = Celery('proj')\n"
+    "app.config_from_object('django.conf:settings', namespace='CELERY')\n"
+)
+
+
+def findings(tmp_path: Path, files: Mapping[str, str | bytes], code: str) -> list[Finding]:
+    root = write_tree(tmp_path / "p", files)
+    result = run(Settings(root=root, paths=(root,), select=(code,), use_cache=False))
+    return [f for f in result.findings if f.code == code]
+
+
+def subjects(found: list[Finding]) -> set[str]:
+    return {subject for finding in found for subject in finding.subjects[:1]}
+
+
+# --- CEL603: only variables that reach Celery or Redis, or reads that raise ------------
+
+
+def test_unset_application_variables_say_nothing_about_celery(tmp_path: Path) -> None:
+    found = findings(tmp_path, {
+        "proj/__init__.py": "",
+        "proj/celery.py": DJANGO_CELERY,
+        "proj/settings.py": (
+            "import os\n"
+            "ALLOWED_CLIENT_HOSTS = os.getenv('ALLOWED_CLIENT_HOSTS')\n"
+            "SENDGRID_PASSWORD = os.environ.get('SENDGRID_PASSWORD')\n"
+            "CELERY_BROKER_URL = os.getenv('BROKER')\n"
+        ),
+        ".env": "OTHER=1\n",
+    }, "CEL603")
+    assert subjects(found) == {"BROKER"}
+    assert "default broker" in found[0].message
+
+
+def test_a_url_part_is_judged_and_named_as_a_part(tmp_path: Path) -> None:
+    found = findings(tmp_path, {
+        "proj/__init__.py": "",
+        "proj/celery.py": DJANGO_CELERY,
+        "proj/settings.py": (
+            "import os\n"
+            "REDIS_HOST = os.getenv('REDIS_HOST')\n"
+            "CELERY_RESULT_BACKEND = f'redis://{REDIS_HOST}:6379/1'\n"
+            "MEDIA_HOST = os.getenv('MEDIA_HOST')\n"
+            "MEDIA_URL = f'https://{MEDIA_HOST}/media/'\n"
+        ),
+        ".env": "OTHER=1\n",
+    }, "CEL603")
+    assert subjects(found) == {"REDIS_HOST"}
+    assert "result_backend" in found[0].message and "None" in found[0].message
+
+
+def test_a_read_handled_when_unset_is_not_a_finding(tmp_path: Path) -> None:
+    found = findings(tmp_path, {
+        "proj/__init__.py": "",
+        "proj/celery.py": (
+            "import os\nfrom celery import Celery\n"
+            "BROKER = os.getenv('BROKER')\n"
+            "if not BROKER:\n    raise SystemExit('set BROKER')\n"
+            "BACKEND = os.getenv('BACKEND')\n"
+            "app = Celery('proj', broker=BROKER, backend=BACKEND)\n"
+        ),
+        ".env": "OTHER=1\n",
+    }, "CEL603")
+    assert subjects(found) == {"BACKEND"}
+    assert "without a result backend" in found[0].message
+
+
+def test_a_read_that_raises_names_the_exception_not_celery(tmp_path: Path) -> None:
+    found = findings(tmp_path, {
+        "proj/__init__.py": "",
+        "proj/celery.py": DJANGO_CELERY,
+        "proj/settings.py": (
+            "import os\n"
+            "AWS_ACCESS_KEY_ID = os.environ['AWS_ACCESS_KEY_ID']\n"
+            "AWS_REGION = os.environ.get('AWS_REGION')\n"
+        ),
+        "tests/test_settings.py": "import os\nTOKEN = os.environ['TEST_TOKEN']\n",
+        ".env": "OTHER=1\n",
+    }, "CEL603")
+    assert subjects(found) == {"AWS_ACCESS_KEY_ID"}
+    assert "KeyError" in found[0].message and "broker" not in found[0].message
