@@ -98,3 +98,29 @@ def test_a_read_that_raises_names_the_exception_not_celery(tmp_path: Path) -> No
     }, "CEL603")
     assert subjects(found) == {"AWS_ACCESS_KEY_ID"}
     assert "KeyError" in found[0].message and "broker" not in found[0].message
+
+
+# --- CEL110/CEL605: only values that reach a Celery URL setting ------------------------
+
+
+def test_a_web_api_url_is_not_a_result_backend(tmp_path: Path) -> None:
+    found = findings(tmp_path, {
+        "proj/__init__.py": "",
+        "proj/celery.py": (
+            "import os\nfrom celery import Celery\n"
+            "app = Celery('proj', broker=os.environ['REDIS_URL'])\n"
+            "BACKEND_URL = os.getenv('BACKEND_URL', 'https://api.example.com/api')\n"
+        ),
+        ".env": (
+            "BACKEND_URL=https://api.example.com/api\n"
+            "REDIS_URL=reddis://redis:6379/0\n"
+            "CELERY_RESULT_BACKEND=redis://redis:6379/x\n"
+        ),
+    }, "CEL110")
+    assert subjects(found) == {"REDIS_URL", "CELERY_RESULT_BACKEND"}
+
+
+def test_celery_own_url_variables_come_from_celery() -> None:
+    from celerylint.project.url_sources import celery_url_variables
+
+    assert {"CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"} <= celery_url_variables()

@@ -44,7 +44,7 @@ def _consequence(read: EnvRead) -> str:
     """What really happens where the variable is unset, for the mechanism at hand."""
     if read.required:
         return (f"the read raises {read.raises} there, so every process that imports "
-                f"{read.path} (a worker too, if it does) fails at start-up")
+                f"{read.path} fails at start-up")
     if read.feeds == REDIS_CLIENT:
         return "the Redis client is given None instead of a value and cannot connect as meant"
     if read.part:
