@@ -124,3 +124,25 @@ def test_celery_own_url_variables_come_from_celery() -> None:
     from celerylint.project.url_sources import celery_url_variables
 
     assert {"CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"} <= celery_url_variables()
+
+
+# --- CEL101: CELERY_ settings that someone else reads ------------------------------
+
+
+def test_celery_prefixed_settings_of_the_project_and_of_libraries(tmp_path: Path) -> None:
+    found = findings(tmp_path, {
+        "proj/__init__.py": "",
+        "proj/celery.py": DJANGO_CELERY,
+        "proj/settings.py": (
+            "CELERY_ENABLED = True\n"
+            "CELERY_QUEUE_PREFIX = 'p'\n"
+            "CELERY_EMAIL_BACKEND = 'django.core.mail.backends.smtp.EmailBackend'\n"
+            "CELERY_TASK_ACKS_LATEE = True\n"
+        ),
+        "proj/views.py": (
+            "from django.conf import settings\n"
+            "if settings.CELERY_ENABLED:\n    pass\n"
+            "PREFIX = getattr(settings, 'CELERY_QUEUE_PREFIX', '')\n"
+        ),
+    }, "CEL101")
+    assert subjects(found) == {"CELERY_TASK_ACKS_LATEE"}
