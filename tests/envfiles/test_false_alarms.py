@@ -146,3 +146,67 @@ def test_celery_prefixed_settings_of_the_project_and_of_libraries(tmp_path: Path
         ),
     }, "CEL101")
     assert subjects(found) == {"CELERY_TASK_ACKS_LATEE"}
+
+
+# --- Compose as compose reads it ------------------------------------------------
+
+
+COMPOSE_HEAD = "services:\n  redis:\n    image: redis:7\n  worker:\n    image: proj\n"
+
+
+def test_compose_interpolation_compose_never_leaves_empty(tmp_path: Path) -> None:
+    found = findings(tmp_path, {
+        "proj/__init__.py": "",
+        "docker-compose.yml": COMPOSE_HEAD + (
+            "    working_dir: $PWD\n"
+            "    command: sh -c 'echo $$HOME && celery -A proj worker ${DEBUG:+-l debug}'\n"
+            "    environment:\n"
+            "      SECRET_KEY: ${SECRET_KEY:?set SECRET_KEY in .env}\n"
+            "      QUEUES: ${QUEUES-default}\n"
+            "      CELERY_BROKER_URL: ${BROKER_URL}\n"
+        ),
+    }, "CEL609")
+    assert subjects(found) == {"BROKER_URL"}
+
+
+def test_optional_and_example_backed_env_files_are_not_missing(tmp_path: Path) -> None:
+    found = findings(tmp_path, {
+        "proj/__init__.py": "",
+        ".env.example": "CELERY_BROKER_URL=redis://redis:6379/0\n",
+        "docker-compose.yml": COMPOSE_HEAD + (
+            "    command: celery -A proj worker\n"
+            "    env_file:\n"
+            "      - .env\n"
+            "      - path: .env.override\n"
+            "        required: false\n"
+            "      - config/worker.env\n"
+        ),
+    }, "CEL608")
+    assert subjects(found) == {"config/worker.env"}
+
+
+def test_compose_tags_reset_and_override_are_read(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "proj/__init__.py": "",
+        "docker-compose.override.yml": (
+            "services:\n  worker:\n    ports: !reset []\n"
+            "    environment: !override\n      CELERY_BROKER_URL: redis://redis:6379/0\n"
+        ),
+        "compose.broken.yml": "services:\n  worker: [unclosed\n",
+    }
+    found = findings(tmp_path, files, "CEL001")
+    assert {f.path for f in found} == {"compose.broken.yml"}
+
+
+# --- Env files: only what parses as one -----------------------------------------
+
+
+def test_source_code_named_like_an_env_file_is_not_one(tmp_path: Path) -> None:
+    found = findings(tmp_path, {
+        "proj/__init__.py": "",
+        "deploy/env.go": 'package deploy\n\nimport "os"\n\nfunc Broker() string {\n'
+                         '\treturn os.Getenv("CELERY_BROKER_URL")\n}\n',
+        "scripts/env.template": "#!/bin/sh\nif [ -z \"$X\" ]; then\n  echo missing\nfi\n",
+        "config/production.env": "A=1\nB=2\nthis line is broken\nC=3\n",
+    }, "CEL601")
+    assert {f.path for f in found} == {"config/production.env"}

@@ -5,6 +5,7 @@ variables the code reads, with whether each read has a default and feeds Celery.
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -15,8 +16,15 @@ from celerylint.project.celery_variables import (
     sub_values,
     target_of,
 )
-from celerylint.project.deployment_facts import DeploymentFacts, DeploymentKind
-from celerylint.project.envfiles import EnvFile, is_env_file_candidate, parse_env_file
+from celerylint.project.deployment_facts import DeploymentFacts, DeploymentKind, ServiceFacts
+from celerylint.project.envfiles import (
+    EnvFile,
+    is_env_file_candidate,
+    is_example_path,
+    parse_env_file,
+    reads_as_env_file,
+    sibling_key,
+)
 from celerylint.project.evaluate import EnvValue, plain
 from celerylint.project.symbols import SymbolKind
 from celerylint.source.facts import (
@@ -79,14 +87,34 @@ class EnvModel:
         return keys | self.set_by_code
 
 
+def service_env_files(service: ServiceFacts) -> tuple[tuple[str, int], ...]:
+    """Every env file a service loads, required or not, in compose's order."""
+    return (*service.env_files, *service.optional_env_files)
+
+
 def compose_env_file_paths(compose: list[DeploymentFacts]) -> set[str]:
     found = set()
     for deployment in compose:
         base = deployment.path.rsplit("/", 1)[0] if "/" in deployment.path else ""
         for service in deployment.services:
-            for written, _line in service.env_files:
+            for written, _line in service_env_files(service):
                 found.add(_join(base, written))
     return found
+
+
+def example_sibling(path: str, files: Iterable[str]) -> str | None:
+    """The committed example an absent env file is copied from (``.env`` → ``.env.example``).
+
+    Same directory, same family (:func:`sibling_key`), and named as an example.
+    """
+    directory = path.rsplit("/", 1)[0] if "/" in path else ""
+    family = sibling_key(path)
+    for candidate in sorted(files):
+        here = candidate.rsplit("/", 1)[0] if "/" in candidate else ""
+        if here == directory and candidate != path and is_example_path(candidate) \
+                and sibling_key(candidate) == family:
+            return candidate
+    return None
 
 
 def _join(base: str, written: str) -> str:
@@ -101,20 +129,27 @@ def _join(base: str, written: str) -> str:
 
 
 def _env_files(project: "Project", compose: list[DeploymentFacts]) -> list[EnvFile]:
+    """Files named like env files whose content is one, and every file named as one.
+
+    A file that compose loads or ``env-files`` selects is read whatever it holds;
+    one found by its name alone must also read as dotenv (``env.go`` is code).
+    """
     patterns = project.settings.env_files
-    wanted = [f for f in project.files if is_env_file_candidate(f)]
-    referenced = compose_env_file_paths(compose)
-    wanted += [f for f in project.files if f in referenced]
-    wanted += [f for f in project.files if any(fnmatch.fnmatch(f, p) for p in patterns
-                                               if not p.startswith("!"))]
+    by_name = {f for f in project.files if is_env_file_candidate(f)}
+    named = {f for f in project.files if f in compose_env_file_paths(compose)}
+    named |= {f for f in project.files if any(fnmatch.fnmatch(f, p) for p in patterns
+                                              if not p.startswith("!"))}
     excluded = [p[1:] for p in patterns if p.startswith("!")]
     result = []
-    for rel in sorted(set(wanted)):
+    for rel in sorted(by_name | named):
         if any(fnmatch.fnmatch(rel, p) for p in excluded):
             continue
         data = project.read_bytes(rel)
-        if data is not None:
-            result.append(parse_env_file(rel, data))
+        if data is None:
+            continue
+        env_file = parse_env_file(rel, data)
+        if rel in named or reads_as_env_file(env_file):
+            result.append(env_file)
     return result
 
 

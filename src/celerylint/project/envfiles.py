@@ -36,6 +36,7 @@ __all__ = [
     "looks_like_placeholder",
     "looks_like_secret_key",
     "parse_env_file",
+    "reads_as_env_file",
     "sibling_key",
 ]
 
@@ -137,7 +138,8 @@ _NOT_ENV_SUFFIXES = frozenset(
     {
         "py", "pyc", "pyi", "pyo", "sh", "bash", "zsh", "fish", "ps1", "bat", "yml",
         "yaml", "json", "toml", "ini", "cfg", "conf", "md", "rst", "txt", "js", "ts",
-        "lock", "swp", "html",
+        "lock", "swp", "html", "go", "rb", "rs", "java", "kt", "php", "jsx", "tsx", "mjs",
+        "cjs", "css", "scss", "xml", "tf", "pl", "lua", "swift", "c", "h", "cpp", "cs",
     }
 )  # fmt: skip
 _ENVIRONMENT_WORDS: dict[str, Environment] = {
@@ -178,11 +180,21 @@ def is_env_file_candidate(path: str) -> bool:
     name = parts[-1].lower()
     if name == ".envrc" or ("." in name and name.rsplit(".", 1)[-1] in _NOT_ENV_SUFFIXES):
         return False
-    if name == ".env" or name.startswith((".env.", "env.")):
+    if name == ".env" or name.startswith((".env.", "env.", ".env-", ".env_")):
         return True
     if name.endswith(".env") or ".env." in name:
         return True
     return ".envs" in parts[:-1]
+
+
+def reads_as_env_file(env_file: EnvFile) -> bool:
+    """Whether the content is dotenv at all: more ``KEY=value`` lines than other lines.
+
+    ``env.go`` or ``config/env.sh.tmpl`` are source code that happens to be named
+    like an env file; an empty file is an (empty) env file.
+    """
+    unparsable = sum(p.kind is EnvProblemKind.UNPARSABLE_LINE for p in env_file.problems)
+    return unparsable <= len(env_file.entries)
 
 
 def _environment_in(name: str) -> Environment | None:
