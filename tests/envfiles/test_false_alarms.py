@@ -210,3 +210,49 @@ def test_source_code_named_like_an_env_file_is_not_one(tmp_path: Path) -> None:
         "config/production.env": "A=1\nB=2\nthis line is broken\nC=3\n",
     }, "CEL601")
     assert {f.path for f in found} == {"config/production.env"}
+
+
+# --- CEL604: one finding per pair, only for what a Celery process needs ------------------
+
+
+def test_drift_only_on_keys_celery_needs_once_per_pair(tmp_path: Path) -> None:
+    found = findings(tmp_path, {
+        "proj/__init__.py": "",
+        "proj/celery.py": (
+            "import os\nfrom celery import Celery\n"
+            "app = Celery('proj')\n"
+            "app.conf.worker_concurrency = int(os.environ['CONCURRENCY'])\n"
+            "app.conf.worker_prefetch_multiplier = int(os.environ['PREFETCH'])\n"
+            "app.conf.task_always_eager = os.getenv('EAGER', 'false') == 'true'\n"
+            "app.conf.timezone = os.environ['TZ']\n"
+        ),
+        "config/development.env": "EAGER=true\nDEBUG=1\n",
+        "config/production.env": (
+            "CONCURRENCY=8\nPREFETCH=1\nTZ=UTC\nALLOWED_HOSTS=shop.example.com\n"
+        ),
+        "docker-compose.yml": (
+            "services:\n  worker:\n    image: proj\n    command: celery -A proj worker\n"
+            "    env_file: config/production.env\n    environment:\n      TZ: UTC\n"
+        ),
+    }, "CEL604")
+    assert len(found) == 1
+    assert found[0].path == "config/production.env"
+    assert "CONCURRENCY, PREFETCH only in config/production.env" in found[0].message
+
+
+def test_overlays_loaded_together_are_not_rivals(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "proj/__init__.py": "",
+        "proj/celery.py": "import os\nfrom celery import Celery\n"
+                          "app = Celery('proj', broker=os.environ['BROKER'])\n",
+        ".env": "BROKER=redis://redis:6379/0\n",
+        ".env.dev": "DEBUG=1\n",
+        ".env.local": "DEBUG=1\n",
+        "docker-compose.yml": (
+            "services:\n  worker:\n    image: proj\n    command: celery -A proj worker\n"
+            "    env_file: [.env, .env.dev]\n"
+        ),
+    }
+    assert findings(tmp_path, files, "CEL604") == []
+    files["docker-compose.yml"] = str(files["docker-compose.yml"]).replace(", .env.dev", "")
+    assert len(findings(tmp_path / "twin", files, "CEL604")) == 1

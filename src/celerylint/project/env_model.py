@@ -78,6 +78,7 @@ class EnvModel:
     reads: list[EnvRead]
     compose: list[DeploymentFacts]
     set_by_code: set[str] = field(default_factory=set)  # os.environ.setdefault / assignment
+    celery_paths: frozenset[str] = frozenset()  # files a worker or beat imports at start-up
 
     def provided(self) -> set[str]:
         keys = {k for f in self.files for k in f.keys()}
@@ -85,6 +86,26 @@ class EnvModel:
             for service in deployment.services:
                 keys.update(key for key, _value, _line in service.environment)
         return keys | self.set_by_code
+
+    def compose_defaults(self) -> set[str]:
+        """Variables compose gives a value whatever the env files say."""
+        found = {name for d in self.compose for name, default, _ in d.variables
+                 if default is not None}
+        found |= {key for d in self.compose for s in d.services
+                  for key, value, _ in s.environment if value is not None}
+        return found
+
+    def keys_celery_needs(self) -> set[str]:
+        """Variables a Celery process reads that no code default or compose default covers.
+
+        Celery's own (``CELERY_BROKER_URL``), those that reach a Celery setting or a
+        Redis client, and those read without a default by a module a worker imports.
+        """
+        from celerylint.project.url_sources import celery_url_variables
+
+        needed = {r.variable for r in self.reads if not r.has_default
+                  and (r.feeds or r.path in self.celery_paths)}
+        return (needed | celery_url_variables()) - self.compose_defaults() - self.set_by_code
 
 
 def service_env_files(service: ServiceFacts) -> tuple[tuple[str, int], ...]:
@@ -272,7 +293,14 @@ def build_env_model(project: "Project") -> EnvModel:
             continue
         reads.extend(_reads_in(facts, model, targets.get(facts.path, [])))
         set_by_code |= _set_by_code(facts, model)
-    return EnvModel(_env_files(project, compose), reads, compose, set_by_code)
+    return EnvModel(_env_files(project, compose), reads, compose, set_by_code,
+                    _celery_paths(project, model))
+
+
+def _celery_paths(project: "Project", model: "CeleryModel") -> frozenset[str]:
+    modules = {m for app_id in model.apps for m in model.registration_closure(app_id).modules}
+    found = (project.module(module) for module in modules)
+    return frozenset(facts.path for facts in found if facts is not None)
 
 
 def env_model(project: "Project") -> EnvModel:
