@@ -256,3 +256,50 @@ def test_overlays_loaded_together_are_not_rivals(tmp_path: Path) -> None:
     assert findings(tmp_path, files, "CEL604") == []
     files["docker-compose.yml"] = str(files["docker-compose.yml"]).replace(", .env.dev", "")
     assert len(findings(tmp_path / "twin", files, "CEL604")) == 1
+
+
+# --- CEL606/CEL112: secrets that are not ------------------------------------------
+
+
+def _committed(root: Path) -> None:
+    import subprocess
+
+    for command in (["init", "-q"], ["add", "-A"],
+                    ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "x"]):
+        subprocess.run(["git", "-C", str(root), *command], check=True)
+
+
+def committed_findings(tmp_path: Path, files: Mapping[str, str | bytes], code: str) -> list[Finding]:
+    root = write_tree(tmp_path / "p", files)
+    _committed(root)
+    return findings(tmp_path, {}, code)
+
+
+def test_names_with_key_or_token_and_placeholders_hold_no_secret(tmp_path: Path) -> None:
+    found = committed_findings(tmp_path, {
+        "proj/__init__.py": "",
+        "config/production.env": (
+            "API_KEY_RATE_LIMIT=60/minute\n"
+            "TOKEN_REFRESH=300s\n"
+            "DJANGO_SECRET_KEY=!!!SET DJANGO_SECRET_KEY!!!\n"
+            "STRIPE_API_KEY=<your-key>\n"
+            "POSTGRES_USER=shop\nPOSTGRES_PASSWORD=shop\n"
+            "CELERY_BROKER_URL=amqp://shop:shop@rabbit:5672//\n"
+            "SENDGRID_API_KEY=SG.a8f5f167f44f4a2c9e1d\n"
+        ),
+        "deploy/demo.env": "# Demo stack for local development only\nREDIS_PASSWORD=Zq81xkP0\n",
+    }, "CEL606")
+    assert subjects(found) == {"SENDGRID_API_KEY"}
+    assert all(f.path == "config/production.env" for f in found)
+
+
+def test_a_password_equal_to_the_user_name_is_no_secret_in_code(tmp_path: Path) -> None:
+    found = findings(tmp_path, {
+        "proj/__init__.py": "",
+        "proj/celery.py": (
+            "from celery import Celery\n"
+            "app = Celery('proj', broker='amqp://shop:shop@rabbit:5672//',\n"
+            "             backend='redis://:Zq81xkP0@redis:6379/1')\n"
+        ),
+    }, "CEL112")
+    assert subjects(found) == {"result_backend"}
