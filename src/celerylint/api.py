@@ -25,6 +25,7 @@ from celerylint.rules.tool.unused_suppression import (
 from celerylint.settings import Settings
 from celerylint.source.facts import ModuleFacts
 from celerylint.source.pool import ExtractionStats, extract
+from celerylint.source.templates import template_notes
 from celerylint.suppression import (
     FileSuppressions,
     NoqaDirective,
@@ -189,6 +190,7 @@ def run(
                        timings=timings, extraction=stats)
     findings = run_rules(project, rules, result)
     result.notes.extend(celery_version_notes(project))
+    result.notes.extend(template_notes(project))
     started = time.perf_counter()
     lookup = _suppressions_lookup(project)
     suppression = apply_suppressions(findings, lookup, settings.per_file_ignores)

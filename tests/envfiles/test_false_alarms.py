@@ -303,3 +303,45 @@ def test_a_password_equal_to_the_user_name_is_no_secret_in_code(tmp_path: Path) 
         ),
     }, "CEL112")
     assert subjects(found) == {"result_backend"}
+
+
+# --- Project templates ------------------------------------------------------------
+
+
+TEMPLATE = "{{cookiecutter.project_slug}}"
+
+
+def test_a_cookiecutter_tree_is_read_as_the_code_it_renders(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "cookiecutter.json": '{"project_slug": "shop", "use_sentry": "n"}\n',
+        f"{TEMPLATE}/{TEMPLATE}/__init__.py": "",
+        f"{TEMPLATE}/{TEMPLATE}/celery.py": (
+            "from celery import Celery\n"
+            "app = Celery('{{ cookiecutter.project_slug }}')\n"
+            "{% if cookiecutter.use_sentry == 'y' %}\n"
+            "import sentry_sdk\n"
+            "{% endif %}\n"
+        ),
+        f"{TEMPLATE}/{TEMPLATE}/tasks.py": (
+            "from {{ cookiecutter.project_slug }}.celery import app\n\n"
+            "@app.task\nasync def ping():\n    return 1\n"
+        ),
+        f"{TEMPLATE}/{TEMPLATE}/views.py": (
+            "{% if cookiecutter.api == 'y' %}\ndef view():\n{% else %}\nclass View:\n"
+            "{% endif %}\n    pass\n"
+        ),
+        f"{TEMPLATE}/.envs/.production/.django": (
+            "{% if cookiecutter.use_sentry == 'y' %}\nSENTRY_DSN=\n{% endif %}\n"
+            "DJANGO_SECRET_KEY={{ random_ascii_string(64) }}\n"
+        ),
+        "broken/__init__.py": "",
+        "broken/mod.py": "def f(:\n    pass\n",
+    }
+    root = write_tree(tmp_path / "p", files)
+    result = run(Settings(root=root, paths=(root,), use_cache=False))
+    by_code = {(f.code, f.path) for f in result.findings}
+    assert ("CEL001", "broken/mod.py") in by_code
+    assert not {code for code, path in by_code if path.startswith("{{")} & {
+        "CEL001", "CEL601", "CEL606"}
+    assert ("CEL201", f"{TEMPLATE}/{TEMPLATE}/tasks.py") in by_code  # async task still found
+    assert any("project template" in note and "1 file" in note for note in result.notes)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from dotenv.parser import Binding, parse_stream
 
 from celerylint.secrets import looks_like_placeholder, looks_like_secret_key
+from celerylint.source.templates import template_lines_blanked
 
 __all__ = [
     "MAX_ENV_FILE_BYTES",
@@ -188,11 +189,16 @@ def is_env_file_candidate(path: str) -> bool:
 
 
 def reads_as_env_file(env_file: EnvFile) -> bool:
-    """Whether the content is dotenv at all: more ``KEY=value`` lines than other lines.
+    """Whether the file is an env file: named unmistakably as one, or holding dotenv.
 
-    ``env.go`` or ``config/env.sh.tmpl`` are source code that happens to be named
-    like an env file; an empty file is an (empty) env file.
+    ``.env``, ``.env.*`` and ``*.env`` are env files whatever they hold (a broken
+    line in them is a finding). ``env.template``, ``x.env.js`` or a file under
+    ``.envs/`` must also read as one, more ``KEY=value`` lines than other lines:
+    ``env.template`` may be a shell script. An empty file is an (empty) env file.
     """
+    name = _path_parts(env_file.path)[-1].lower() if _path_parts(env_file.path) else ""
+    if name == ".env" or name.startswith((".env.", ".env-", ".env_")) or name.endswith(".env"):
+        return True
     unparsable = sum(p.kind is EnvProblemKind.UNPARSABLE_LINE for p in env_file.problems)
     return unparsable <= len(env_file.entries)
 
@@ -276,6 +282,8 @@ def parse_env_file(path: str, data: bytes) -> EnvFile:
     data = _within_limit(data, problems)
     has_bom = data.startswith(_UTF8_BOM)
     text = _decode(data.removeprefix(_UTF8_BOM), problems)
+    if text is not None and ("{%" in text or "{#" in text):  # a project template's env file
+        text = "\n".join(template_lines_blanked(text.split("\n")))
     entries = tuple(_entries(text, problems)) if text is not None else ()
     return EnvFile(
         path=path,
