@@ -345,3 +345,19 @@ def test_a_cookiecutter_tree_is_read_as_the_code_it_renders(tmp_path: Path) -> N
         "CEL001", "CEL601", "CEL606"}
     assert ("CEL201", f"{TEMPLATE}/{TEMPLATE}/tasks.py") in by_code  # async task still found
     assert any("project template" in note and "1 file" in note for note in result.notes)
+
+
+def test_reads_guarded_by_try_or_main_are_not_findings(tmp_path: Path) -> None:
+    found = findings(tmp_path, {
+        "proj/__init__.py": "",
+        "proj/celery.py": DJANGO_CELERY,
+        "proj/settings.py": (
+            "import os\n"
+            "try:\n    SENTRY_DSN = os.environ['SENTRY_DSN']\nexcept KeyError:\n"
+            "    SENTRY_DSN = None\n"
+            "if __name__ == '__main__':\n    print(os.environ['DEBUG_PORT'])\n"
+            "try:\n    STRIPE = os.environ['STRIPE_KEY']\nfinally:\n    pass\n"
+        ),
+        ".env": "OTHER=1\n",
+    }, "CEL603")
+    assert subjects(found) == {"STRIPE_KEY"}

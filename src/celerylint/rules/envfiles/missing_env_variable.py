@@ -25,13 +25,71 @@ def _is_test_file(path: str) -> bool:
         or name.endswith("_test.py") or name == "conftest.py"
 
 
+_HANDLERS = re.compile(r"except\b\s*(:|\(?[\w., ]*\b(KeyError|LookupError|Exception|"
+                       r"ImproperlyConfigured|UndefinedValueError|ValidationError)\b)")
+_MAIN_GUARD = re.compile(r"if\s+__name__\s*==\s*['\"]__main__['\"]\s*:")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _enclosing_headers(lines: list[str], index: int) -> list[int]:
+    """Indices of the block headers around line ``index``, innermost first (by indentation)."""
+    headers: list[int] = []
+    current = _indent(lines[index])
+    for number in range(index - 1, -1, -1):
+        line = lines[number]
+        if line.strip() and not line.lstrip().startswith("#") and _indent(line) < current:
+            headers.append(number)
+            current = _indent(line)
+    return headers
+
+
+def _guarded(lines: list[str], index: int) -> bool:
+    """Inside ``try:`` whose handler catches the failure, or under ``if __name__ == "__main__":``."""
+    for header in _enclosing_headers(lines, index):
+        text = lines[header].strip()
+        if _MAIN_GUARD.match(text):
+            return True
+        if text == "try:" and _catches(lines, header):
+            return True
+    return False
+
+
+def _catches(lines: list[str], try_line: int) -> bool:
+    """Whether one of the ``except`` clauses of the ``try:`` at ``try_line`` catches it."""
+    indent = _indent(lines[try_line])
+    for line in lines[try_line + 1:]:
+        if not line.strip() or _indent(line) != indent:
+            continue
+        clause = line.strip()
+        if _HANDLERS.match(clause):
+            return True
+        if not clause.startswith(("except", "else", "finally", "#")):
+            return False
+    return False
+
+
+def _source_lines(project: "Project", path: str) -> list[str]:
+    data = project.read_bytes(path)
+    return data.decode("utf-8", errors="replace").split("\n") if data is not None else []
+
+
 def _handled_when_unset(project: "Project", read: EnvRead) -> bool:
-    """``X = os.getenv("X")`` followed by ``if not X:`` (or ``X or ...``): the code copes."""
-    data = project.read_bytes(read.path)
-    if data is None:
+    """The code copes with an unset variable: a guard around the read, or a check after it.
+
+    ``try: ... except KeyError:``, ``if __name__ == "__main__":``, or
+    ``X = os.getenv("X")`` followed by ``if not X:`` (or ``X or ...``).
+    """
+    lines = _source_lines(project, read.path)
+    if not 0 < read.span.line <= len(lines):
         return False
-    lines = data.decode("utf-8", errors="replace").split("\n")
-    match = _ASSIGNED_NAME.match(lines[read.span.line - 1]) if read.span.line <= len(lines) else None
+    if _guarded(lines, read.span.line - 1):
+        return True
+    if read.required:
+        return False
+    match = _ASSIGNED_NAME.match(lines[read.span.line - 1])
     if match is None:
         return False
     name = re.escape(match.group("name"))
@@ -77,7 +135,7 @@ class MissingEnvVariable(ProjectRule):
                 continue  # os.getenv("X") without default is an optional read by design
             if _is_test_file(read.path):
                 continue  # no Celery process runs a test module
-            if not read.required and _handled_when_unset(project, read):
+            if _handled_when_unset(project, read):
                 continue
             reported.add(read.variable)
             files = ", ".join(f.path for f in model.files) or "no env file"
