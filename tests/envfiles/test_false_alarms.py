@@ -361,3 +361,18 @@ def test_reads_guarded_by_try_or_main_are_not_findings(tmp_path: Path) -> None:
         ".env": "OTHER=1\n",
     }, "CEL603")
     assert subjects(found) == {"STRIPE_KEY"}
+
+
+def test_a_redis_client_argument_is_judged(tmp_path: Path) -> None:
+    found = findings(tmp_path, {
+        "proj/__init__.py": "",
+        "proj/cache.py": (
+            "import os\nimport redis\n"
+            "HOST = os.getenv('CACHE_REDIS_HOST')\n"
+            "client = redis.Redis(host=HOST, port=6379)\n"
+            "WEB_HOST = os.getenv('WEB_HOST')\n"
+        ),
+        ".env": "OTHER=1\n",
+    }, "CEL603")
+    assert subjects(found) == {"CACHE_REDIS_HOST"}
+    assert "Redis client" in found[0].message

@@ -94,6 +94,8 @@ def _setting_entries(model: "CeleryModel") -> Iterator[tuple[str, Value, str]]:
 
 
 def _redis_client_calls(facts: ModuleFacts, model: "CeleryModel") -> Iterator[Value]:
+    if not any(fact.module.split(".", 1)[0] == "redis" for fact in facts.imports):
+        return  # resolving every call of every module costs more than this check
     for call in facts.calls:
         qualified = model.evaluator.qualified_callee(call.func, facts.module)
         if qualified.split(".", 1)[0] == "redis" and qualified != "redis":
