@@ -27,6 +27,7 @@ from celerylint.settings import Settings, with_changes
 from celerylint.source.cache_trust import untrusted_cache_reason
 from celerylint.source.facts import ModuleFacts
 from celerylint.source.pool import ExtractionStats, extract
+from celerylint.source.templates import template_notes
 from celerylint.suppression import (
     FileSuppressions,
     NoqaDirective,
@@ -213,6 +214,7 @@ def run(
     findings = run_rules(project, rules, result)
     result.notes.extend(celery_version_notes(project))
     result.notes.extend(import_rule_notes(project))
+    result.notes.extend(template_notes(project))
     started = time.perf_counter()
     lookup = _suppressions_lookup(project)
     suppression = apply_suppressions(findings, lookup, settings.per_file_ignores)

@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 
 from celerylint.config_file import load_toml
 from celerylint.printable import printable
+from celerylint.source.templates import path_part_name
 
 DEFAULT_EXCLUDES = (
     ".git", ".hg", ".svn", ".venv", "venv", "node_modules", "build", "dist",
@@ -218,7 +219,7 @@ def _module_name(rel: str, source_root: str) -> str | None:
         if not rel.startswith(source_root + "/"):
             return None
         rel = rel[len(source_root) + 1:]
-    parts = list(PurePosixPath(rel).with_suffix("").parts)
+    parts = [path_part_name(p) for p in PurePosixPath(rel).with_suffix("").parts]
     if parts and parts[-1] == "__init__":
         parts.pop()
     if not parts or not all(p.isidentifier() for p in parts):

@@ -380,7 +380,7 @@ def test_skip_file_directive(source: str, skipped: bool) -> None:
 
 
 def test_skip_file_is_kept_for_a_file_that_does_not_parse() -> None:
-    facts = extract_module_facts("t.py", "t", False, b"# celerylint: noqa\n{% if x %}\n")
+    facts = extract_module_facts("t.py", "t", False, b"# celerylint: noqa\n{% if x %}\ndef f(:\n")
     assert facts.parse_failure is not None
     assert facts.skip_file
 

@@ -69,6 +69,8 @@ class ServiceFacts:
     replicas: int | None = None  # compose deploy.replicas / scale, k8s replicas, numprocs
     environment: tuple[EnvironmentEntry, ...] = ()
     env_files: tuple[tuple[str, int], ...] = ()  # (path as written, line)
+    # env_file entries with ``required: false``: compose skips them when absent
+    optional_env_files: tuple[tuple[str, int], ...] = ()
     depends_on: tuple[str, ...] = ()
     image: str | None = None
 

@@ -35,6 +35,7 @@ from celerylint.source.context import ScopeTracker
 from celerylint.source.facts import CommentFact, ModuleFacts, ParseFailure, Span
 from celerylint.source.scan_policy import Gathered, completed_facts
 from celerylint.source.values import ValueBuilder
+from celerylint.source.templates import TEMPLATE_FAILURE_HINT, source_for_analysis
 
 Scanner = Literal["auto", "libcst", "ast"]
 MAX_FILE_BYTES = 5_000_000
@@ -94,7 +95,7 @@ def _skip_requested_by(comments: Sequence[CommentFact]) -> bool:
 
 
 def _template_hint(data: bytes) -> str:
-    return " (the file looks like a template, e.g. Jinja)" if any(
+    return f" {TEMPLATE_FAILURE_HINT}" if any(
         marker in data for marker in _TEMPLATE_MARKERS) else ""
 
 
@@ -195,7 +196,7 @@ def _extract(base: ModuleFacts, data: bytes, scanner: Scanner) -> ModuleFacts:
         return _replace(base, parse_failure=ParseFailure(
             f"file is larger than {MAX_FILE_BYTES // 1_000_000} MB; not analysed", 1, 1))
     try:
-        text = decode_source(data)
+        text = source_for_analysis(decode_source(data), data)  # templates: markers blanked
     except ValueError as exc:
         return _replace(base, parse_failure=ParseFailure(str(exc), 1, 1))
     final, if_libcst_fails, tree = _cpython_verdict(text, data)

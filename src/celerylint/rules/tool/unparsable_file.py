@@ -20,6 +20,7 @@ from celerylint.project.deployment_facts import (
 from celerylint.project.deployment_files import project_deployments
 from celerylint.rules.base import ProjectRule
 from celerylint.source.facts import ModuleFacts, Span
+from celerylint.source.templates import is_unparsable_template
 
 if TYPE_CHECKING:
     from celerylint.project.model import Project
@@ -41,6 +42,9 @@ class UnparsableFile(ProjectRule):
 
     def check_project(self, project: Project) -> Iterator[Finding]:
         for facts in project.python_facts():
+            failure = facts.parse_failure
+            if failure and is_unparsable_template(project, facts.path, failure.message):
+                continue  # template syntax, not a broken file: a --verbose note says so
             yield from self._python_file(facts)
         for deployment in project_deployments(project):
             if deployment.kind is DeploymentKind.COMPOSE:
