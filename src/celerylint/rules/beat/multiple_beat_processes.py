@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from celerylint.findings import Finding, Severity
 from celerylint.project.beat_processes import BeatProcess, beat_processes
 from celerylint.project.celery_model import celery_model
+from celerylint.project.deployment_groups import DeploymentGroup, deployment_groups
 from celerylint.rules.base import ProjectRule
 from celerylint.source.facts import Span
 
@@ -23,9 +24,9 @@ class MultipleBeatProcesses(ProjectRule):
 
     def check_project(self, project: Project) -> Iterator[Finding]:
         model = celery_model(project)
-        for deployment in model.deployments:
+        for group in deployment_groups(project):
             by_app: dict[str, list[BeatProcess]] = {}
-            for process in beat_processes(model, deployment):
+            for process in beat_processes(model, group, active_only=True):
                 if process.app_id is not None and process.copies:
                     by_app.setdefault(process.app_id, []).append(process)
             for app_id, processes in sorted(by_app.items()):
@@ -33,10 +34,10 @@ class MultipleBeatProcesses(ProjectRule):
                 if total < 2:
                     continue
                 for process in processes:
-                    yield self._report(process, processes, app_id, total)
+                    yield self._report(group, process, processes, app_id, total)
 
-    def _report(self, process: BeatProcess, processes: list[BeatProcess], app_id: str,
-                total: int) -> Finding:
+    def _report(self, group: DeploymentGroup, process: BeatProcess,
+                processes: list[BeatProcess], app_id: str, total: int) -> Finding:
         others = [p.describe() for p in processes if p is not process]
         also = f" besides {', '.join(others)}" if others else ""
         command = process.command
@@ -44,8 +45,8 @@ class MultipleBeatProcesses(ProjectRule):
             process.deployment.path, Span(command.line, command.column, command.line,
                                           command.column),
             f"Service '{process.service.name}' runs {process.how} for app '{app_id}'{also}: "
-            f"{process.deployment.path} starts {total} schedulers, each sends every periodic "
-            f"task, so every scheduled run happens {total} times.",
+            f"the deployment {group.name} starts {total} schedulers, each sends every "
+            f"periodic task, so every scheduled run happens {total} times.",
             fix_hint="Run exactly one beat: a single `celery beat` service with one replica, "
             "and no -B on the workers.",
             subjects=(app_id,),

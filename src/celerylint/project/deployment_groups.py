@@ -1,0 +1,172 @@
+"""Deployments as users group them: the sets of processes that run together.
+
+One deployment file is rarely a whole deployment.  A compose project is a base
+file plus its overrides; one folder of entrypoint scripts starts one worker per
+script; Kubernetes manifests, a Helm chart, a kustomize tree, a folder of
+systemd units or of supervisord programs each describe one running system.
+Queue and beat rules judge each :class:`DeploymentGroup`, never a lone file.
+
+Groups:
+
+- compose: each project ``docker compose`` would assemble (:mod:`compose_merge`);
+- Procfile, Makefile: the file;
+- supervisord: the folder of its configuration (``conf.d`` belongs to its parent);
+- systemd units: their folder;
+- entrypoint scripts and Dockerfiles: their folder;
+- Kubernetes: the Helm chart (the folder holding ``Chart.yaml``), else the nearest
+  manifest folder (``k8s/``, ``deploy/``, ...), else the file's folder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
+
+from celerylint.project.compose_invocations import compose_invocations, is_invocation_source
+from celerylint.project.compose_merge import PlacedService, compose_projects
+from celerylint.project.deployment_facts import DeploymentFacts, DeploymentKind
+from celerylint.project.deployment_files import MAX_DEPLOYMENT_BYTES, project_deployments
+from celerylint.project.worker_command import CeleryCommand, ProcessKind
+
+if TYPE_CHECKING:
+    from celerylint.project.celery_model import CeleryModel, Worker
+    from celerylint.project.model import Project
+
+__all__ = [
+    "DeploymentGroup", "PlacedService", "deployment_groups", "group_deployments", "group_workers",
+]
+
+_FOLDER_DESCRIPTIONS = {
+    DeploymentKind.SHELL: "entrypoint scripts",
+    DeploymentKind.SYSTEMD: "systemd units",
+    DeploymentKind.SUPERVISORD: "supervisord configuration",
+    DeploymentKind.KUBERNETES: "Kubernetes manifests",
+}
+_MANIFEST_FOLDERS = frozenset({
+    "k8s", "kubernetes", "kube", "helm", "charts", "chart", "deploy", "deployment",
+    "deployments", "manifests", "kustomize", "openshift",
+})
+_MAX_INVOCATION_SOURCES = 2_000
+
+
+@dataclass(frozen=True)
+class DeploymentGroup:
+    """Processes that run together, each placed in the file that starts it."""
+
+    kind: DeploymentKind
+    files: tuple[str, ...]
+    services: tuple[PlacedService, ...]
+    folder: str | None = None  # set for the groups that are one folder
+    description: str = ""
+
+    @property
+    def name(self) -> str:
+        """How messages name it: the file, ``a.yml + b.yml``, or ``docker/ (entrypoint scripts)``."""
+        if self.folder is not None and len(self.files) > 1:
+            return f"{self.folder or '.'}/ ({self.description})"
+        return " + ".join(self.files)
+
+    @property
+    def path(self) -> str:
+        return self.files[0]
+
+    def commands(self, *kinds: ProcessKind) -> Iterator[tuple[PlacedService, CeleryCommand]]:
+        """Every Celery command of the given kinds, with the service that runs it."""
+        for placed in self.services:
+            for command in placed.service.commands:
+                if not kinds or command.kind in kinds:
+                    yield placed, command
+
+
+def deployment_groups(project: Project) -> list[DeploymentGroup]:
+    """The project's deployments, grouped; built once per run."""
+    return project.extension("deployment_groups", _build)  # type: ignore[no-any-return]
+
+
+def _build(project: Project) -> list[DeploymentGroup]:
+    files = set(project.files)
+    deployments = project_deployments(project)
+    composes = [d for d in deployments if d.kind is DeploymentKind.COMPOSE]
+    invocations = compose_invocations(
+        _invocation_texts(project), frozenset(d.path for d in composes))
+    return group_deployments(deployments, files, invocations.file_lists, invocations.profiles)
+
+
+def group_deployments(
+    deployments: list[DeploymentFacts],
+    files: set[str] | frozenset[str] = frozenset(),
+    file_lists: tuple[tuple[str, ...], ...] = (),
+    profiles: frozenset[str] = frozenset(),
+) -> list[DeploymentGroup]:
+    """Pure grouping: the parsed files, the project's paths and how compose is run."""
+    composes = [d for d in deployments if d.kind is DeploymentKind.COMPOSE]
+    groups = [
+        DeploymentGroup(DeploymentKind.COMPOSE, project.files, project.services)
+        for project in compose_projects(composes, list(file_lists), profiles)
+    ]
+    by_key: dict[tuple[DeploymentKind, str], list[DeploymentFacts]] = {}
+    for facts in deployments:
+        if facts.kind is not DeploymentKind.COMPOSE:
+            by_key.setdefault(_group_key(facts, files), []).append(facts)
+    for (kind, key), members in by_key.items():
+        members.sort(key=lambda f: f.path)
+        folder = None if key in {m.path for m in members} else key
+        services = tuple(PlacedService(f, s) for f in members for s in f.services)
+        groups.append(DeploymentGroup(kind, tuple(m.path for m in members), services, folder,
+                                      _FOLDER_DESCRIPTIONS.get(kind, "")))
+    return sorted(groups, key=lambda g: (g.path, g.files))
+
+
+def _group_key(facts: DeploymentFacts, files: set[str] | frozenset[str]
+               ) -> tuple[DeploymentKind, str]:
+    path = PurePosixPath(facts.path)
+    folder = "" if str(path.parent) == "." else str(path.parent)
+    kind = facts.kind
+    if kind in (DeploymentKind.PROCFILE, DeploymentKind.MAKEFILE):
+        return kind, facts.path
+    if kind is DeploymentKind.DOCKERFILE:
+        kind = DeploymentKind.SHELL  # a Dockerfile selects among the scripts beside it
+    if kind is DeploymentKind.SUPERVISORD and path.parent.name.endswith(".d"):
+        folder = _parent(folder)  # ``[include] files = conf.d/*.conf``
+    if kind is DeploymentKind.KUBERNETES:
+        folder = _manifest_root(path, files)
+    return kind, folder
+
+
+def _manifest_root(path: PurePosixPath, files: set[str] | frozenset[str]) -> str:
+    """The Helm chart holding the file, else its nearest manifest folder, else its folder."""
+    ancestors = [a for a in path.parents if str(a) != "."]
+    for ancestor in ancestors:
+        if f"{ancestor}/Chart.yaml" in files or f"{ancestor}/Chart.yml" in files:
+            return str(ancestor)
+    for ancestor in ancestors:
+        if ancestor.name.lower() in _MANIFEST_FOLDERS:
+            return str(ancestor)
+    return str(ancestors[0]) if ancestors else ""
+
+
+def _parent(folder: str) -> str:
+    return folder.rpartition("/")[0]
+
+
+def _invocation_texts(project: Project) -> Iterator[tuple[str, str]]:
+    """(path, text) of the files that may run ``docker compose`` with ``-f`` or profiles."""
+    sources = [rel for rel in project.files if is_invocation_source(rel)]
+    for rel in sorted(sources)[:_MAX_INVOCATION_SOURCES]:
+        data = project.read_bytes(rel)
+        if data is None or len(data) > MAX_DEPLOYMENT_BYTES or b"\0" in data:
+            continue
+        yield rel, data.decode("utf-8", "replace")
+
+
+def group_workers(model: CeleryModel, group: DeploymentGroup) -> list[Worker]:
+    """The workers of one deployment, each with the app its ``-A`` names (None: unknown)."""
+    from celerylint.project.celery_model import Worker
+
+    return [
+        Worker(placed.facts, placed.service.name, command,
+               model.app_for_target(command.app) if command.app_known else None)
+        for placed, command in group.commands(ProcessKind.WORKER)
+    ]

@@ -1,0 +1,152 @@
+"""Queue and beat rules judge deployments as users group them, not one file at a time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import write_tree
+
+from celerylint import api
+from celerylint.findings import Finding
+from celerylint.settings import Settings
+
+CELERY = (
+    "from celery import Celery\n"
+    "app = Celery('proj', broker='{broker}', include=['proj.tasks'])\n"
+    "app.conf.task_default_queue = 'default'\n"
+    "app.conf.task_routes = {{'proj.tasks.build_report': {{'queue': 'reports'}}}}\n"
+)
+TASKS = (
+    "from proj.celery import app\n\n"
+    "@app.task\ndef build_report(day):\n    return day\n\n"
+    "@app.task\ndef cleanup():\n    return 1\n\n"
+    "def view():\n    build_report.delay('x')\n"
+)
+
+
+def project(broker: str = "redis://redis:6379/0", **files: str) -> dict[str, str]:
+    return {"proj/__init__.py": "", "proj/celery.py": CELERY.format(broker=broker),
+            "proj/tasks.py": TASKS, **files}
+
+
+def findings(tmp_path: Path, files: dict[str, str], code: str = "CEL401") -> list[Finding]:
+    root = write_tree(tmp_path / "p", files)
+    result = api.run(Settings(root=root, paths=(root,), select=(code,), use_cache=False))
+    assert not result.internal_errors
+    return [f for f in result.findings if f.code == code]
+
+
+def script(queue: str) -> str:
+    return f"#!/bin/sh\nexec celery -A proj.celery worker -Q {queue}\n"
+
+
+def test_per_queue_entrypoint_scripts_in_one_folder_are_one_deployment(tmp_path: Path) -> None:
+    files = project(**{"docker/worker-default.sh": script("default"),
+                       "docker/worker-reports.sh": script("reports")})
+    assert findings(tmp_path, files) == []
+
+
+def test_a_queue_no_script_of_the_folder_consumes_is_reported_once(tmp_path: Path) -> None:
+    files = project(**{"docker/worker-default.sh": script("default"),
+                       "docker/worker-emails.sh": script("default,emails")})
+    (finding,) = findings(tmp_path, files)
+    assert finding.path == "docker/worker-default.sh"
+    assert "'reports'" in finding.message and "docker/ (entrypoint scripts)" in finding.message
+
+
+SEED_COMPOSE = (
+    "services:\n"
+    "  worker:\n    command: celery -A proj.celery worker -Q default\n"
+    "  beat:\n    command: celery -A proj.celery beat\n"
+)
+
+
+def test_seed_dev_and_prod_compose_files_are_two_deployments(tmp_path: Path) -> None:
+    files = project(**{"docker-compose.dev.yml": SEED_COMPOSE,
+                       "docker-compose.prod.yml": SEED_COMPOSE})
+    reported = findings(tmp_path, files)
+    assert sorted((f.path, f.line) for f in reported) == [
+        ("docker-compose.dev.yml", 3), ("docker-compose.prod.yml", 3)]
+    assert all("'reports'" in f.message for f in reported)
+
+
+def test_default_override_file_is_merged(tmp_path: Path) -> None:
+    override = ("services:\n  worker:\n"
+                "    command: celery -A proj.celery worker -Q default,reports\n")
+    files = project(**{"docker-compose.yml": SEED_COMPOSE,
+                       "docker-compose.override.yml": override})
+    assert findings(tmp_path, files) == []
+    files.pop("docker-compose.override.yml")
+    (finding,) = findings(tmp_path / "twin", files)
+    assert finding.path == "docker-compose.yml"
+
+
+def test_file_lists_in_a_makefile_merge_a_second_file(tmp_path: Path) -> None:
+    extra = ("services:\n  reports:\n"
+             "    command: celery -A proj.celery worker -Q reports\n")
+    makefile = "up:\n\tdocker compose -f docker-compose.yml -f compose.reports.yml up -d\n"
+    files = project(**{"docker-compose.yml": SEED_COMPOSE, "compose.reports.yml": extra,
+                       "Makefile": makefile})
+    # The merged project consumes 'reports'; only the plain `docker compose up` lacks it.
+    reported = findings(tmp_path, files)
+    assert [f.message.split(", but no worker in ")[1].split(" consumes")[0]
+            for f in reported] == ["docker-compose.yml"]
+
+
+def test_extends_copies_the_command_of_another_file(tmp_path: Path) -> None:
+    common = ("services:\n  base-worker:\n"
+              "    command: celery -A proj.celery worker -Q default,reports\n")
+    compose = ("services:\n  worker:\n    extends:\n      file: common.yml\n"
+               "      service: base-worker\n")
+    files = project(**{"common.yml": common, "docker-compose.yml": compose})
+    assert findings(tmp_path, files) == []
+
+
+def test_message_names_the_broker_really_used(tmp_path: Path) -> None:
+    files = project(broker="amqp://guest@rabbit//",
+                    **{"Procfile": "worker: celery -A proj.celery worker -Q default\n"})
+    (finding,) = findings(tmp_path, files)
+    assert "RabbitMQ" in finding.message and "Redis" not in finding.message
+
+
+BEAT_ONLY_TASKS = (
+    "from proj.celery import app\n\n"
+    "@app.task\ndef nightly():\n    return 1\n"
+)
+BEAT_ONLY_CELERY = (
+    "from celery import Celery\n"
+    "app = Celery('proj', broker='redis://r', include=['proj.tasks'])\n"
+    "app.conf.task_default_queue = 'default'\n"
+    "app.conf.task_routes = {'proj.tasks.nightly': {'queue': 'periodic'}}\n"
+    "app.conf.beat_schedule = {'n': {'task': 'proj.tasks.nightly', 'schedule': 60}}\n"
+)
+
+
+def test_a_queue_only_beat_feeds_counts_only_where_beat_runs(tmp_path: Path) -> None:
+    files = {"proj/__init__.py": "", "proj/celery.py": BEAT_ONLY_CELERY,
+             "proj/tasks.py": BEAT_ONLY_TASKS,
+             "Procfile": "worker: celery -A proj.celery worker -Q default\n"}
+    assert findings(tmp_path, files) == []
+    files["Procfile"] += "clock: celery -A proj.celery beat\n"
+    (finding,) = findings(tmp_path / "twin", files)
+    assert "'periodic'" in finding.message
+
+
+def test_two_beats_in_one_folder_of_units_are_two_schedulers(tmp_path: Path) -> None:
+    unit = "[Service]\nExecStart=/venv/bin/celery -A proj.celery {what}\n"
+    files = project(**{"deploy/systemd/celery-worker.service": unit.format(what="worker -B"),
+                       "deploy/systemd/celery-beat.service": unit.format(what="beat")})
+    reported = findings(tmp_path, files, "CEL505")
+    assert sorted(f.path for f in reported) == ["deploy/systemd/celery-beat.service",
+                                                 "deploy/systemd/celery-worker.service"]
+    files.pop("deploy/systemd/celery-worker.service")
+    assert findings(tmp_path / "twin", files, "CEL505") == []
+
+
+def test_a_beat_in_an_inactive_profile_is_no_second_scheduler(tmp_path: Path) -> None:
+    compose = (SEED_COMPOSE + "  beat-debug:\n    profiles: [debug]\n"
+               "    command: celery -A proj.celery beat\n")
+    files = project(**{"docker-compose.yml": compose})
+    assert findings(tmp_path, files, "CEL505") == []
+    files["Makefile"] = "debug:\n\tdocker compose --profile debug up\n"
+    assert len(findings(tmp_path / "twin", files, "CEL505")) == 2
