@@ -16,7 +16,7 @@ import enum
 import re
 import shlex
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from celerylint.project.celery_options import ParsedOptions, parse_options
@@ -98,6 +98,9 @@ class CeleryCommand:
     raw: str
     line: int
     column: int
+    # The words as the program receives them, for checks against Celery's own CLI.
+    program: str = field(default="", compare=False, repr=False)
+    arguments: tuple[ShellWord, ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -281,6 +284,8 @@ def _command(item: _Invocation, line: int, column: int) -> CeleryCommand:
         raw=item.raw[:MAX_RAW_LENGTH],
         line=line,
         column=column,
+        program=item.program.text,
+        arguments=item.arguments,
     )
 
 
