@@ -150,3 +150,16 @@ def test_a_beat_in_an_inactive_profile_is_no_second_scheduler(tmp_path: Path) ->
     assert findings(tmp_path, files, "CEL505") == []
     files["Makefile"] = "debug:\n\tdocker compose --profile debug up\n"
     assert len(findings(tmp_path / "twin", files, "CEL505")) == 2
+
+
+def test_inventory_and_topology_show_the_grouping(tmp_path: Path) -> None:
+    from celerylint.diagram.topology import topology_diagram
+    from celerylint.inventory import build_inventory
+
+    root = write_tree(tmp_path / "p", project(**{"docker/worker-default.sh": script("default"),
+                                                 "docker/worker-reports.sh": script("reports")}))
+    result = api.run(Settings(root=root, paths=(root,), use_cache=False))
+    inventory = build_inventory(result.project)
+    assert {w.deployment for w in inventory.workers} == {"docker/ (entrypoint scripts)"}
+    clusters = [c.label for c in topology_diagram(result.project, result.findings).clusters]
+    assert clusters == ["docker/ (entrypoint scripts) (shell)"]

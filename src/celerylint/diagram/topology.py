@@ -25,6 +25,7 @@ from celerylint.diagram.problems import (
 from celerylint.findings import Finding
 from celerylint.project.celery_model import CeleryModel, Worker, celery_model
 from celerylint.project.celery_tasks import SHARED, TaskDefinition
+from celerylint.project.deployment_groups import process_groups
 from celerylint.project.evaluate import UNKNOWN, plain
 from celerylint.project.task_references import ReferenceKind
 from celerylint.project.worker_command import ProcessKind
@@ -219,7 +220,7 @@ def _worker_label(worker_kind: str, service: str, command: Any, queues: Any) -> 
 
 
 def _processes(builder: DiagramBuilder, model: CeleryModel, problems: ProblemIndex) -> None:
-    """Workers, one cluster per deployment file; beat processes stand left, beside the schedule.
+    """Workers, one cluster per deployment (files that run together); beat processes stand left, beside the schedule.
 
     A beat process has no queue edge, so inside the workers' cluster it would
     stretch that box across the whole picture.
@@ -227,6 +228,7 @@ def _processes(builder: DiagramBuilder, model: CeleryModel, problems: ProblemInd
     workers: dict[tuple[str, str, int, int], Worker] = {
         (w.deployment.path, w.service, w.command.line, w.command.column): w
         for w in model.workers()}
+    groups = process_groups(model.project)
     for deployment in sorted(model.deployments, key=lambda d: d.path):
         for service in deployment.services:
             for command in service.commands:
@@ -243,8 +245,10 @@ def _processes(builder: DiagramBuilder, model: CeleryModel, problems: ProblemInd
                 for queue in sorted(queues or ()):
                     builder.edge(_queue(builder, queue, problems), (NodeKind.WORKER, name),
                                  EdgeKind.CONSUMES)
-                cluster = builder.cluster(f"deploy:{deployment.path}",
-                                          f"{deployment.path} ({deployment.kind.value})")
+                group = groups.get((deployment.path, service.name, command.line,
+                                    command.column))
+                where = group.name if group is not None else deployment.path
+                cluster = builder.cluster(f"deploy:{where}", f"{where} ({deployment.kind.value})")
                 _process_node(builder, problems, NodeKind.WORKER, deployment, service, command,
                               _worker_label("worker", service.name, command, queues), cluster)
 

@@ -35,7 +35,8 @@ if TYPE_CHECKING:
     from celerylint.project.model import Project
 
 __all__ = [
-    "DeploymentGroup", "PlacedService", "deployment_groups", "group_deployments", "group_workers",
+    "DeploymentGroup", "PlacedService", "ProcessKey", "deployment_groups", "group_deployments",
+    "group_workers", "process_groups",
 ]
 
 _FOLDER_DESCRIPTIONS = {
@@ -49,6 +50,7 @@ _MANIFEST_FOLDERS = frozenset({
     "deployments", "manifests", "kustomize", "openshift",
 })
 _MAX_INVOCATION_SOURCES = 2_000
+ProcessKey = tuple[str, str, int, int]  # (file, service, line, column) of a command
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,20 @@ class DeploymentGroup:
 def deployment_groups(project: Project) -> list[DeploymentGroup]:
     """The project's deployments, grouped; built once per run."""
     return project.extension("deployment_groups", _build)  # type: ignore[no-any-return]
+
+
+def process_groups(project: Project) -> dict[ProcessKey, DeploymentGroup]:
+    """The deployment each command line runs in, by (file, service, line, column).
+
+    A line shared by several compose projects (a base file used alone and with an
+    override) belongs to the first of them.
+    """
+    found: dict[ProcessKey, DeploymentGroup] = {}
+    for group in deployment_groups(project):
+        for placed, command in group.commands():
+            key = (placed.facts.path, placed.service.name, command.line, command.column)
+            found.setdefault(key, group)
+    return found
 
 
 def _build(project: Project) -> list[DeploymentGroup]:
