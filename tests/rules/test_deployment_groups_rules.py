@@ -163,3 +163,38 @@ def test_inventory_and_topology_show_the_grouping(tmp_path: Path) -> None:
     assert {w.deployment for w in inventory.workers} == {"docker/ (entrypoint scripts)"}
     clusters = [c.label for c in topology_diagram(result.project, result.findings).clusters]
     assert clusters == ["docker/ (entrypoint scripts) (shell)"]
+
+
+HELM_WORKER = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}-worker
+spec:
+  template:
+    spec:
+      containers:
+        - name: worker
+          image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"
+          args: ["celery", "-A", "proj.celery", "worker", "-Q", {{ join "," .Values.worker.queues | quote }}]
+"""
+
+
+def helm_chart(queues: str) -> dict[str, str]:
+    return project(**{"helm/proj/Chart.yaml": "apiVersion: v2\nname: proj\n",
+                      "helm/proj/values.yaml": f"image:\n  tag: '1'\nworker:\n  queues: {queues}\n",
+                      "helm/proj/templates/worker.yaml": HELM_WORKER})
+
+
+def test_helm_worker_queues_come_from_values_yaml(tmp_path: Path) -> None:
+    assert findings(tmp_path, helm_chart("[default, reports]")) == []
+    (finding,) = findings(tmp_path / "twin", helm_chart("[default]"))
+    assert (finding.path, finding.line) == ("helm/proj/templates/worker.yaml", 11)
+    assert "'reports'" in finding.message
+
+
+def test_unresolved_helm_values_are_a_verbose_note(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "p", helm_chart("[default]"))
+    result = api.run(Settings(root=root, paths=(root,), select=("CEL401",), use_cache=False))
+    (note,) = [n for n in result.notes if "values.yaml" in n]
+    assert "{{ .Values.image.repository }}" in note and "helm/proj/templates/worker.yaml" in note
