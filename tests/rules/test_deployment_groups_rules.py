@@ -198,3 +198,46 @@ def test_unresolved_helm_values_are_a_verbose_note(tmp_path: Path) -> None:
     result = api.run(Settings(root=root, paths=(root,), select=("CEL401",), use_cache=False))
     (note,) = [n for n in result.notes if "values.yaml" in n]
     assert "{{ .Values.image.repository }}" in note and "helm/proj/templates/worker.yaml" in note
+
+
+BRANCHES = """#!/bin/sh
+if [ "$ENABLE_BEAT" = "1" ]; then
+  exec celery -A proj.celery worker -B -Q default,reports
+else
+  exec celery -A proj.celery {other}
+fi
+"""
+
+
+def test_beats_in_two_arms_of_an_if_are_one_scheduler(tmp_path: Path) -> None:
+    files = project(**{"docker/entrypoint.sh": BRANCHES.format(other="beat")})
+    assert findings(tmp_path, files, "CEL505") == []
+    files["docker/entrypoint.sh"] += "celery -A proj.celery beat --detach\n"
+    reported = findings(tmp_path / "twin", files, "CEL505")
+    assert sorted(f.line for f in reported) == [3, 5, 7]
+
+
+MODES = """#!/bin/sh
+if [ "$MODE" = "production" ]; then
+  exec celery -A proj.celery worker -B -Q default,reports
+else
+  exec celery -A proj.celery worker -B -Q {development}
+fi
+"""
+
+
+def test_each_mode_of_an_entrypoint_is_a_deployment(tmp_path: Path) -> None:
+    files = project(**{"docker/entrypoint.sh": MODES.format(development="default,reports")})
+    assert findings(tmp_path, files) == []
+    files["docker/entrypoint.sh"] = MODES.format(development="default")
+    (finding,) = findings(tmp_path / "twin", files)
+    assert (finding.path, finding.line) == ("docker/entrypoint.sh", 5)
+    assert "docker/entrypoint.sh in mode 'else'" in finding.message
+
+
+def test_arms_chosen_by_argument_run_together(tmp_path: Path) -> None:
+    entrypoint = ("#!/bin/sh\ncase \"$1\" in\n"
+                  "  default) exec celery -A proj.celery worker -Q default ;;\n"
+                  "  reports) exec celery -A proj.celery worker -Q reports ;;\n"
+                  "esac\n")
+    assert findings(tmp_path, project(**{"docker/entrypoint.sh": entrypoint})) == []

@@ -8,11 +8,14 @@ sends every periodic task.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from celerylint.project.deployment_facts import DeploymentFacts, ServiceFacts
 from celerylint.project.worker_command import CeleryCommand, ProcessKind
+
+_MAX_EXACT = 10  # beyond this many schedulers of one app, every one is counted
 
 if TYPE_CHECKING:
     from celerylint.project.celery_model import CeleryModel
@@ -73,4 +76,22 @@ def runs_beat_for(model: CeleryModel, group: DeploymentGroup, app_id: str) -> bo
     return any(process.app_id in (app_id, None) for process in beat_processes(model, group))
 
 
-__all__ = ["BeatProcess", "beat_processes", "runs_beat_for"]
+def schedulers_beside(process: BeatProcess, processes: list[BeatProcess]) -> list[BeatProcess]:
+    """The largest set of processes that run at once with ``process`` (itself included).
+
+    Two commands in different arms of one ``if``/``case`` of a script never both run.
+    """
+    others = [p for p in processes if p is not process and not p.command.excludes(process.command)]
+    best: list[BeatProcess] = []
+    for size in range(len(others), -1, -1):
+        if size > _MAX_EXACT or best:
+            break
+        for chosen in itertools.combinations(others, size):
+            if not any(a.command.excludes(b.command) for a, b in itertools.combinations(chosen, 2)):
+                candidate = [process, *chosen]
+                if sum(p.copies for p in candidate) > sum(p.copies for p in best):
+                    best = candidate
+    return best or [process, *others]
+
+
+__all__ = ["BeatProcess", "beat_processes", "runs_beat_for", "schedulers_beside"]

@@ -20,7 +20,7 @@ Groups:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -28,6 +28,7 @@ from celerylint.project.compose_invocations import compose_invocations, is_invoc
 from celerylint.project.compose_merge import PlacedService, compose_projects
 from celerylint.project.deployment_facts import DeploymentFacts, DeploymentKind
 from celerylint.project.deployment_files import MAX_DEPLOYMENT_BYTES, project_deployments
+from celerylint.project.shell_branches import Arm
 from celerylint.project.worker_command import CeleryCommand, ProcessKind
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DeploymentGroup", "PlacedService", "ProcessKey", "deployment_groups", "group_deployments",
-    "group_workers", "process_groups",
+    "group_workers", "mode_variants", "process_groups",
 ]
 
 _FOLDER_DESCRIPTIONS = {
@@ -62,13 +63,16 @@ class DeploymentGroup:
     services: tuple[PlacedService, ...]
     folder: str | None = None  # set for the groups that are one folder
     description: str = ""
+    mode: str | None = None  # the arm of a script's ``if``/``case`` on a mode variable
 
     @property
     def name(self) -> str:
         """How messages name it: the file, ``a.yml + b.yml``, or ``docker/ (entrypoint scripts)``."""
         if self.folder is not None and len(self.files) > 1:
-            return f"{self.folder or '.'}/ ({self.description})"
-        return " + ".join(self.files)
+            name = f"{self.folder or '.'}/ ({self.description})"
+        else:
+            name = " + ".join(self.files)
+        return f"{name} in mode {self.mode}" if self.mode else name
 
     @property
     def path(self) -> str:
@@ -130,9 +134,41 @@ def group_deployments(
         members.sort(key=lambda f: f.path)
         folder = None if key in {m.path for m in members} else key
         services = tuple(PlacedService(f, s) for f in members for s in f.services)
-        groups.append(DeploymentGroup(kind, tuple(m.path for m in members), services, folder,
-                                      _FOLDER_DESCRIPTIONS.get(kind, "")))
-    return sorted(groups, key=lambda g: (g.path, g.files))
+        groups.extend(mode_variants(DeploymentGroup(
+            kind, tuple(m.path for m in members), services, folder,
+            _FOLDER_DESCRIPTIONS.get(kind, ""))))
+    return sorted(groups, key=lambda g: (g.path, g.files, g.mode or ""))
+
+
+def mode_variants(group: DeploymentGroup) -> list[DeploymentGroup]:
+    """One deployment per arm of the first script ``if``/``case`` on a mode variable.
+
+    ``if [ "$MODE" = prod ]`` picks what one container runs: each arm that starts
+    Celery processes is a deployment of its own.  Arms chosen by the script's
+    arguments (``case "$1"``) are picked by callers, so they stay together.
+    """
+    constructs = sorted({(placed.facts.path, arm.construct)
+                         for placed, command in group.commands() for arm in command.branch
+                         if not arm.by_argument})
+    if not constructs:
+        return [group]
+    path, construct = constructs[0]
+    arms = {arm.index: arm for placed, command in group.commands() if placed.facts.path == path
+            for arm in command.branch if arm.construct == construct}
+    if len(arms) < 2:
+        return [group]
+    return [replace(group, mode=f"'{arm.label}'", services=tuple(
+                _only_arm(placed, arm) if placed.facts.path == path else placed
+                for placed in group.services))
+            for _index, arm in sorted(arms.items())]
+
+
+def _only_arm(placed: PlacedService, chosen: Arm) -> PlacedService:
+    commands = tuple(command for command in placed.service.commands
+                     if not any(arm.excludes(chosen) for arm in command.branch))
+    if len(commands) == len(placed.service.commands):
+        return placed
+    return replace(placed, service=replace(placed.service, commands=commands))
 
 
 def _group_key(facts: DeploymentFacts, files: set[str] | frozenset[str]

@@ -12,6 +12,7 @@ import json
 import re
 import shlex
 from collections.abc import Iterator
+from dataclasses import replace
 
 from celerylint.project.deployment_facts import (
     DeploymentFacts,
@@ -19,6 +20,7 @@ from celerylint.project.deployment_facts import (
     EnvironmentEntry,
     ServiceFacts,
 )
+from celerylint.project.shell_branches import arms_by_line
 from celerylint.project.worker_command import (
     CeleryCommand,
     find_celery_commands,
@@ -60,8 +62,10 @@ def read_shell_script(path: str, text: str) -> DeploymentFacts | None:
     """The whole script is one service named after the file."""
     if _NOT_SHELL.match(text):
         return None
-    service = ServiceFacts(_file_name(path), 1, find_celery_commands(text, 1, 1))
-    return _facts(path, DeploymentKind.SHELL, [service])
+    arms = arms_by_line(text)
+    commands = tuple(replace(command, branch=arms.get(command.line, ()))
+                     for command in find_celery_commands(text, 1, 1))
+    return _facts(path, DeploymentKind.SHELL, [ServiceFacts(_file_name(path), 1, commands)])
 
 
 def read_systemd_unit(path: str, text: str) -> DeploymentFacts | None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from celerylint.project.celery_options import ParsedOptions, parse_options
+from celerylint.project.shell_branches import Arm
 from celerylint.project.shell_words import ShellWord, split_simple_commands
 
 __all__ = [
@@ -101,6 +102,12 @@ class CeleryCommand:
     # The words as the program receives them, for checks against Celery's own CLI.
     program: str = field(default="", compare=False, repr=False)
     arguments: tuple[ShellWord, ...] = field(default=(), compare=False, repr=False)
+    # The ``if``/``case`` arms of a script the command sits in (outermost first).
+    branch: tuple[Arm, ...] = field(default=(), compare=False, repr=False)
+
+    def excludes(self, other: CeleryCommand) -> bool:
+        """Both sit in different arms of one ``if``/``case``: only one of them runs."""
+        return any(mine.excludes(theirs) for mine in self.branch for theirs in other.branch)
 
 
 @dataclass(frozen=True)

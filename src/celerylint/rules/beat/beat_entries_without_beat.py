@@ -14,6 +14,7 @@ from celerylint.project.deployment_groups import (
     group_workers,
 )
 from celerylint.rules.base import ProjectRule
+from celerylint.rules.once_per_place import once_per_place
 from celerylint.source.facts import Span
 
 if TYPE_CHECKING:
@@ -28,6 +29,9 @@ class BeatEntriesWithoutBeat(ProjectRule):
     summary = "Beat entries are defined, but the deployment that runs the workers starts no beat."
 
     def check_project(self, project: Project) -> Iterator[Finding]:
+        return once_per_place(self._findings(project))
+
+    def _findings(self, project: Project) -> Iterator[Finding]:
         model = celery_model(project)
         entries: dict[str, list[BeatEntry]] = {}
         for entry in model.beat_entries:

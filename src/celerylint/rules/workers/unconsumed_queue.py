@@ -16,6 +16,7 @@ from celerylint.project.deployment_groups import (
 )
 from celerylint.project.queue_traffic import queue_traffic
 from celerylint.rules.base import ProjectRule
+from celerylint.rules.once_per_place import once_per_place
 from celerylint.source.facts import Span
 
 if TYPE_CHECKING:
@@ -32,6 +33,9 @@ class UnconsumedQueue(ProjectRule):
     summary = "Tasks are routed to a queue that no worker in the deployment consumes."
 
     def check_project(self, project: Project) -> Iterator[Finding]:
+        return once_per_place(self._findings(project))
+
+    def _findings(self, project: Project) -> Iterator[Finding]:
         model = celery_model(project)
         for group in deployment_groups(project):
             workers = group_workers(model, group)
