@@ -241,3 +241,24 @@ def test_arms_chosen_by_argument_run_together(tmp_path: Path) -> None:
                   "  reports) exec celery -A proj.celery worker -Q reports ;;\n"
                   "esac\n")
     assert findings(tmp_path, project(**{"docker/entrypoint.sh": entrypoint})) == []
+
+
+SUPERVISORD = "[supervisord]\nnodaemon=true\n\n[program:worker]\ncommand=celery -A proj.celery worker -Q {queues}\n"
+PROGRAM = "[program:{name}]\ncommand=celery -A proj.celery worker -Q {name}\n"
+
+
+def test_each_supervisord_configuration_is_a_deployment(tmp_path: Path) -> None:
+    files = project(**{"deploy/supervisor/prod.conf": SUPERVISORD.format(queues="default,reports"),
+                       "deploy/supervisor/dev.conf": SUPERVISORD.format(queues="default")})
+    (finding,) = findings(tmp_path, files)
+    assert (finding.path, finding.line) == ("deploy/supervisor/dev.conf", 5)
+    files["deploy/supervisor/dev.conf"] = SUPERVISORD.format(queues="default,reports")
+    assert findings(tmp_path / "twin", files) == []
+
+
+def test_supervisord_program_files_in_conf_d_run_together(tmp_path: Path) -> None:
+    files = project(**{"deploy/supervisor/conf.d/default.conf": PROGRAM.format(name="default"),
+                       "deploy/supervisor/conf.d/reports.conf": PROGRAM.format(name="reports"),
+                       "deploy/supervisor/supervisord.conf": "[supervisord]\nnodaemon=true\n"
+                       "[include]\nfiles = conf.d/*.conf\n"})
+    assert findings(tmp_path, files) == []

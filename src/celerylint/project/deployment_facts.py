@@ -101,6 +101,9 @@ class DeploymentFacts:
     services: tuple[ServiceFacts, ...] = ()
     problems: tuple[DeploymentProblem, ...] = ()
     variables: tuple[VariableUse, ...] = ()
+    # A supervisord file with its own ``[supervisord]`` section: a configuration of its
+    # own (``supervisord -c prod.conf``), not a fragment another one includes.
+    whole_configuration: bool = field(default=False, compare=False)
 
     @property
     def commands(self) -> tuple[CeleryCommand, ...]:

@@ -10,7 +10,8 @@ Groups:
 
 - compose: each project ``docker compose`` would assemble (:mod:`compose_merge`);
 - Procfile, Makefile: the file;
-- supervisord: the folder of its configuration (``conf.d`` belongs to its parent);
+- supervisord: a file with its own ``[supervisord]`` section (one per mode, often), with
+  the program files of its folder (``conf.d`` belongs to its parent); else the folder;
 - systemd units: their folder;
 - entrypoint scripts and Dockerfiles: their folder;
 - Kubernetes: the Helm chart (the folder holding ``Chart.yaml``), else the nearest
@@ -128,8 +129,13 @@ def group_deployments(
     ]
     by_key: dict[tuple[DeploymentKind, str], list[DeploymentFacts]] = {}
     for facts in deployments:
-        if facts.kind is not DeploymentKind.COMPOSE:
+        if facts.kind is not DeploymentKind.COMPOSE and not facts.whole_configuration:
             by_key.setdefault(_group_key(facts, files), []).append(facts)
+    for whole in (facts for facts in deployments if facts.whole_configuration):
+        fragments = by_key.get(_group_key(whole, files), [])
+        by_key[(whole.kind, whole.path)] = [whole, *fragments]
+    for whole in (facts for facts in deployments if facts.whole_configuration):
+        by_key.pop(_group_key(whole, files), None)  # the fragments run inside each configuration
     for (kind, key), members in by_key.items():
         members.sort(key=lambda f: f.path)
         folder = None if key in {m.path for m in members} else key

@@ -44,6 +44,7 @@ _SUPERVISOR_ENVIRONMENT = re.compile(r"""([A-Za-z_][A-Za-z0-9_]*)\s*=\s*("[^"]*"
 _INLINE_COMMENT = re.compile(r"\s[;#].*$")
 _MAKE_TARGET = re.compile(r"^([^\s:=#][^:=#]*?)\s*::?(?!=)")
 _DOCKER_INSTRUCTION = re.compile(r"^\s*(FROM|CMD|ENTRYPOINT)\s+(.*)$", re.IGNORECASE | re.DOTALL)
+_SUPERVISORD_SECTION = re.compile(r"^\s*\[supervisord\]", re.MULTILINE)
 _NOT_SHELL = re.compile(r"^#!.*\b(python[0-9.]*|node|ruby|perl|php)\b")
 
 
@@ -142,7 +143,8 @@ def read_supervisord(path: str, text: str) -> DeploymentFacts | None:
                 environment=_supervisor_environment(entries.get("environment")),
             )
         )
-    return _facts(path, DeploymentKind.SUPERVISORD, services)
+    whole = bool(_SUPERVISORD_SECTION.search(text))
+    return _facts(path, DeploymentKind.SUPERVISORD, services, whole_configuration=whole)
 
 
 def _program_sections(text: str) -> Iterator[tuple[str, int, dict[str, tuple[int, int, str]]]]:
@@ -254,7 +256,8 @@ def _file_name(path: str) -> str:
     return path.rstrip("/").rsplit("/", 1)[-1]
 
 
-def _facts(path: str, kind: DeploymentKind, services: list[ServiceFacts]) -> DeploymentFacts | None:
+def _facts(path: str, kind: DeploymentKind, services: list[ServiceFacts],
+           whole_configuration: bool = False) -> DeploymentFacts | None:
     if not any(service.commands for service in services):
         return None
-    return DeploymentFacts(path, kind, tuple(services))
+    return DeploymentFacts(path, kind, tuple(services), whole_configuration=whole_configuration)
