@@ -68,3 +68,15 @@ def test_the_installed_celery_exits_with_the_same_usage_error(tmp_path: Path, te
                           check=False)
     assert done.returncode == 2, done.stderr
     assert f"Error: {problem.usage_error}" in done.stderr
+
+
+@pytest.mark.parametrize(("text", "environment", "refused"), [
+    ("celery -A proj worker --pool=%(ENV_POOL)s", {"POOL": "thread"}, True),
+    ("celery -A proj worker --pool=%(ENV_POOL)s", {"POOL": "threads"}, False),
+    ("celery -A proj worker -l ${LEVEL} -P $POOL", {"LEVEL": "verbose"}, True),
+    ("celery -A proj worker -l ${LEVEL} -P $POOL", {}, False),
+    ("celery -A proj worker $OPTS", {"OPTS": "-E -Z"}, False),  # split by the shell: unknown
+])
+def test_variables_are_filled_in_from_a_known_environment(
+        text: str, environment: dict[str, str], refused: bool) -> None:
+    assert (check_command_line(command(text), environment) is not None) is refused

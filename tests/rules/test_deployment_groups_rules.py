@@ -262,3 +262,13 @@ def test_supervisord_program_files_in_conf_d_run_together(tmp_path: Path) -> Non
                        "deploy/supervisor/supervisord.conf": "[supervisord]\nnodaemon=true\n"
                        "[include]\nfiles = conf.d/*.conf\n"})
     assert findings(tmp_path, files) == []
+
+
+def test_cel404_fills_in_systemd_environment(tmp_path: Path) -> None:
+    unit = ("[Service]\nEnvironment=POOL={pool}\n"
+            "ExecStart=/venv/bin/celery -A proj.celery worker --pool=${{POOL}}\n")
+    (finding,) = findings(tmp_path, project(**{"celery.service": unit.format(pool="thread")}),
+                          "CEL404")
+    assert "'thread' is not one of" in finding.message
+    assert findings(tmp_path / "twin", project(**{"celery.service": unit.format(pool="threads")}),
+                    "CEL404") == []

@@ -14,7 +14,8 @@ value is not converted.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,8 @@ from celerylint.project.worker_command import CeleryCommand
 __all__ = ["CliProblem", "check_command_line"]
 
 _CHECKED_SUBCOMMANDS = ("worker", "beat")
+_VARIABLE = re.compile(r"\$\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)\}|\$(?P<bare>[A-Za-z_][A-Za-z0-9_]*)"
+                       r"|%\(ENV_(?P<percent>[A-Za-z_][A-Za-z0-9_]*)\)s")
 _CONVERTED_TYPES = ("Choice", "IntParamType", "FloatParamType", "IntRange", "FloatRange")
 
 
@@ -52,12 +55,19 @@ def _options(command: Any) -> dict[str, Any]:
             for spelling in (*param.opts, *param.secondary_opts)}
 
 
-def check_command_line(command: CeleryCommand) -> CliProblem | None:
-    """The first usage error click raises for this command line; None when it parses."""
+def check_command_line(command: CeleryCommand,
+                       environment: Mapping[str, str] | None = None) -> CliProblem | None:
+    """The first usage error click raises for this command line; None when it parses.
+
+    ``environment`` holds the values the program expanding the line knows for certain
+    (systemd's ``Environment=`` for ``ExecStart=``): ``$X``, ``${X}`` and ``%(ENV_X)s``
+    are replaced by them; other variables stay unknown.
+    """
     if command.program.rsplit("/", 1)[-1] != "celery" or not command.arguments:
         return None  # celeryd/celerybeat are Celery 3 programs; ${CELERY_BIN} is unknown
     commands = _commands()
-    words = _known_prefix(command.arguments, commands["celery"], stop_at_positional=True)
+    arguments = tuple(_substituted(word, environment or {}) for word in command.arguments)
+    words = _known_prefix(arguments, commands["celery"], stop_at_positional=True)
     problem, rest = _parse("celery", words, commands)
     if problem is not None or not rest:
         return problem
@@ -65,9 +75,24 @@ def check_command_line(command: CeleryCommand) -> CliProblem | None:
     if subcommand not in _CHECKED_SUBCOMMANDS:
         return None
     start = len(words) - len(rest) + 1  # the sub-command ends the global prefix
-    sub_words = _known_prefix(command.arguments[start:], commands[subcommand],
+    sub_words = _known_prefix(arguments[start:], commands[subcommand],
                               stop_at_positional=False)
     return _parse(subcommand, sub_words, commands)[0]
+
+
+def _substituted(word: ShellWord, environment: Mapping[str, str]) -> ShellWord:
+    """The word with every variable the environment sets filled in; else as it was."""
+    if not word.expands or not environment:
+        return word
+    names = [m.group("braced") or m.group("bare") or m.group("percent")
+             for m in _VARIABLE.finditer(word.text)]
+    if not names or any(name not in environment for name in names):
+        return word
+    text = _VARIABLE.sub(lambda m: environment[m.group("braced") or m.group("bare")
+                                               or m.group("percent")], word.text)
+    if any(marker in text for marker in ("$", "`", "%(")) or any(c.isspace() for c in text):
+        return word  # still expands, or the shell would split it into several words
+    return ShellWord(text, word.offset, word.end, False)
 
 
 def _parse(level: str, words: Sequence[ShellWord], commands: dict[str, Any]

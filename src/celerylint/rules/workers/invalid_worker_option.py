@@ -9,11 +9,13 @@ from celerylint.findings import Finding, Severity
 from celerylint.project.celery_cli import CliProblem, check_command_line
 from celerylint.project.celery_model import celery_model
 from celerylint.project.celery_versions import celery_versions
+from celerylint.project.deployment_facts import DeploymentKind
 from celerylint.project.worker_command import ProcessKind
 from celerylint.rules.base import ProjectRule
 from celerylint.source.facts import Span
 
 if TYPE_CHECKING:
+    from celerylint.project.deployment_facts import DeploymentFacts, ServiceFacts
     from celerylint.project.model import Project
     from celerylint.project.worker_command import CeleryCommand
 
@@ -38,7 +40,8 @@ class InvalidWorkerOption(ProjectRule):
                 for command in service.commands:
                     if command.kind is ProcessKind.OTHER:
                         continue
-                    problem = check_command_line(command)
+                    problem = check_command_line(command, _expanded_by_the_runner(
+                        deployment, service))
                     if problem is not None:
                         yield self._report(deployment.path, service.name, command, problem)
 
@@ -61,3 +64,12 @@ class InvalidWorkerOption(ProjectRule):
             fix_hint=fix,
             subjects=(problem.option,),
         )
+
+
+def _expanded_by_the_runner(deployment: DeploymentFacts, service: ServiceFacts) -> dict[str, str]:
+    """What the program that expands the command line sets: systemd fills ``${X}`` in
+    ``ExecStart=`` from ``Environment=``.  Compose interpolates from the shell and ``.env``,
+    supervisord's ``%(ENV_X)s`` from its own environment: neither is known here."""
+    if deployment.kind is not DeploymentKind.SYSTEMD:
+        return {}
+    return {key: value for key, value, _line in service.environment if value is not None}
