@@ -28,7 +28,10 @@ def commands(group: DeploymentGroup) -> dict[str, str]:
             for placed in group.services}
 
 
-WORKER = "services:\n  worker:\n    entrypoint: [celery, -A, proj]\n    command: worker -Q a\n"
+WORKER = (
+    "services:\n  worker:\n    image: proj\n    entrypoint: [celery, -A, proj]\n"
+    "    command: worker -Q a\n"
+)
 
 
 def test_override_keeps_the_base_entrypoint_and_replaces_the_command() -> None:
@@ -138,3 +141,16 @@ def test_merge_agrees_with_docker_compose_config(tmp_path: Path) -> None:
     files["Makefile"] = "up:\n\t" + " ".join(argv[:8]) + " up\n"
     (ours,) = [g for g in groups(files) if len(g.files) == 3]
     assert commands(ours) == theirs
+
+
+def test_a_file_that_cannot_run_alone_is_read_on_top_of_the_default_project() -> None:
+    partial = "services:\n  worker:\n    command: worker -Q p\n"
+    whole = "services:\n  worker:\n    image: proj\n    command: celery -A proj worker -Q w\n"
+    found = {g.files: commands(g)["worker"] for g in groups({
+        "docker-compose.yml": WORKER, "docker-compose.prod.yml": partial,
+        "docker-compose.dev.yml": whole})}
+    assert found == {
+        ("docker-compose.yml",): "celery -A proj worker -Q a",
+        ("docker-compose.dev.yml",): "celery -A proj worker -Q w",
+        ("docker-compose.yml", "docker-compose.prod.yml"): "celery -A proj worker -Q p",
+    }

@@ -43,6 +43,7 @@ DEFAULT_OVERRIDE_NAMES = {
     "docker-compose.yml": ("docker-compose.override.yml", "docker-compose.override.yaml"),
 }
 _MAX_EXTENDS_DEPTH = 8
+_RUNNABLE_KEYS = frozenset({"image", "build", "extends"})
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,8 @@ def compose_projects(
     active_profiles: frozenset[str] = frozenset(),
 ) -> list[ComposeProject]:
     """Every project: each ``-f`` list found, each default base with its override, and
-    each other compose file that no list merges into another and no ``extends`` names."""
+    each other compose file that no list merges into another and no ``extends`` names
+    (on top of the default base when it cannot run alone)."""
     by_path = {facts.path: facts for facts in composes}
     lists = [tuple(path for path in found if path in by_path) for found in file_lists]
     lists = [found for found in dict.fromkeys(lists) if found]
@@ -82,7 +84,7 @@ def compose_projects(
         if default is not None:
             lists.append(default)
         elif facts.path not in merged_in and not _is_default_override(facts.path, by_path):
-            lists.append((facts.path,))
+            lists.append(_with_base(facts, by_path))
     projects = []
     for files in dict.fromkeys(lists):
         services = _merge_files([by_path[path] for path in files], by_path, active_profiles)
@@ -100,6 +102,23 @@ def _default_list(path: str, by_path: dict[str, DeploymentFacts]) -> tuple[str, 
         return None  # compose.yaml wins over docker-compose.yml in the same folder
     overrides = [_join(folder, n) for n in DEFAULT_OVERRIDE_NAMES[name]]
     return (path, *[o for o in overrides if o in by_path][:1])
+
+
+def _with_base(facts: DeploymentFacts, by_path: dict[str, DeploymentFacts]) -> tuple[str, ...]:
+    """A file that cannot run alone, read on top of its folder's default project.
+
+    Compose refuses a service with neither ``image`` nor ``build``; a file whose
+    services all lack both (and ``extends``) only names services to change, as in
+    ``docker compose -f docker-compose.yml -f docker-compose.prod.yml``.
+    """
+    folder, _name = _split(facts.path)
+    base = next((_default_list(_join(folder, name), by_path) for name in DEFAULT_BASE_NAMES
+                 if _join(folder, name) in by_path), None)
+    if base is None or not facts.services or any(
+            service.compose is None or service.compose.keys & _RUNNABLE_KEYS
+            for service in facts.services):
+        return (facts.path,)
+    return (*base, facts.path)
 
 
 def _is_default_override(path: str, by_path: dict[str, DeploymentFacts]) -> bool:
