@@ -272,3 +272,17 @@ def test_cel404_fills_in_systemd_environment(tmp_path: Path) -> None:
     assert "'thread' is not one of" in finding.message
     assert findings(tmp_path / "twin", project(**{"celery.service": unit.format(pool="threads")}),
                     "CEL404") == []
+
+
+def test_a_script_a_compose_service_runs_belongs_to_the_compose_project(tmp_path: Path) -> None:
+    files = {"proj/__init__.py": "", "proj/celery.py": BEAT_ONLY_CELERY,
+             "proj/tasks.py": BEAT_ONLY_TASKS,
+             "docker/start-beat.sh": "#!/bin/sh\nexec celery -A proj.celery beat\n",
+             "docker-compose.yml": (
+                 "services:\n  worker:\n    image: proj\n"
+                 "    command: celery -A proj.celery worker -Q default,periodic\n"
+                 "  beat:\n    image: proj\n    command: [\"/app/docker/start-beat.sh\"]\n")}
+    assert findings(tmp_path, files, "CEL506") == []
+    files["docker-compose.yml"] = files["docker-compose.yml"].replace("start-beat.sh", "other.sh")
+    (finding,) = findings(tmp_path / "twin", files, "CEL506")
+    assert finding.path == "docker-compose.yml"

@@ -9,7 +9,7 @@ Queue and beat rules judge each :class:`DeploymentGroup`, never a lone file.
 Groups:
 
 - compose: each project ``docker compose`` would assemble (:mod:`compose_merge`);
-- Procfile, Makefile: the file;
+- Procfile, Makefile: the file; a compose project also holds the scripts its services run;
 - supervisord: a file with its own ``[supervisord]`` section (one per mode, often), with
   the program files of its folder (``conf.d`` belongs to its parent); else the folder;
 - systemd units: their folder;
@@ -123,8 +123,10 @@ def group_deployments(
 ) -> list[DeploymentGroup]:
     """Pure grouping: the parsed files, the project's paths and how compose is run."""
     composes = [d for d in deployments if d.kind is DeploymentKind.COMPOSE]
+    scripts = [d for d in deployments if d.kind is DeploymentKind.SHELL]
     groups = [
-        DeploymentGroup(DeploymentKind.COMPOSE, project.files, project.services)
+        DeploymentGroup(DeploymentKind.COMPOSE, project.files,
+                        _with_started_scripts(project.services, scripts))
         for project in compose_projects(composes, list(file_lists), profiles)
     ]
     by_key: dict[tuple[DeploymentKind, str], list[DeploymentFacts]] = {}
@@ -144,6 +146,47 @@ def group_deployments(
             kind, tuple(m.path for m in members), services, folder,
             _FOLDER_DESCRIPTIONS.get(kind, ""))))
     return sorted(groups, key=lambda g: (g.path, g.files, g.mode or ""))
+
+
+def _with_started_scripts(services: tuple[PlacedService, ...], scripts: list[DeploymentFacts]
+                          ) -> tuple[PlacedService, ...]:
+    """Compose services plus the processes of the project's scripts they start.
+
+    ``command: ["/app/docker/start-beat.sh"]`` runs that script's Celery commands in
+    the compose project; a script is matched by its path's longest common tail.
+    """
+    added: list[PlacedService] = []
+    for placed in services:
+        compose = placed.service.compose
+        if compose is None:
+            continue
+        for word in _program_words(compose.entrypoint) + _program_words(compose.command):
+            script = _script_named(word, scripts)
+            if script is not None:
+                added.extend(PlacedService(script, s, placed.active) for s in script.services)
+    return (*services, *dict.fromkeys(added))
+
+
+def _program_words(part: str | tuple[str, ...] | None) -> list[str]:
+    if part is None:
+        return []
+    return part.split() if isinstance(part, str) else list(part)
+
+
+def _script_named(word: str, scripts: list[DeploymentFacts]) -> DeploymentFacts | None:
+    written = [p for p in word.strip("\"'").split("/") if p not in ("", ".")]
+    if not written or "." not in written[-1] and "entrypoint" not in written[-1]:
+        return None
+    best, best_length = None, 0
+    for script in scripts:
+        parts = script.path.split("/")
+        length = 0
+        while length < min(len(parts), len(written)) and \
+                parts[-1 - length] == written[-1 - length]:
+            length += 1
+        if length > best_length:
+            best, best_length = script, length
+    return best
 
 
 def mode_variants(group: DeploymentGroup) -> list[DeploymentGroup]:
