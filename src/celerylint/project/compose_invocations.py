@@ -1,7 +1,7 @@
 """How a project runs ``docker compose``: the ``-f`` file lists and the profiles it activates.
 
 Read from the places people write those commands down: shell scripts, Makefiles,
-CI workflows, justfiles, ``package.json`` scripts, and the ``COMPOSE_FILE`` /
+CI workflows, justfiles, task runners, ``package.json`` scripts, and the ``COMPOSE_FILE`` /
 ``COMPOSE_PROFILES`` variables of ``.env`` files (compose reads the ``.env`` of
 its folder).  Paths are resolved against the file's folder first, then against
 the project root, and only kept when they name a compose file of the project.
@@ -20,8 +20,13 @@ __all__ = [
 ]
 
 _COMPOSE_CALL = re.compile(r"(?<![\w./-])docker(?:-compose|\s+compose)(?=\s|$)")
-_SOURCE_SUFFIXES = (".sh", ".bash", ".mk", ".yml", ".yaml", ".json", ".toml", ".env")
-_SOURCE_NAMES = frozenset({"makefile", "gnumakefile", "justfile", ".env", "taskfile"})
+_SOURCE_SUFFIXES = (".sh", ".bash", ".mk", ".env")
+_SOURCE_NAMES = frozenset({
+    "makefile", "gnumakefile", "justfile", ".env", "taskfile.yml", "taskfile.yaml",
+    "package.json", "pyproject.toml", "tox.ini", "noxfile.py", "procfile", ".gitlab-ci.yml",
+    "azure-pipelines.yml", "bitbucket-pipelines.yml", "jenkinsfile", "fabfile.py", "tasks.py",
+})
+_CI_FOLDERS = ("/.github/workflows/", "/.circleci/", "/.gitlab/", "/.buildkite/", "/bin/", "/scripts/")
 _FILE_OPTIONS = ("-f", "--file")
 _SEPARATORS = re.compile(r"&&|\|\||;|\|")
 
@@ -34,8 +39,10 @@ class ComposeInvocations:
 
 def is_invocation_source(path: str) -> bool:
     """A file that may run ``docker compose`` (cheap: the name only)."""
-    name = path.rsplit("/", 1)[-1].lower()
-    return name in _SOURCE_NAMES or name.endswith(_SOURCE_SUFFIXES) or name.startswith(".env")
+    lowered = path.lower()
+    name = lowered.rsplit("/", 1)[-1]
+    return (name in _SOURCE_NAMES or name.endswith(_SOURCE_SUFFIXES) or name.startswith(".env")
+            or any(folder in f"/{lowered}" for folder in _CI_FOLDERS))
 
 
 def compose_invocations(texts: Iterable[tuple[str, str]],
