@@ -286,3 +286,9 @@ def test_a_script_a_compose_service_runs_belongs_to_the_compose_project(tmp_path
     files["docker-compose.yml"] = files["docker-compose.yml"].replace("start-beat.sh", "other.sh")
     (finding,) = findings(tmp_path / "twin", files, "CEL506")
     assert finding.path == "docker-compose.yml"
+
+
+def test_cel404_message_masks_a_password_in_the_command(tmp_path: Path) -> None:
+    procfile = "worker: celery -b redis://:s3cretpass@redis:6379/0 -A proj.celery worker -Z\n"
+    (finding,) = findings(tmp_path, project(**{"Procfile": procfile}), "CEL404")
+    assert "s3cretpass" not in finding.message and "-Z" in finding.message

@@ -12,6 +12,7 @@ from celerylint.project.celery_versions import celery_versions
 from celerylint.project.deployment_facts import DeploymentKind
 from celerylint.project.worker_command import ProcessKind
 from celerylint.rules.base import ProjectRule
+from celerylint.secrets import mask_secrets_in_text
 from celerylint.source.facts import Span
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ class InvalidWorkerOption(ProjectRule):
         where = "`celery`" if problem.level == "celery" else f"`celery {problem.level}`"
         return self.finding(
             path, Span(command.line, command.column, command.line, command.column),
-            f"'{service}' runs `{command.raw}`, which {where} refuses: click stops the "
+            f"'{service}' runs `{mask_secrets_in_text(command.raw)}`, which {where} refuses: click stops the "
             f"{process} process at start-up with \"{problem.usage_error}\", so it never runs.",
             fix_hint=fix,
             subjects=(problem.option,),
