@@ -292,3 +292,14 @@ def test_cel404_message_masks_a_password_in_the_command(tmp_path: Path) -> None:
     procfile = "worker: celery -b redis://:s3cretpass@redis:6379/0 -A proj.celery worker -Z\n"
     (finding,) = findings(tmp_path, project(**{"Procfile": procfile}), "CEL404")
     assert "s3cretpass" not in finding.message and "-Z" in finding.message
+
+
+def test_beat_in_one_mode_of_a_script_counts_for_its_other_modes(tmp_path: Path) -> None:
+    script = ("#!/bin/sh\nif [ \"$ROLE\" = beat ]; then\n  exec celery -A proj.celery beat\n"
+              "else\n  exec celery -A proj.celery worker -Q default,reports\nfi\n")
+    files = {"proj/__init__.py": "", "proj/celery.py": BEAT_ONLY_CELERY,
+             "proj/tasks.py": BEAT_ONLY_TASKS, "docker/entrypoint.sh": script}
+    assert findings(tmp_path, files, "CEL506") == []
+    files["docker/entrypoint.sh"] = script.replace("beat\n  exec", "flower\n  exec").replace(
+        "celery -A proj.celery beat", "celery -A proj.celery flower")
+    assert len(findings(tmp_path / "twin", files, "CEL506")) == 1

@@ -36,13 +36,17 @@ class BeatEntriesWithoutBeat(ProjectRule):
         entries: dict[str, list[BeatEntry]] = {}
         for entry in model.beat_entries:
             entries.setdefault(entry.app_id, []).append(entry)
-        for group in deployment_groups(project):
+        groups = deployment_groups(project)
+        for group in groups:
             workers: dict[str, Worker] = {}
             for worker in group_workers(model, group):
                 if worker.app_id in entries:
                     workers.setdefault(worker.app_id, worker)
+            # A mode without beat is often one container of several started from one script
+            # (beat in one, workers in the others): beat in any mode of it counts.
+            modes = [g for g in groups if (g.kind, g.files) == (group.kind, group.files)]
             for app_id, worker in sorted(workers.items()):
-                if not runs_beat_for(model, group, app_id):
+                if not any(runs_beat_for(model, mode, app_id) for mode in modes):
                     yield self._report(group, worker, app_id, entries[app_id])
 
     def _report(self, group: DeploymentGroup, worker: Worker, app_id: str,
