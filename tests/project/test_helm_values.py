@@ -45,3 +45,36 @@ def test_other_expressions_stay_unlisted(template: str) -> None:
 
 def test_unreadable_values_give_nothing() -> None:
     assert load_values("a: [") == {} and load_values("- a\n") == {}
+
+
+LOOP = """\
+{{- range $name, $worker := .Values.workers }}
+---
+kind: Deployment
+metadata:
+  name: {{ $name }}
+spec:
+  template:
+    spec:
+      containers:
+        - args: ["celery", "worker", "-Q", {{ join "," $worker.queues | quote }}]
+{{- end }}
+"""
+
+
+def test_a_range_loop_gives_one_rendering_per_item_with_lines_kept() -> None:
+    from celerylint.project.helm_values import range_variants
+
+    values = load_values("workers:\n  default:\n    queues: [a]\n  reports:\n    queues: [r, s]\n")
+    variants = range_variants(LOOP, values)
+    assert variants is not None
+    assert [v.text.split("\n")[4] for v in variants] == ["  name: default", "  name: reports"]
+    assert [v.text.split("\n")[9].split('"-Q", ')[1] for v in variants] == ['"a"]', '"r,s"]']
+    assert all(v.text.count("\n") == LOOP.count("\n") for v in variants)
+
+
+def test_a_range_over_an_unknown_collection_gives_nothing() -> None:
+    from celerylint.project.helm_values import range_variants
+
+    assert range_variants(LOOP, {}) is None
+    assert range_variants("kind: Deployment\n", {"workers": {}}) is None

@@ -303,3 +303,31 @@ def test_beat_in_one_mode_of_a_script_counts_for_its_other_modes(tmp_path: Path)
     files["docker/entrypoint.sh"] = script.replace("beat\n  exec", "flower\n  exec").replace(
         "celery -A proj.celery beat", "celery -A proj.celery flower")
     assert len(findings(tmp_path / "twin", files, "CEL506")) == 1
+
+
+HELM_LOOP = """\
+{{- range $name, $worker := .Values.workers }}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ $name }}-worker
+spec:
+  template:
+    spec:
+      containers:
+        - name: worker
+          args: ["celery", "-A", "proj.celery", "worker", "-Q", {{ join "," $worker.queues | quote }}]
+{{- end }}
+"""
+
+
+def test_helm_workers_made_in_a_range_loop_are_each_read(tmp_path: Path) -> None:
+    values = "workers:\n  main:\n    queues: [default]\n  reports:\n    queues: [{queue}]\n"
+    files = project(**{"chart/Chart.yaml": "apiVersion: v2\nname: proj\n",
+                       "chart/values.yaml": values.format(queue="reports"),
+                       "chart/templates/workers.yaml": HELM_LOOP})
+    assert findings(tmp_path, files) == []
+    files["chart/values.yaml"] = values.format(queue="report")
+    (finding,) = findings(tmp_path / "twin", files)
+    assert (finding.path, finding.line) == ("chart/templates/workers.yaml", 12)

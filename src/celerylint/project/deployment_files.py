@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from celerylint.project.deployments import DeploymentFacts
+    from celerylint.project.helm_values import RenderedTemplate
     from celerylint.project.model import Project
 
 MAX_DEPLOYMENT_BYTES = 2_000_000
@@ -37,15 +38,19 @@ def _build(project: "Project") -> _DeploymentFiles:
         text = _read(project, rel)
         if text is None:
             continue
-        unresolved: tuple[str, ...] = ()
         chart = _chart_root(rel, files) if ".Values" in text else None
-        if chart is not None:
-            text, unresolved = _render(project, chart, text, charts)
-        parsed = parse_deployment(rel, text)
-        if parsed is not None:
-            found.facts.append(parsed)
-            if unresolved and parsed.commands:
-                found.notes.append(_unresolved_note(rel, _values_path(chart or "."), unresolved))
+        if chart is None:
+            parsed = parse_deployment(rel, text)
+            if parsed is not None:
+                found.facts.append(parsed)
+            continue
+        renders = _render(project, chart, text, charts)
+        variants = [p for p in (parse_deployment(rel, r.text) for r in renders) if p is not None]
+        if variants:
+            found.facts.append(_joined(variants))
+        unresolved = tuple(dict.fromkeys(e for r in renders for e in r.unresolved))
+        if unresolved and any(v.commands for v in variants):
+            found.notes.append(_unresolved_note(rel, _values_path(chart), unresolved))
     return found
 
 
@@ -66,13 +71,21 @@ def _chart_root(rel: str, files: set[str]) -> str | None:
 
 
 def _render(project: "Project", chart: str, text: str,
-            charts: dict[str, dict[str, Any]]) -> tuple[str, tuple[str, ...]]:
-    from celerylint.project.helm_values import load_values, render_values
+            charts: dict[str, dict[str, Any]]) -> list["RenderedTemplate"]:
+    """The template rendered with the chart's values; once per item of a ``range`` loop."""
+    from celerylint.project.helm_values import load_values, range_variants, render_values
 
     if chart not in charts:
         charts[chart] = load_values(_read(project, _values_path(chart)) or "")
-    rendered = render_values(text, charts[chart])
-    return rendered.text, rendered.unresolved
+    return range_variants(text, charts[chart]) or [render_values(text, charts[chart])]
+
+
+def _joined(variants: list["DeploymentFacts"]) -> "DeploymentFacts":
+    """One file's facts from its loop's renderings: every rendering's services."""
+    from dataclasses import replace
+
+    first = variants[0]
+    return replace(first, services=tuple(s for v in variants for s in v.services))
 
 
 def _values_path(chart: str) -> str:
