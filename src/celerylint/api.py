@@ -185,6 +185,13 @@ def import_rule_notes(project: Project) -> list[str]:
     return [*notes(project), *([unknown] if unknown else [])]
 
 
+def deployment_notes(project: Project) -> list[str]:
+    """Helm values the deployment files use but ``values.yaml`` does not answer."""
+    from celerylint.project.deployment_files import deployment_notes as notes
+
+    return notes(project)
+
+
 def celery_version_notes(project: Project) -> list[str]:
     """Celery's rules changed across majors: say once when we judge by another one."""
     from celerylint.project.celery_versions import celery_versions
@@ -215,6 +222,7 @@ def run(
     result.notes.extend(celery_version_notes(project))
     result.notes.extend(import_rule_notes(project))
     result.notes.extend(template_notes(project))
+    result.notes.extend(deployment_notes(project))
     started = time.perf_counter()
     lookup = _suppressions_lookup(project)
     suppression = apply_suppressions(findings, lookup, settings.per_file_ignores)

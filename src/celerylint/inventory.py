@@ -24,6 +24,7 @@ from celerylint.printable import printable
 from celerylint.project.celery_model import CeleryModel, celery_model
 from celerylint.project.celery_tasks import SHARED, TaskDefinition
 from celerylint.project.celery_versions import CeleryVersions, celery_versions
+from celerylint.project.deployment_groups import DeploymentGroup, ProcessKey, process_groups
 from celerylint.project.env_model import env_model
 from celerylint.project.evaluate import UNKNOWN, EnvValue, plain
 from celerylint.project.queue_traffic import queue_traffic
@@ -215,9 +216,11 @@ def _queue_infos(model: CeleryModel) -> list[QueueInfo]:
             bucket.extend(s for s in sources if s not in bucket)
         declared.update(declared_queues(model.settings[app_id]) or ())
     consumers: dict[str, dict[str, list[str]]] = {}
+    groups = process_groups(model.project)
     for worker in model.workers():
+        where = _deployment_name(groups, worker.deployment.path, worker.service, worker.command)
         for queue in model.queues_consumed_by(worker) or ():
-            services = consumers.setdefault(queue, {}).setdefault(worker.deployment.path, [])
+            services = consumers.setdefault(queue, {}).setdefault(where, [])
             if worker.service not in services:
                 services.append(worker.service)
     names = sorted(set(producers) | declared | set(consumers))
@@ -233,6 +236,7 @@ def _worker_infos(model: CeleryModel) -> list[WorkerInfo]:
     consumed = {(w.deployment.path, w.service, w.command.line, w.command.column):
                 (w, model.queues_consumed_by(w)) for w in model.workers()}
     found: list[WorkerInfo] = []
+    groups = process_groups(model.project)
     for deployment in model.deployments:
         for service in deployment.services:
             for command in service.commands:
@@ -244,7 +248,8 @@ def _worker_infos(model: CeleryModel) -> list[WorkerInfo]:
                     model.app_for_target(command.app) if command.app_known else None
                 app = app or command.app
                 found.append(WorkerInfo(
-                    deployment=deployment.path, service=service.name, kind=command.kind.value,
+                    deployment=_deployment_name(groups, deployment.path, service.name, command),
+                    service=service.name, kind=command.kind.value,
                     app=app, command=mask_secrets_in_text(command.raw),
                     queues=tuple(sorted(queues)) if queues is not None else None,
                     concurrency=command.concurrency,
@@ -252,6 +257,13 @@ def _worker_infos(model: CeleryModel) -> list[WorkerInfo]:
                     replicas=service.replicas, line=command.line,
                 ))
     return sorted(found, key=lambda w: (w.deployment, w.service, w.line))
+
+
+def _deployment_name(groups: dict[ProcessKey, DeploymentGroup], path: str, service: str,
+                     command: Any) -> str:
+    """The deployment a command runs in: its file, or the files and folders run together."""
+    group = groups.get((path, service, command.line, command.column))
+    return group.name if group is not None else path
 
 
 def _env_file_infos(project: Project) -> list[EnvFileInfo]:

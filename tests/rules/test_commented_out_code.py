@@ -20,7 +20,10 @@ DISABLED = "# send_report.delay(order_id)\n"
 
 
 def findings(root: Path) -> list[Finding]:
-    result = api.run(Settings(root=root, paths=(root,), select=(CODE,), use_cache=False))
+    """Every module judged (scope "project"): these tests are about what a comment is;
+    which modules are judged by default is tests/test_rule_scope.py's subject."""
+    result = api.run(Settings(root=root, paths=(root,), select=(CODE,), use_cache=False,
+                              scope="project"))
     assert not result.internal_errors
     return [f for f in result.findings if f.code == CODE]
 

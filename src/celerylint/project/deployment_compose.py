@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from celerylint.project.deployment_facts import (
+    ComposeService,
     DeploymentFacts,
     DeploymentKind,
     DeploymentProblem,
@@ -114,7 +115,31 @@ def _service(name: str, body: MarkedDict, line: int) -> ServiceFacts:
         optional_env_files=_env_files(body, required=False),
         depends_on=_depends_on(body.get("depends_on")),
         image=body["image"] if isinstance(body.get("image"), str) else None,
+        compose=ComposeService(
+            entrypoint=_frozen_part(entrypoint),
+            command=_frozen_part(command),
+            program_mark=body.value_mark(anchor),
+            profiles=tuple(str(p) for p in body.get("profiles") or () if isinstance(p, str))
+            if isinstance(body.get("profiles"), list) else (),
+            extends=_extends(body.get("extends")),
+            keys=frozenset(str(key) for key in body),
+        ),
     )
+
+
+def _frozen_part(value: Any) -> str | tuple[str, ...] | None:
+    part = _program_part(value)
+    return part if part is None or isinstance(part, str) else tuple(map(str, part))
+
+
+def _extends(value: Any) -> tuple[str | None, str] | None:
+    """``extends: base`` or ``extends: {service: base, file: common.yml}``."""
+    if isinstance(value, str):
+        return None, value
+    if isinstance(value, dict) and isinstance(value.get("service"), str):
+        file = value.get("file")
+        return (file if isinstance(file, str) else None), value["service"]
+    return None
 
 
 def _program_part(value: Any) -> str | list[Any] | None:

@@ -26,6 +26,7 @@ from celerylint.findings import Finding, Severity
 from celerylint.project.beat_processes import beat_processes
 from celerylint.project.beat_schedules import entry_label
 from celerylint.project.celery_model import celery_model
+from celerylint.project.deployment_groups import deployment_groups
 from celerylint.rules.base import ProjectRule
 
 if TYPE_CHECKING:
@@ -107,8 +108,8 @@ def uses_database_scheduler(model: CeleryModel) -> bool:
         value = settings.value("beat_scheduler")
         if isinstance(value, str) and _DATABASE_SCHEDULER.search(value):
             return True
-    for deployment in model.deployments:
-        for process in beat_processes(model, deployment):
+    for group in deployment_groups(model.project):
+        for process in beat_processes(model, group):
             for scheduler in _SCHEDULER_OPTION.findall(process.command.raw):
                 if _DATABASE_SCHEDULER.search(scheduler):
                     return True
