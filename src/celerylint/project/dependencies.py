@@ -95,6 +95,8 @@ class DependencyDeclarations:
     # Requirements that name no distribution (a URL without ``#egg=``, ``$PACKAGES``):
     # (file, line, text as written).
     unnamed: tuple[tuple[str, int, str], ...] = ()
+    # Dependency files that could not be read or parsed at all: (file, line, why).
+    unreadable: tuple[tuple[str, int, str], ...] = ()
     metadata: InstalledMetadata = field(default=InstalledMetadata(), compare=False, repr=False)
 
     @property
@@ -277,6 +279,7 @@ class _DeclarationWalker:
     problems: list[tuple[str, int, str]] = field(default_factory=list)
     incomplete: list[str] = field(default_factory=list)
     unnamed: list[tuple[str, int, str]] = field(default_factory=list)
+    unreadable: list[tuple[str, int, str]] = field(default_factory=list)
     _readings: dict[str, FileReading] = field(default_factory=dict)
     _visited: set[str] = field(default_factory=set)
 
@@ -285,7 +288,8 @@ class _DeclarationWalker:
         if path not in self._readings:
             text, problem = self._text(path)
             self._readings[path] = (parser(text) if text is not None else
-                                    FileReading(problems=((1, problem),), complete=False))
+                                    FileReading(problems=((1, problem),), complete=False,
+                                                unreadable=True))
         return self._readings[path]
 
     def visit(self, path: str, parser: FileParser) -> None:
@@ -295,6 +299,8 @@ class _DeclarationWalker:
         reading = self.reading(path, parser)
         self.sources.append(path)
         self.problems.extend((path, line, message) for line, message in reading.problems)
+        if reading.unreadable:
+            self.unreadable.extend((path, line, message) for line, message in reading.problems)
         if not reading.complete:
             self.incomplete.append(path)
         self.unnamed.extend((path, line, text) for line, text in reading.unnamed)
@@ -349,7 +355,8 @@ class _DeclarationWalker:
     def result(self) -> DependencyDeclarations:
         return DependencyDeclarations(tuple(self.dependencies), tuple(self.sources),
                                       tuple(self.problems), tuple(dict.fromkeys(self.incomplete)),
-                                      unnamed=tuple(self.unnamed))
+                                      unnamed=tuple(self.unnamed),
+                                      unreadable=tuple(self.unreadable))
 
 
 # --- celery version ---------------------------------------------------------------

@@ -24,6 +24,7 @@ MAX_LISTED_EXPRESSIONS = 3
 class _DeploymentFiles:
     facts: list["DeploymentFacts"] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    unread: list[tuple[str, str]] = field(default_factory=list)  # (path, why not read)
 
 
 def _build(project: "Project") -> _DeploymentFiles:
@@ -37,6 +38,7 @@ def _build(project: "Project") -> _DeploymentFiles:
             continue
         text = _read(project, rel)
         if text is None:
+            found.unread.append((rel, _why_unread(project, rel)))
             continue
         chart = _chart_root(rel, files) if ".Values" in text else None
         if chart is None:
@@ -59,6 +61,16 @@ def _read(project: "Project", rel: str) -> str | None:
     if data is None or len(data) > MAX_DEPLOYMENT_BYTES or b"\0" in data:
         return None
     return data.decode("utf-8", "replace")
+
+
+def _why_unread(project: "Project", rel: str) -> str:
+    data = project.read_bytes(rel)
+    if data is None:
+        return "the file cannot be read"
+    if len(data) > MAX_DEPLOYMENT_BYTES:
+        return (f"the file is larger than {MAX_DEPLOYMENT_BYTES // 1_000_000} MB, which no "
+                "deployment file is")
+    return "the file holds NUL bytes: it is binary, not a deployment file"
 
 
 def _chart_root(rel: str, files: set[str]) -> str | None:
@@ -102,6 +114,11 @@ def _unresolved_note(rel: str, values: str, unresolved: tuple[str, ...]) -> str:
 
 def project_deployments(project: "Project") -> list["DeploymentFacts"]:
     return _files(project).facts
+
+
+def unread_deployment_files(project: "Project") -> list[tuple[str, str]]:
+    """Deployment files selected but not read: (path, why), for CEL001."""
+    return list(_files(project).unread)
 
 
 def deployment_notes(project: "Project") -> list[str]:

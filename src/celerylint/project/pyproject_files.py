@@ -29,7 +29,7 @@ def _load_toml(text: str) -> dict[str, Any] | FileReading:
         line = int(where.group(1)) if where else max(1, len(text.splitlines()))  # "end of document"
         return FileReading(
             problems=((line, f"not valid TOML ({exc}), so its dependencies cannot be read."),),
-            complete=False)
+            complete=False, unreadable=True)
 
 
 def parse_pyproject(text: str) -> FileReading:

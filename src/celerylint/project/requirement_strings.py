@@ -43,6 +43,7 @@ class FileReading:
     problems: tuple[tuple[int, str], ...] = ()
     complete: bool = True
     unnamed: tuple[tuple[int, str], ...] = ()
+    unreadable: bool = False  # the file itself could not be read or parsed at all
 
 
 FileParser = Callable[[str], FileReading]
