@@ -62,6 +62,12 @@ class TaskDefinition:
         return self.options.get("bind") is True
 
     @property
+    def shared(self) -> bool:
+        """``@shared_task`` and ``@app.task`` register on every app finalized after the
+        module is imported; only an explicit ``shared=False`` keeps a task to its app."""
+        return self.app_id == SHARED or self.options.get("shared", True) is not False
+
+    @property
     def key(self) -> tuple[str, str]:
         return (self.module, self.qualname)
 

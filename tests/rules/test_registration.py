@@ -1,0 +1,83 @@
+"""Registration as Celery does it: shared tasks, second app instances, factories."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import write_tree
+
+from celerylint import api
+from celerylint.settings import Settings
+
+WORKER_APP = {
+    "proj/__init__.py": "",
+    "proj/celery.py": ("from celery import Celery\n"
+                       "app = Celery('proj', broker='redis://redis:6379/0',\n"
+                       "             include=['proj.tasks'])\n"),
+    "docker-compose.yml": ("services:\n  worker:\n    image: proj\n"
+                           "    command: celery -A proj.celery worker -l info\n"),
+}
+SECOND_APP_TASKS = """\
+from celery import Celery
+
+app = Celery("tasks")
+
+
+@app.task{options}
+def sync(item_id):
+    return item_id
+"""
+CALLER = {"proj/views.py": "from proj.tasks import sync\n\n\ndef view():\n    sync.delay(1)\n"}
+
+
+def run(tmp_path: Path, files: dict[str, str], *codes: str) -> api.RunResult:
+    root = write_tree(tmp_path / "p", files)
+    return api.run(Settings(root=root, paths=(root,), use_cache=False,
+                            select=codes or ("CEL302",)))
+
+
+def codes_at(result: api.RunResult) -> list[tuple[str, str, int]]:
+    return sorted((f.code, f.path, f.line) for f in result.findings)
+
+
+def test_tasks_on_a_second_app_register_on_the_workers_app(tmp_path: Path) -> None:
+    files = {**WORKER_APP, **CALLER, "proj/tasks.py": SECOND_APP_TASKS.format(options="")}
+    assert codes_at(run(tmp_path, files)) == []
+
+
+def test_the_shared_false_twin_is_reported(tmp_path: Path) -> None:
+    files = {**WORKER_APP, **CALLER,
+             "proj/tasks.py": SECOND_APP_TASKS.format(options="(shared=False)")}
+    result = run(tmp_path, files)
+    assert codes_at(result) == [("CEL302", "proj/tasks.py", 7)]
+    assert "shared=False" in result.findings[0].message
+
+
+FACTORY = {
+    "proj/__init__.py": "",
+    "proj/factory.py": ("from flask import Flask\nfrom flask_celery_ext import make_celery\n"
+                        "flask_app = Flask(__name__)\ncelery = make_celery(flask_app)\n"),
+    "proj/tasks.py": ("from celery import shared_task\n\n\n@shared_task\n"
+                      "def sync(item_id):\n    return item_id\n"),
+    **CALLER,
+    "Procfile": "worker: celery -A proj.factory worker -l info\n",
+}
+
+
+def test_an_app_from_an_unfollowed_factory_silences_the_rule_with_a_note(
+        tmp_path: Path) -> None:
+    result = run(tmp_path, FACTORY)
+    assert codes_at(result) == []
+    assert any("make_celery()" in note and "cannot follow" in note for note in result.notes)
+
+
+def test_a_project_factory_is_followed(tmp_path: Path) -> None:
+    files = {**FACTORY, "proj/factory.py": (
+        "from celery import Celery\n\n\n"
+        "def make_celery(flask_app):\n"
+        "    celery = Celery(flask_app.import_name, include=['proj.jobs'])\n"
+        "    return celery\n\n\n"
+        "celery = make_celery(object())\n")}
+    result = run(tmp_path, files)
+    assert codes_at(result) == [("CEL302", "proj/tasks.py", 5)]
+    assert not any("cannot follow" in note for note in result.notes)
