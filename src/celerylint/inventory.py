@@ -52,6 +52,17 @@ class AppInfo:
 
 
 @dataclass(frozen=True)
+class RegistrationInfo:
+    """How one worker process gets one task registered, or why it does not."""
+
+    deployment: str
+    service: str
+    registered: bool | None  # None: cannot be known statically
+    chain: tuple[str, ...]  # why the first module is imported, then the import chain
+    reason: str  # when not registered (or unknown): why
+
+
+@dataclass(frozen=True)
 class TaskInfo:
     name: str
     location: str
@@ -61,6 +72,8 @@ class TaskInfo:
     retry: tuple[str, ...]  # "max_retries=3", ...
     time_limits: tuple[str, ...]  # "soft_time_limit=60", "time_limit=300 (app default)"
     bind: bool
+    shared: bool  # registers on every app that imports its module (shared=False: its own)
+    registrations: tuple[RegistrationInfo, ...]  # one per worker process
 
 
 @dataclass(frozen=True)
@@ -184,8 +197,21 @@ def _task_info(model: CeleryModel, task: TaskDefinition) -> TaskInfo:
         name=task.name or f"{task.module}.{task.qualname} (name unknown)",
         location=f"{task.path}:{task.span.line}", module=task.module,
         app=_app_label(task.app_id), queue=queue if isinstance(queue, str) else None,
-        retry=retry, time_limits=tuple(limits), bind=task.bind,
+        retry=retry, time_limits=tuple(limits), bind=task.bind, shared=task.shared,
+        registrations=tuple(_registrations(model, task)),
     )
+
+
+def _registrations(model: CeleryModel, task: TaskDefinition) -> list[RegistrationInfo]:
+    """The evidence behind unregistered-task: each worker's import chain to the task."""
+    found = []
+    for worker in model.workers():
+        registration = model.registration(worker, task)
+        found.append(RegistrationInfo(
+            deployment=worker.deployment.path, service=worker.service,
+            registered=registration.registered, chain=registration.chain,
+            reason=registration.reason))
+    return sorted(found, key=lambda r: (r.deployment, r.service))
 
 
 def _beat_infos(model: CeleryModel) -> list[BeatInfo]:
@@ -348,6 +374,7 @@ __all__ = [
     "QueueConsumers",
     "QueueInfo",
     "RedisUsage",
+    "RegistrationInfo",
     "TaskInfo",
     "WorkerInfo",
     "build_inventory",

@@ -212,8 +212,8 @@ class CeleryModel:
 
     def _build_closure(self, app: CeleryApp, start: str) -> Closure:
         graph = self.project.import_graph
-        roots: dict[str, str] = {start: f"-A {start}"}
-        roots.setdefault(app.module, f"app {app.id}")
+        roots: dict[str, str] = {start: "-A"}
+        roots.setdefault(app.module, f"the module defining {app.id}")
         sources = [f"-A {start}"]
         complete = True
         settings = self.settings[app.id]
@@ -222,14 +222,14 @@ class CeleryModel:
             if value is UNKNOWN:
                 complete = False
             elif isinstance(value, str):
-                roots.setdefault(value, f"{setting}: {value}")
+                roots.setdefault(value, setting)
                 sources.append(f"{setting}='{value}'")
             elif isinstance(value, (list, tuple, set)):
                 if not all(isinstance(v, str) for v in value):
                     complete = False
                 for v in value:
                     if isinstance(v, str):
-                        roots.setdefault(v, f"{setting}: {v}")
+                        roots.setdefault(v, setting)
                 if value:
                     sources.append(f"{setting}={sorted(str(v) for v in value)}")
         for discovery in self.configs[app.id].autodiscoveries:
@@ -238,14 +238,14 @@ class CeleryModel:
                 continue
             for package in discovery.packages:
                 module = f"{package}.{discovery.related_name}"
-                roots.setdefault(module, f"autodiscover_tasks: {module}")
+                roots.setdefault(module, "autodiscover_tasks()")
             sources.append(f"autodiscover_tasks(related_name='{discovery.related_name}')")
         if any(o.is_django for o in self.configs[app.id].objects):
             if self.django_apps is None:
                 complete = False
             else:
                 for module in sorted(self._django_setup_modules()):
-                    roots.setdefault(module, f"django.setup(): {module}")
+                    roots.setdefault(module, "django.setup()")
                 sources.append("django.setup() (INSTALLED_APPS models, apps and ready())")
         canonical: dict[str, str] = {}
         for root, why in roots.items():
