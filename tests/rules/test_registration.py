@@ -81,3 +81,41 @@ def test_a_project_factory_is_followed(tmp_path: Path) -> None:
     result = run(tmp_path, files)
     assert codes_at(result) == [("CEL302", "proj/tasks.py", 5)]
     assert not any("cannot follow" in note for note in result.notes)
+
+
+PER_WORKER_APPS = {
+    "proj/__init__.py": "",
+    "proj/emails_app.py": ("from celery import Celery\n"
+                           "app = Celery('emails', broker='redis://redis:6379/0',\n"
+                           "             include=['proj.emails'])\n"),
+    "proj/reports_app.py": ("from celery import Celery\n"
+                            "app = Celery('reports', broker='redis://redis:6379/0',\n"
+                            "             include=['proj.reports'])\n"),
+    "proj/emails.py": ("from proj.emails_app import app\n\n\n@app.task\n"
+                       "def welcome(user_id):\n    return user_id\n"),
+    "proj/reports.py": ("from proj.reports_app import app\n\n\n@app.task(queue='reports')\n"
+                        "def build(report_id):\n    return report_id\n"),
+    "docker-compose.yml": (
+        "services:\n  emails-worker:\n    image: proj\n"
+        "    command: celery -A proj.emails_app worker -Q celery\n"
+        "  reports-worker:\n    image: proj\n"
+        "    command: celery -A proj.reports_app worker -Q reports\n"),
+}
+
+
+def test_send_task_by_name_lands_on_the_default_queue_not_the_decorators(
+        tmp_path: Path) -> None:
+    files = {**PER_WORKER_APPS, "proj/views.py": (
+        "from proj.emails_app import app\n\n\ndef view():\n"
+        "    app.send_task('proj.reports.build', args=(1,))\n")}
+    result = run(tmp_path, files, "CEL308")
+    assert codes_at(result) == [("CEL308", "proj/views.py", 5)]
+    assert "'celery'" in result.findings[0].message
+    assert "emails-worker" in result.findings[0].message
+
+
+def test_send_task_with_the_queue_reaches_the_workers_that_have_it(tmp_path: Path) -> None:
+    files = {**PER_WORKER_APPS, "proj/views.py": (
+        "from proj.emails_app import app\n\n\ndef view():\n"
+        "    app.send_task('proj.reports.build', args=(1,), queue='reports')\n")}
+    assert codes_at(run(tmp_path, files, "CEL308")) == []
