@@ -1,0 +1,105 @@
+"""Oracle: registration as Celery does it, and modules a worker must import.
+
+Proves the runtime claims behind `unregistered-task` (CEL302: `@app.task` is shared by
+default, so a task declared on a second app instance registers on the worker's app,
+unless `shared=False`) and `missing-worker-module` (CEL307: a module named by `imports`
+that does not exist stops the worker at start-up), and that celerylint agrees.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from celerylint import api
+from celerylint.settings import Settings
+
+from .conftest import MakeOracleProject, OracleProject
+
+pytestmark = pytest.mark.oracle
+
+WORKER_APP = """
+    import os
+
+    from celery import Celery
+
+    app = Celery("proj", broker=os.environ["ORACLE_BROKER_URL"], include=["proj.tasks"])
+    {extra}
+"""
+
+SECOND_APP_TASKS = """
+    from pathlib import Path
+
+    from celery import Celery
+
+    app = Celery("tasks")
+
+
+    @app.task{options}
+    def sync(item):
+        Path("ran-sync").write_text(item)
+"""
+
+SEND = """
+    from proj.celery import app
+
+    app.send_task("proj.tasks.sync", args=["ok"])
+"""
+
+
+def _project(options: str = "", extra: str = "") -> dict[str, str]:
+    return {
+        "proj/__init__.py": "",
+        "proj/celery.py": WORKER_APP.format(extra=extra),
+        "proj/tasks.py": SECOND_APP_TASKS.format(options=options),
+        "send.py": SEND,
+        "Procfile": "worker: celery -A proj.celery worker -l info\n",
+    }
+
+
+def _celerylint_codes(project: OracleProject, *codes: str) -> list[str]:
+    result = api.run(Settings(root=project.root, paths=(project.root,), use_cache=False,
+                              select=codes))
+    return [f.code for f in result.findings]
+
+
+def _send(project: OracleProject, expected_log: str) -> str:
+    worker = project.start_worker("proj.celery", wait_ready=False)
+    sent = project.run("send.py")
+    assert sent.returncode == 0, sent.stderr
+    return worker.wait_for_log(expected_log)
+
+
+def test_good_task_on_a_second_app_runs_on_the_workers_app_cel302(
+        oracle_project: MakeOracleProject) -> None:
+    project = oracle_project(_project())
+    assert _celerylint_codes(project, "CEL302") == []
+    log = _send(project, "succeeded")
+    assert "unregistered" not in log
+    assert Path(project.root, "ran-sync").read_text() == "ok"
+
+
+def test_bad_shared_false_task_on_a_second_app_is_unregistered_cel302(
+        oracle_project: MakeOracleProject) -> None:
+    project = oracle_project(_project(options="(shared=False)"))
+    assert _celerylint_codes(project, "CEL302") == ["CEL302"]
+    _send(project, "Received unregistered task of type 'proj.tasks.sync'")
+    assert not Path(project.root, "ran-sync").exists()
+
+
+def test_bad_missing_imports_module_stops_the_worker_cel307(
+        oracle_project: MakeOracleProject) -> None:
+    project = oracle_project(_project(extra='app.conf.imports = ("proj.retired",)'))
+    assert _celerylint_codes(project, "CEL307") == ["CEL307"]
+    worker = project.start_worker("proj.celery", wait_ready=False)
+    log = worker.wait_for_log("ModuleNotFoundError")
+    assert "proj.retired" in log
+    assert worker.process.wait(timeout=30) != 0
+
+
+def test_good_existing_imports_module_starts_the_worker_cel307(
+        oracle_project: MakeOracleProject) -> None:
+    project = oracle_project(_project(extra='app.conf.imports = ("proj.tasks",)'))
+    assert _celerylint_codes(project, "CEL307") == []
+    project.start_worker("proj.celery")
