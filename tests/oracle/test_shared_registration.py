@@ -103,3 +103,61 @@ def test_good_existing_imports_module_starts_the_worker_cel307(
     project = oracle_project(_project(extra='app.conf.imports = ("proj.tasks",)'))
     assert _celerylint_codes(project, "CEL307") == []
     project.start_worker("proj.celery")
+
+
+def _per_worker_apps(sent_queue: str) -> dict[str, str]:
+    app = """
+        import os
+
+        from celery import Celery
+
+        app = Celery("{name}", broker=os.environ["ORACLE_BROKER_URL"], include=["proj.{name}"])
+    """
+    return {
+        "proj/__init__.py": "",
+        "proj/emails_app.py": app.format(name="emails"),
+        "proj/reports_app.py": app.format(name="reports"),
+        "proj/emails.py": "from proj.emails_app import app\n",
+        "proj/reports.py": """
+            from pathlib import Path
+
+            from proj.reports_app import app
+
+
+            @app.task
+            def build(item):
+                Path("ran-build").write_text(item)
+        """,
+        "send.py": f"""
+            from proj.reports import build
+
+            build.apply_async(args=["ok"], queue={sent_queue!r})
+        """,
+        "docker-compose.yml": """
+            services:
+              emails-worker:
+                command: celery -A proj.emails_app worker -Q emails
+              reports-worker:
+                command: celery -A proj.reports_app worker -Q reports
+        """,
+    }
+
+
+def test_bad_task_sent_to_a_queue_whose_consumer_lacks_it_is_dropped_cel308(
+        oracle_project: MakeOracleProject) -> None:
+    project = oracle_project(_per_worker_apps("emails"))
+    assert _celerylint_codes(project, "CEL308") == ["CEL308"]
+    worker = project.start_worker("proj.emails_app", ["emails"], wait_ready=False)
+    assert project.run("send.py").returncode == 0
+    worker.wait_for_log("Received unregistered task of type 'proj.reports.build'")
+    assert not Path(project.root, "ran-build").exists()
+
+
+def test_good_task_sent_to_its_own_workers_queue_runs_cel308(
+        oracle_project: MakeOracleProject) -> None:
+    project = oracle_project(_per_worker_apps("reports"))
+    assert _celerylint_codes(project, "CEL308") == []
+    worker = project.start_worker("proj.reports_app", ["reports"], wait_ready=False)
+    assert project.run("send.py").returncode == 0
+    worker.wait_for_log("succeeded")
+    assert Path(project.root, "ran-build").read_text() == "ok"
