@@ -119,3 +119,21 @@ def test_send_task_with_the_queue_reaches_the_workers_that_have_it(tmp_path: Pat
         "from proj.emails_app import app\n\n\ndef view():\n"
         "    app.send_task('proj.reports.build', args=(1,), queue='reports')\n")}
     assert codes_at(run(tmp_path, files, "CEL308")) == []
+
+
+def test_a_beat_entry_naming_a_plain_function_is_unregistered(tmp_path: Path) -> None:
+    files = {
+        "proj/__init__.py": "",
+        "proj/celery.py": ("from celery import Celery\n"
+                           "app = Celery('proj', broker='redis://r:6379/0', include=['proj.jobs'])\n"
+                           "app.conf.beat_schedule = {\n"
+                           "    'plain': {'task': 'proj.jobs.not_a_task', 'schedule': 60.0},\n"
+                           "    'real': {'task': 'proj.jobs.real', 'schedule': 60.0},\n"
+                           "}\n"),
+        "proj/jobs.py": ("from proj.celery import app\n\n\ndef not_a_task():\n    return 1\n\n\n"
+                         "@app.task\ndef real():\n    return 2\n"),
+        "Procfile": "worker: celery -A proj.celery worker\nbeat: celery -A proj.celery beat\n",
+    }
+    result = run(tmp_path, files, "CEL301", "CEL302")
+    assert codes_at(result) == [("CEL301", "proj/celery.py", 4)]
+    assert "plain function without a task decorator" in result.findings[0].message
