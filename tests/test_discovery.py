@@ -225,6 +225,7 @@ def test_a_setup_py_beside_a_service_still_marks_its_root(tmp_path: Path) -> Non
 @pytest.mark.parametrize("deploy_file, text", [
     ("docker/Dockerfile", "FROM python\nWORKDIR /srv/backend\nCMD celery -A pkg worker\n"),
     ("docker-compose.yml", "services:\n  w:\n    working_dir: /code/backend\n"),
+    ("deploy/k8s/worker.yaml", "spec:\n  containers:\n    - workingDir: /code/backend\n"),
     ("deploy/supervisord.conf", "[program:w]\ncommand=celery -A pkg worker\n"
                                 "directory=/opt/app/backend\n"),
     ("bin/start.sh", "#!/bin/sh\ncd backend && exec celery -A pkg worker\n"),

@@ -212,7 +212,8 @@ def _setup_py_package_dir(setup_py: Path) -> list[str]:
 
 _WORKDIR_PATTERNS = (
     re.compile(r"^\s*WORKDIR\s+[\"']?([^\s\"']+)", re.MULTILINE),  # Dockerfile
-    re.compile(r"^\s*working_dir\s*:\s*[\"']?([^\s\"'#]+)", re.MULTILINE),  # compose
+    re.compile(r"^[\s-]*(?:working_dir|workingDir)\s*:\s*[\"']?([^\s\"'#]+)",
+               re.MULTILINE),  # compose, Kubernetes
     re.compile(r"^\s*directory\s*=\s*([^\s;#]+)", re.MULTILINE),  # supervisord
     re.compile(r"(?:^|[\s;&|(])cd\s+[\"']?([^\s;&|)\"']+)", re.MULTILINE),  # scripts
     re.compile(r"--workdir[=\s]+[\"']?([^\s\"']+)"),  # celery --workdir
@@ -224,7 +225,9 @@ def _is_process_file(rel: str) -> bool:
     return (name.startswith("dockerfile") or name.endswith((".dockerfile", ".sh", ".conf",
                                                             ".ini", ".service"))
             or name in ("procfile", "entrypoint")
-            or (name.endswith((".yml", ".yaml")) and ("compose" in name or "/" not in rel)))
+            or (name.endswith((".yml", ".yaml")) and ("compose" in name or "/" not in rel
+                                                      or "k8s" in rel or "kube" in rel
+                                                      or "deploy" in rel)))
 
 
 def _working_directories(root: Path, files: Sequence[str], dirs_with_python: set[str],

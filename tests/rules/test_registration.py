@@ -137,3 +137,21 @@ def test_a_beat_entry_naming_a_plain_function_is_unregistered(tmp_path: Path) ->
     result = run(tmp_path, files, "CEL301", "CEL302")
     assert codes_at(result) == [("CEL301", "proj/celery.py", 4)]
     assert "plain function without a task decorator" in result.findings[0].message
+
+
+def test_create_app_returning_a_celery_built_inside_is_followed(tmp_path: Path) -> None:
+    files = {
+        "proj/__init__.py": "",
+        "proj/factory.py": ("from celery import Celery\nfrom flask import Flask\n\n\n"
+                            "def create_app():\n    flask_app = Flask(__name__)\n"
+                            "    celery = Celery(flask_app.import_name, include=['proj.jobs'])\n"
+                            "    celery.conf.update(flask_app.config)\n    return celery\n\n\n"
+                            "app = create_app()\n"),
+        "proj/jobs.py": "from celery import shared_task\n\n\n@shared_task\ndef real():\n    return 2\n",
+        "proj/other.py": ("from celery import shared_task\n\n\n@shared_task\n"
+                          "def orphan():\n    return 2\n"),
+        "proj/views.py": ("from proj.jobs import real\nfrom proj.other import orphan\n\n\n"
+                          "def view():\n    real.delay()\n    orphan.delay()\n"),
+        "Procfile": "worker: celery -A proj.factory worker\n",
+    }
+    assert codes_at(run(tmp_path, files)) == [("CEL302", "proj/other.py", 5)]
