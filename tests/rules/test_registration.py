@@ -155,3 +155,25 @@ def test_create_app_returning_a_celery_built_inside_is_followed(tmp_path: Path) 
         "Procfile": "worker: celery -A proj.factory worker\n",
     }
     assert codes_at(run(tmp_path, files)) == [("CEL302", "proj/other.py", 5)]
+
+
+def test_signatures_in_a_migration_canvas_count_as_uses(tmp_path: Path) -> None:
+    files = {
+        "proj/__init__.py": "", "proj/migrations/__init__.py": "",
+        "proj/celery.py": ("from celery import Celery\n"
+                           "app = Celery('proj', broker='redis://r:6379/0', include=['proj.jobs'])\n"),
+        "proj/jobs.py": "from proj.celery import app\n\n\n@app.task\ndef a():\n    return 1\n",
+        "proj/more.py": ("from proj.celery import app\n\n\n@app.task\ndef b():\n    return 1\n\n\n"
+                         "@app.task\ndef c():\n    return 1\n"),
+        "proj/migrations/0002_go.py": ("from celery import chain, group\n"
+                                       "from proj.more import b, c\n\n\n"
+                                       "def run(apps, schema_editor):\n"
+                                       "    chain(group(b.s()), c.si()).apply_async()\n"),
+        "Procfile": "worker: celery -A proj.celery worker\n",
+    }
+    result = run(tmp_path, files)
+    assert codes_at(result) == [("CEL302", "proj/more.py", 5), ("CEL302", "proj/more.py", 10)]
+    assert all("proj/migrations/0002_go.py:6" in f.message for f in result.findings)
+    files["proj/celery.py"] = files["proj/celery.py"].replace("['proj.jobs']",
+                                                              "['proj.jobs', 'proj.more']")
+    assert codes_at(run(tmp_path / "fixed", files)) == []
