@@ -205,12 +205,24 @@ def _task_info(model: CeleryModel, task: TaskDefinition) -> TaskInfo:
 def _registrations(model: CeleryModel, task: TaskDefinition) -> list[RegistrationInfo]:
     """The evidence behind unregistered-task: each worker's import chain to the task."""
     found = []
-    for worker in model.workers():
+    workers = model.workers()
+    for worker in workers:
         registration = model.registration(worker, task)
         found.append(RegistrationInfo(
             deployment=worker.deployment.path, service=worker.service,
             registered=registration.registered, chain=registration.chain,
             reason=registration.reason))
+    if not workers:  # no deployment found: what a worker of each app would import
+        for app_id in model.apps_of(task):
+            closure = model.registration_closure(app_id)
+            chain = closure.chain(task.module)
+            registered = True if chain else None if not closure.complete else False
+            found.append(RegistrationInfo(
+                deployment="", service=f"a worker of {app_id} (none found)",
+                registered=registered, chain=chain,
+                reason="" if chain else "part of the app's module list is computed at run "
+                "time" if registered is None else f"'{task.module}' is not imported (modules "
+                f"come from: {'; '.join(closure.sources)})"))
     return sorted(found, key=lambda r: (r.deployment, r.service))
 
 
