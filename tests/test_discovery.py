@@ -292,3 +292,11 @@ def test_migrations_are_modules_of_their_package(tmp_path: Path) -> None:
     found = modules(tmp_path)
     assert found["shop/migrations/0091_backfill.py"] == "shop.migrations.0091_backfill"
     assert found["shop/0091_other.py"] == ""
+
+
+def test_pytest_importlib_mode_gives_test_files_no_bare_name(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"tests/conftest.py": "", "tests/utils.py": "", "tests/test_a.py": "",
+                          "pytest.ini": "[pytest]\naddopts = --import-mode=importlib\n"})
+    by_path = {pf.path: pf for pf in discover(tmp_path, (), ()).python}
+    assert by_path["tests/utils.py"].module == "tests.utils"
+    assert by_path["tests/utils.py"].aliases == ()

@@ -357,7 +357,20 @@ def _test_directories(files: Sequence[str], packages: set[str]) -> set[str]:
     return found
 
 
-def map_python_files(files: Sequence[str], source_roots: Sequence[str]) -> list[PythonFile]:
+def pytest_imports_by_bare_name(root: Path) -> bool:
+    """False when pytest runs with ``--import-mode=importlib``, which imports test files
+    under unique names instead of putting their folders on ``sys.path``."""
+    texts: list[str] = []
+    for name in ("pytest.ini", "pyproject.toml", "setup.cfg", "tox.ini"):
+        try:
+            texts.append((root / name).read_text(encoding="utf-8", errors="replace"))
+        except OSError:
+            continue
+    return not any(re.search(r"import-mode[=\s]+importlib", text) for text in texts)
+
+
+def map_python_files(files: Sequence[str], source_roots: Sequence[str],
+                     bare_test_names: bool = True) -> list[PythonFile]:
     """Canonical name from the most specific root containing the file; others are aliases.
 
     Two files never share a canonical name: when two roots give two files one name (two
@@ -366,7 +379,7 @@ def map_python_files(files: Sequence[str], source_roots: Sequence[str]) -> list[
     Test folders add the bare name pytest imports a file by as an alias."""
     by_specificity = sorted(source_roots, key=lambda r: (-len(r), r))
     packages = _regular_packages(files)
-    test_dirs = _test_directories(files, packages)
+    test_dirs = _test_directories(files, packages) if bare_test_names else set()
     named: list[tuple[str, list[str]]] = []
     for rel in files:
         if not rel.endswith(".py") or not _importable_path(rel):
@@ -411,4 +424,5 @@ def discover(root: Path, exclude: Sequence[str], configured_roots: Sequence[str]
     notes: list[str] = []
     files = list_project_files(root, exclude, notes)
     roots = find_source_roots(root, files, configured_roots)
-    return FileInventory(root, files, map_python_files(files, roots), roots, notes)
+    python = map_python_files(files, roots, pytest_imports_by_bare_name(root))
+    return FileInventory(root, files, python, roots, notes)
