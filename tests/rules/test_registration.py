@@ -177,3 +177,14 @@ def test_signatures_in_a_migration_canvas_count_as_uses(tmp_path: Path) -> None:
     files["proj/celery.py"] = files["proj/celery.py"].replace("['proj.jobs']",
                                                               "['proj.jobs', 'proj.more']")
     assert codes_at(run(tmp_path / "fixed", files)) == []
+
+
+def test_same_task_name_on_two_per_worker_apps_is_no_duplicate(tmp_path: Path) -> None:
+    files = {**PER_WORKER_APPS,
+             "proj/emails.py": ("from proj.emails_app import app\n\n\n@app.task(name='cleanup')\n"
+                                "def cleanup():\n    return 1\n"),
+             "proj/reports.py": ("from proj.reports_app import app\n\n\n@app.task(name='cleanup')\n"
+                                 "def cleanup():\n    return 2\n")}
+    assert codes_at(run(tmp_path, files, "CEL204")) == []
+    files["proj/reports.py"] = files["proj/reports.py"].replace("reports_app", "emails_app")
+    assert codes_at(run(tmp_path / "same_app", files, "CEL204")) != []
