@@ -300,3 +300,14 @@ def test_pytest_importlib_mode_gives_test_files_no_bare_name(tmp_path: Path) -> 
     by_path = {pf.path: pf for pf in discover(tmp_path, (), ()).python}
     assert by_path["tests/utils.py"].module == "tests.utils"
     assert by_path["tests/utils.py"].aliases == ()
+
+
+def test_a_conftest_above_the_test_folders_marks_a_root(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"backend/conftest.py": "", "backend/pkg/background/tasks.py": "",
+                          "backend/pkg/tests/test_tasks.py": ""})
+    assert modules(tmp_path)["backend/pkg/background/tasks.py"] == "pkg.background.tasks"
+
+
+def test_a_conftest_among_test_files_marks_no_root(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"qa/conftest.py": "", "qa/test_flow.py": "", "qa/helpers/x.py": ""})
+    assert modules(tmp_path)["qa/helpers/x.py"] == "qa.helpers.x"

@@ -301,6 +301,10 @@ def find_source_roots(root: Path, files: Sequence[str], configured: Sequence[str
     roots = {""}
     roots.update(_relative_dir(r) for r in (*configured, *_declared_package_dirs(root)))
     packages = _regular_packages(files)
+    test_dirs = {str(PurePosixPath(f).parent) for f in files
+                 if PurePosixPath(f).name.startswith("test_") or f.endswith("_test.py")}
+    if not pytest_imports_by_bare_name(root):
+        test_dirs = {str(PurePosixPath(f).parent) for f in files}  # importlib: no sys.path
     dirs_with_python = {str(parent) for f in files if f.endswith(".py")
                         for parent in PurePosixPath(f).parents if str(parent) != "."}
     for rel in files:
@@ -310,6 +314,10 @@ def find_source_roots(root: Path, files: Sequence[str], configured: Sequence[str
             continue  # a setup.py inside a package is one of its modules
         if path.name == "manage.py" or (path.name in ("setup.py", "pyproject.toml")
                                         and rel != path.name):
+            roots.add(directory if directory != "." else "")
+        if path.name == "conftest.py" and directory not in test_dirs \
+                and not path.parent.name.startswith("test"):
+            # pytest (prepend mode) puts a top conftest's folder first on sys.path
             roots.add(directory if directory != "." else "")
         if rel.startswith("src/") and rel.count("/") >= 2:
             roots.add("src")
