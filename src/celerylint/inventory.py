@@ -221,7 +221,7 @@ def _registrations(model: CeleryModel, task: TaskDefinition) -> list[Registratio
                 deployment="", service=f"a worker of {app_id} (none found)",
                 registered=registered, chain=chain,
                 reason="" if chain else "part of the app's module list is computed at run "
-                "time" if registered is None else f"'{task.module}' is not imported (modules "
+                f"time: {', '.join(closure.unknown)}" if registered is None else f"'{task.module}' is not imported (modules "
                 f"come from: {'; '.join(closure.sources)})"))
     return sorted(found, key=lambda r: (r.deployment, r.service))
 

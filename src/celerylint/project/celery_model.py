@@ -41,6 +41,7 @@ class Closure:
     sources: tuple[str, ...]  # how the modules were found, for messages
     parents: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
     roots: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
+    unknown: tuple[str, ...] = ()  # the parts computed at run time, for messages
 
     def chain(self, module: str) -> tuple[str, ...]:
         """``("-A proj", "proj.celery", "include: proj.tasks")``-like steps, or () when
@@ -215,18 +216,18 @@ class CeleryModel:
         roots: dict[str, str] = {start: "-A"}
         roots.setdefault(app.module, f"the module defining {app.id}")
         sources = [f"-A {start}"]
-        complete = True
+        unknown: list[str] = []
         settings = self.settings[app.id]
         for setting in ("include", "imports"):
             value = settings.value(setting)
             if value is UNKNOWN:
-                complete = False
+                unknown.append(setting)
             elif isinstance(value, str):
                 roots.setdefault(value, setting)
                 sources.append(f"{setting}='{value}'")
             elif isinstance(value, (list, tuple, set)):
                 if not all(isinstance(v, str) for v in value):
-                    complete = False
+                    unknown.append(setting)
                 for v in value:
                     if isinstance(v, str):
                         roots.setdefault(v, setting)
@@ -234,7 +235,9 @@ class CeleryModel:
                     sources.append(f"{setting}={sorted(str(v) for v in value)}")
         for discovery in self.configs[app.id].autodiscoveries:
             if discovery.packages is None or discovery.related_name is None:
-                complete = False
+                unknown.append(f"autodiscover_tasks() at {discovery.path}:{discovery.span.line}"
+                               + (" over INSTALLED_APPS" if discovery.from_django_settings
+                                  else ""))
                 continue
             for package in discovery.packages:
                 module = f"{package}.{discovery.related_name}"
@@ -242,7 +245,7 @@ class CeleryModel:
             sources.append(f"autodiscover_tasks(related_name='{discovery.related_name}')")
         if any(o.is_django for o in self.configs[app.id].objects):
             if self.django_apps is None:
-                complete = False
+                unknown.append("INSTALLED_APPS for django.setup()")
             else:
                 for module in sorted(self._django_setup_modules()):
                     roots.setdefault(module, "django.setup()")
@@ -251,7 +254,8 @@ class CeleryModel:
         for root, why in roots.items():
             canonical.setdefault(self.project.canonical_module_name(root), why)
         parents = graph.load_closure_parents(sorted(canonical))
-        return Closure(frozenset(parents), complete, tuple(sources), parents, canonical)
+        return Closure(frozenset(parents), not unknown, tuple(sources), parents, canonical,
+                       tuple(dict.fromkeys(unknown)))
 
     def _django_setup_modules(self) -> set[str]:
         """What Celery's Django fixup runs at worker start through ``django.setup()``:
@@ -288,7 +292,7 @@ class CeleryModel:
             return Registration(worker, True, chain, "")
         if not closure.complete:
             return Registration(worker, None, (), "part of the worker's module list is "
-                                "computed at run time")
+                                f"computed at run time: {', '.join(closure.unknown)}")
         return Registration(worker, False, (), f"no module the worker imports at start-up "
                             f"imports '{task.module}' (modules come from: "
                             f"{'; '.join(closure.sources)})")
