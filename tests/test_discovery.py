@@ -288,10 +288,10 @@ def test_folders_that_cannot_be_imported_hold_no_module(tmp_path: Path, folder: 
 
 def test_migrations_are_modules_of_their_package(tmp_path: Path) -> None:
     write_tree(tmp_path, {"shop/__init__.py": "", "shop/migrations/__init__.py": "",
-                          "shop/migrations/0091_backfill.py": "", "shop/0091_other.py": ""})
+                          "shop/migrations/0091_backfill.py": "", "scripts/0091_other.py": ""})
     found = modules(tmp_path)
     assert found["shop/migrations/0091_backfill.py"] == "shop.migrations.0091_backfill"
-    assert found["shop/0091_other.py"] == ""
+    assert found["scripts/0091_other.py"] == ""  # no package: nothing imports it by name
 
 
 def test_pytest_importlib_mode_gives_test_files_no_bare_name(tmp_path: Path) -> None:
@@ -311,3 +311,11 @@ def test_a_conftest_above_the_test_folders_marks_a_root(tmp_path: Path) -> None:
 def test_a_conftest_among_test_files_marks_no_root(tmp_path: Path) -> None:
     write_tree(tmp_path, {"qa/conftest.py": "", "qa/test_flow.py": "", "qa/helpers/x.py": ""})
     assert modules(tmp_path)["qa/helpers/x.py"] == "qa.helpers.x"
+
+
+def test_a_hyphenated_file_in_a_package_is_a_module_a_loose_one_is_not(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"proj/__init__.py": "", "proj/settings/__init__.py": "",
+                          "proj/settings/gitlab-ci.py": "", "tools/run-me.py": ""})
+    found = modules(tmp_path)
+    assert found["proj/settings/gitlab-ci.py"] == "proj.settings.gitlab-ci"
+    assert found["tools/run-me.py"] == ""

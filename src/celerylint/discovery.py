@@ -330,10 +330,13 @@ def find_source_roots(root: Path, files: Sequence[str], configured: Sequence[str
                   if r == "" or (_importable_path(r + "/x") and (root / r).is_dir()))
 
 
-MIGRATION_NAME = re.compile(r"^\w+$")
+IMPORT_MODULE_NAME = re.compile(r"^[\w-]+$")
 
 
-def _module_name(rel: str, source_root: str) -> str | None:
+def _module_name(rel: str, source_root: str, in_package: bool = False) -> str | None:
+    """The dotted name under ``source_root``.  A file of a regular package whose own name
+    is no identifier (``0091_backfill.py``, ``gitlab-ci.py``) is still a module: Django
+    loads migrations and settings with ``import_module``, which takes any name."""
     if source_root:
         if not rel.startswith(source_root + "/"):
             return None
@@ -344,9 +347,9 @@ def _module_name(rel: str, source_root: str) -> str | None:
     if not parts or not all(p.isidentifier() for p in parts[:-1]):
         return None
     last = parts[-1]
-    # Django imports migrations by name (``import_module("app.migrations.0091_x")``).
     if not last.isidentifier() and not (
-            len(parts) > 1 and parts[-2] == "migrations" and MIGRATION_NAME.match(last)):
+            len(parts) > 1 and (in_package or parts[-2] == "migrations")
+            and IMPORT_MODULE_NAME.match(last)):
         return None
     return ".".join(parts)
 
@@ -394,8 +397,9 @@ def map_python_files(files: Sequence[str], source_roots: Sequence[str],
             if rel.endswith(".py"):
                 named.append((rel, []))
             continue
-        names = [n for n in (_module_name(rel, r) for r in by_specificity) if n]
         directory = str(PurePosixPath(rel).parent)
+        in_package = directory in packages
+        names = [n for n in (_module_name(rel, r, in_package) for r in by_specificity) if n]
         if directory in test_dirs:
             bare = _module_name(rel, "" if directory == "." else directory)
             if bare:
@@ -421,7 +425,7 @@ def _separate_shared_names(named: list[tuple[str, list[str]]], packages: set[str
             if index == keeper:
                 continue
             rel, names = named[index]
-            full = _module_name(rel, "")
+            full = _module_name(rel, "", str(PurePosixPath(rel).parent) in packages)
             if full and full != names[0]:
                 if full in names:
                     names.remove(full)
