@@ -118,7 +118,8 @@ def inventory_sections(inventory: Inventory) -> list[Section]:
                           for t in inventory.tasks))
     registration = Section(
         "Task registration", ("Task", "Worker", "Registered", "How"),
-        tuple((t.name, f"{r.deployment}: {r.service}", _registered(r.registered),
+        tuple((t.name, f"{r.deployment}: {r.service}" if r.deployment else r.service,
+               _registered(r.registered),
                " -> ".join(r.chain) if r.registered else r.reason)
               for t in inventory.tasks for r in t.registrations), as_records=True)
     beat = Section("Beat entries", ("Entry", "Task", "Schedule", "Queue", "Defined at"),

@@ -61,6 +61,20 @@ class Closure:
         return (reason, *steps)
 
 
+@dataclass
+class _ClosureRoots:
+    """What a worker imports first, and why: gathered while a closure is built."""
+
+    reasons: dict[str, str] = field(default_factory=dict)  # module -> why it is imported
+    sources: list[str] = field(default_factory=list)  # for messages
+    unknown: list[str] = field(default_factory=list)  # parts computed at run time
+
+    def add(self, module: str, why: str, source: str = "") -> None:
+        self.reasons.setdefault(module, why)
+        if source:
+            self.sources.append(source)
+
+
 @dataclass(frozen=True)
 class Registration:
     """How one worker gets one task: ``registered`` is None when it cannot be known."""
@@ -94,7 +108,7 @@ class CeleryModel:
     deployments: list["DeploymentFacts"] = field(default_factory=list)
     # INSTALLED_APPS packages when a Django settings module is known (None: unknown).
     django_apps: tuple[str, ...] | None = None
-    _closures: dict[tuple[str, str], Closure] = field(default_factory=dict)
+    _closures: dict[tuple[str, str, bool], Closure] = field(default_factory=dict)
     _beat: list["BeatEntry"] | None = None
 
     def app_for_expression(self, module: str, dotted: str, function: str = "") -> str | None:
@@ -206,56 +220,60 @@ class CeleryModel:
                                              self.target_module(worker.command.app))
         app = self.apps[app_id]
         start = target_module or app.module
-        key = (app_id, start)
+        key = (app_id, start, target_module is not None)
         if key not in self._closures:
-            self._closures[key] = self._build_closure(app, start)
+            self._closures[key] = self._build_closure(app, start, target_module is not None)
         return self._closures[key]
 
-    def _build_closure(self, app: CeleryApp, start: str) -> Closure:
-        graph = self.project.import_graph
-        roots: dict[str, str] = {start: "-A"}
-        roots.setdefault(app.module, f"the module defining {app.id}")
-        sources = [f"-A {start}"]
-        unknown: list[str] = []
-        settings = self.settings[app.id]
+    def _build_closure(self, app: CeleryApp, start: str, from_worker: bool) -> Closure:
+        roots = _ClosureRoots()
+        roots.add(start, "-A" if from_worker else "the app's module", f"-A {start}")
+        roots.add(app.module, f"the module defining {app.id}")
+        self._setting_roots(app.id, roots)
+        self._autodiscovery_roots(app.id, roots)
+        if any(o.is_django for o in self.configs[app.id].objects):
+            if self.django_apps is None:
+                roots.unknown.append("INSTALLED_APPS for django.setup()")
+            else:
+                for module in sorted(self._django_setup_modules()):
+                    roots.add(module, "django.setup()")
+                roots.sources.append("django.setup() (INSTALLED_APPS models, apps and ready())")
+        canonical: dict[str, str] = {}
+        for root, why in roots.reasons.items():
+            canonical.setdefault(self.project.canonical_module_name(root), why)
+        parents = self.project.import_graph.load_closure_parents(sorted(canonical))
+        return Closure(frozenset(parents), not roots.unknown, tuple(roots.sources), parents,
+                       canonical, tuple(dict.fromkeys(roots.unknown)))
+
+    def _setting_roots(self, app_id: str, roots: "_ClosureRoots") -> None:
+        """``include`` and ``imports``: a lone string, or a list, tuple or set of names."""
+        settings = self.settings[app_id]
         for setting in ("include", "imports"):
             value = settings.value(setting)
             if value is UNKNOWN:
-                unknown.append(setting)
+                roots.unknown.append(setting)
             elif isinstance(value, str):
-                roots.setdefault(value, setting)
-                sources.append(f"{setting}='{value}'")
+                roots.add(value, setting, f"{setting}='{value}'")
             elif isinstance(value, (list, tuple, set)):
                 if not all(isinstance(v, str) for v in value):
-                    unknown.append(setting)
-                for v in value:
-                    if isinstance(v, str):
-                        roots.setdefault(v, setting)
+                    roots.unknown.append(setting)
+                for name in value:
+                    if isinstance(name, str):
+                        roots.add(name, setting)
                 if value:
-                    sources.append(f"{setting}={sorted(str(v) for v in value)}")
-        for discovery in self.configs[app.id].autodiscoveries:
+                    roots.sources.append(f"{setting}={sorted(str(v) for v in value)}")
+
+    def _autodiscovery_roots(self, app_id: str, roots: "_ClosureRoots") -> None:
+        for discovery in self.configs[app_id].autodiscoveries:
             if discovery.packages is None or discovery.related_name is None:
-                unknown.append(f"autodiscover_tasks() at {discovery.path}:{discovery.span.line}"
-                               + (" over INSTALLED_APPS" if discovery.from_django_settings
-                                  else ""))
+                roots.unknown.append(
+                    f"autodiscover_tasks() at {discovery.path}:{discovery.span.line}"
+                    + (" over INSTALLED_APPS" if discovery.from_django_settings else ""))
                 continue
             for package in discovery.packages:
-                module = f"{package}.{discovery.related_name}"
-                roots.setdefault(module, "autodiscover_tasks()")
-            sources.append(f"autodiscover_tasks(related_name='{discovery.related_name}')")
-        if any(o.is_django for o in self.configs[app.id].objects):
-            if self.django_apps is None:
-                unknown.append("INSTALLED_APPS for django.setup()")
-            else:
-                for module in sorted(self._django_setup_modules()):
-                    roots.setdefault(module, "django.setup()")
-                sources.append("django.setup() (INSTALLED_APPS models, apps and ready())")
-        canonical: dict[str, str] = {}
-        for root, why in roots.items():
-            canonical.setdefault(self.project.canonical_module_name(root), why)
-        parents = graph.load_closure_parents(sorted(canonical))
-        return Closure(frozenset(parents), not unknown, tuple(sources), parents, canonical,
-                       tuple(dict.fromkeys(unknown)))
+                roots.add(f"{package}.{discovery.related_name}", "autodiscover_tasks()")
+            roots.sources.append(
+                f"autodiscover_tasks(related_name='{discovery.related_name}')")
 
     def _django_setup_modules(self) -> set[str]:
         """What Celery's Django fixup runs at worker start through ``django.setup()``:
