@@ -188,3 +188,18 @@ def test_same_task_name_on_two_per_worker_apps_is_no_duplicate(tmp_path: Path) -
     assert codes_at(run(tmp_path, files, "CEL204")) == []
     files["proj/reports.py"] = files["proj/reports.py"].replace("reports_app", "emails_app")
     assert codes_at(run(tmp_path / "same_app", files, "CEL204")) != []
+
+
+def test_a_task_routes_entry_is_reported_at_the_route(tmp_path: Path) -> None:
+    files = {**PER_WORKER_APPS,
+             "proj/reports.py": ("from proj.reports_app import app\n\n\n@app.task\n"
+                                 "def build(report_id):\n    return report_id\n"),
+             "proj/emails_app.py": PER_WORKER_APPS["proj/emails_app.py"]
+             + "app.conf.task_routes = {'proj.reports.build': {'queue': 'celery'}}\n",
+             "proj/reports_app.py": PER_WORKER_APPS["proj/reports_app.py"]
+             + "app.conf.task_routes = {'proj.reports.build': {'queue': 'celery'}}\n",
+             "proj/views.py": "from proj.reports import build\n\n\ndef view():\n    build.delay(1)\n"}
+    files["docker-compose.yml"] = files["docker-compose.yml"].replace("-Q reports", "-Q celery")
+    result = run(tmp_path, files, "CEL308")
+    assert {(f.code, f.path) for f in result.findings} == {("CEL308", "proj/reports_app.py")}
+    assert "task_routes" in result.findings[0].message

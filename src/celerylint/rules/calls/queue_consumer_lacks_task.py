@@ -38,10 +38,18 @@ def deliveries(model: "CeleryModel") -> Iterator[Delivery]:
     ``queue=``) for calls on the task object, an explicit ``queue=`` at the call, and
     for ``send_task`` by name the routes or the default queue (the decorator's ``queue=``
     is not read there: the producer never sees the task)."""
+    routes = {(r.name, r.app_id): r for r in named_references(model)
+              if r.kind is ReferenceKind.ROUTE and not r.is_pattern}
     for call in model.calls:
         queue = model.destination(call.task, call.queue)
-        if call.queue is None:
-            yield from _one(call.task, queue, call.task.path, call.task.span, "its route")
+        route = routes.get((call.task.name, call.task.app_id)) or next(
+            (r for (name, _app), r in sorted(routes.items()) if name == call.task.name), None)
+        if call.queue is None and "queue" not in call.task.options and route is not None:
+            yield from _one(call.task, queue, route.path, route.span, "task_routes")
+        elif call.queue is None:
+            yield from _one(call.task, queue, call.task.path, call.task.span,
+                            "the task's queue=" if "queue" in call.task.options
+                            else "the default queue")
         else:
             yield from _one(call.task, queue, call.path, call.span,
                             f".{call.method}(queue=...)")
