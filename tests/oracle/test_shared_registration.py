@@ -161,3 +161,21 @@ def test_good_task_sent_to_its_own_workers_queue_runs_cel308(
     assert project.run("send.py").returncode == 0
     worker.wait_for_log("succeeded")
     assert Path(project.root, "ran-build").read_text() == "ok"
+
+
+def test_good_send_task_by_name_lands_on_the_default_queue_cel308(
+        oracle_project: MakeOracleProject) -> None:
+    """The decorator's queue= lives on the task object, which send_task never sees."""
+    files = _per_worker_apps("reports")
+    files["proj/reports.py"] = files["proj/reports.py"].replace("@app.task",
+                                                                "@app.task(queue='reports')")
+    files["send.py"] = """
+        from proj.emails_app import app
+
+        app.send_task("proj.reports.build", args=["ok"])
+    """
+    project = oracle_project(files)
+    worker = project.start_worker("proj.reports_app", ["celery"], wait_ready=False)
+    assert project.run("send.py").returncode == 0
+    worker.wait_for_log("succeeded")
+    assert Path(project.root, "ran-build").read_text() == "ok"
