@@ -203,3 +203,16 @@ def test_a_task_routes_entry_is_reported_at_the_route(tmp_path: Path) -> None:
     result = run(tmp_path, files, "CEL308")
     assert {(f.code, f.path) for f in result.findings} == {("CEL308", "proj/reports_app.py")}
     assert "task_routes" in result.findings[0].message
+
+
+def test_a_task_whose_app_runs_in_no_worker_found_is_judged_by_its_app(
+        tmp_path: Path) -> None:
+    """Its workers are deployed where celerylint does not look: no new finding."""
+    files = {**PER_WORKER_APPS, "proj/views.py": (
+        "from proj.reports import build\n\n\ndef view():\n    build.delay(1)\n")}
+    files["docker-compose.yml"] = ("services:\n  emails-worker:\n    image: proj\n"
+                                   "    command: celery -A proj.emails_app worker -Q celery\n")
+    assert codes_at(run(tmp_path, files)) == []
+    files["proj/reports_app.py"] = files["proj/reports_app.py"].replace(
+        "include=['proj.reports']", "include=[]")
+    assert codes_at(run(tmp_path / "twin", files)) == [("CEL302", "proj/reports.py", 5)]

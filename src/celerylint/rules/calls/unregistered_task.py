@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
 from celerylint.project.celery_model import Closure, celery_model
+from celerylint.project.celery_tasks import SHARED
 from celerylint.project.named_references import named_references
 from celerylint.rules.base import ProjectRule
 
 if TYPE_CHECKING:
-    from celerylint.project.celery_model import CeleryModel
+    from celerylint.project.celery_model import CeleryModel, Worker
     from celerylint.project.celery_tasks import TaskDefinition
     from celerylint.project.model import Project
 
@@ -33,13 +34,10 @@ def unregistered_reasons(model: "CeleryModel", task: "TaskDefinition") -> list[s
     """Why no worker registers ``task``, one reason per worker; None when some worker
     does (or may: its app or module list is unknowable)."""
     workers = model.workers()
-    if not workers:  # no deployment found: judge by the apps' own closures
-        closures: list[Closure] = [model.registration_closure(a) for a in model.apps_of(task)]
-        if not closures or any(not c.complete or task.module in c.modules for c in closures):
-            return None
-        how = "; ".join(sorted({s for c in closures for s in c.sources}))
-        return [f"its module '{task.module}' is never imported when the worker starts "
-                f"(modules come from: {how})"]
+    if not workers:
+        return _app_closure_reasons(model, task, model.apps_of(task))
+    if _runs_elsewhere(model, task, workers):
+        return _app_closure_reasons(model, task, [task.app_id])
     reasons: list[str] = []
     for worker in workers:
         registration = model.registration(worker, task)
@@ -47,6 +45,27 @@ def unregistered_reasons(model: "CeleryModel", task: "TaskDefinition") -> list[s
             return None
         reasons.append(f"{worker.service} ({worker.deployment.path}): {registration.reason}")
     return sorted(set(reasons))
+
+
+def _runs_elsewhere(model: "CeleryModel", task: "TaskDefinition",
+                    workers: list["Worker"]) -> bool:
+    """The task's own app runs in no worker found, and no worker found imports the task:
+    its workers are probably deployed where celerylint does not look."""
+    if task.app_id == SHARED or any(w.app_id == task.app_id for w in workers):
+        return False
+    return not any(task.module in model.registration_closure(w).modules
+                   for w in workers if w.app_id is not None)
+
+
+def _app_closure_reasons(model: "CeleryModel", task: "TaskDefinition",
+                         apps: list[str]) -> list[str] | None:
+    """Judged by what a worker of each app would import at start-up."""
+    closures: list[Closure] = [model.registration_closure(a) for a in apps]
+    if not closures or any(not c.complete or task.module in c.modules for c in closures):
+        return None
+    how = "; ".join(sorted({s for c in closures for s in c.sources}))
+    return [f"its module '{task.module}' is never imported when the worker starts "
+            f"(modules come from: {how})"]
 
 
 class UnregisteredTask(ProjectRule):
