@@ -192,6 +192,8 @@ class TaskCollector:
         imports load the file by, when that is one alias and never its canonical name
         (``from src.pkg.tasks import x`` everywhere makes Celery name tasks
         ``src.pkg.tasks.x``)."""
+        if facts.path.rsplit("/", 1)[-1] == "__main__.py":
+            return "__main__"  # run with ``python -m``: Celery names it after app.main
         names = self._import_names.get(facts.path, set())
         if len(names) == 1 and facts.module not in names:
             return next(iter(names))
