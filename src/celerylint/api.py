@@ -223,6 +223,10 @@ def run(
     result.notes.extend(import_rule_notes(project))
     result.notes.extend(template_notes(project))
     result.notes.extend(deployment_notes(project))
+    if "CEL302" in result.rules:  # say which workers the rule could not judge
+        from celerylint.project.celery_model import celery_model
+
+        result.notes.extend(celery_model(project).unfollowed_worker_notes())
     started = time.perf_counter()
     lookup = _suppressions_lookup(project)
     suppression = apply_suppressions(findings, lookup, settings.per_file_ignores)

@@ -53,6 +53,17 @@ class AppInfo:
 
 
 @dataclass(frozen=True)
+class RegistrationInfo:
+    """How one worker process gets one task registered, or why it does not."""
+
+    deployment: str
+    service: str
+    registered: bool | None  # None: cannot be known statically
+    chain: tuple[str, ...]  # why the first module is imported, then the import chain
+    reason: str  # when not registered (or unknown): why
+
+
+@dataclass(frozen=True)
 class TaskInfo:
     name: str
     location: str
@@ -62,6 +73,8 @@ class TaskInfo:
     retry: tuple[str, ...]  # "max_retries=3", ...
     time_limits: tuple[str, ...]  # "soft_time_limit=60", "time_limit=300 (app default)"
     bind: bool
+    shared: bool  # registers on every app that imports its module (shared=False: its own)
+    registrations: tuple[RegistrationInfo, ...]  # one per worker process
 
 
 @dataclass(frozen=True)
@@ -185,8 +198,33 @@ def _task_info(model: CeleryModel, task: TaskDefinition) -> TaskInfo:
         name=task.name or f"{task.module}.{task.qualname} (name unknown)",
         location=f"{task.path}:{task.span.line}", module=task.module,
         app=_app_label(task.app_id), queue=queue if isinstance(queue, str) else None,
-        retry=retry, time_limits=tuple(limits), bind=task.bind,
+        retry=retry, time_limits=tuple(limits), bind=task.bind, shared=task.shared,
+        registrations=tuple(_registrations(model, task)),
     )
+
+
+def _registrations(model: CeleryModel, task: TaskDefinition) -> list[RegistrationInfo]:
+    """The evidence behind unregistered-task: each worker's import chain to the task."""
+    found = []
+    workers = model.workers()
+    for worker in workers:
+        registration = model.registration(worker, task)
+        found.append(RegistrationInfo(
+            deployment=worker.deployment.path, service=worker.service,
+            registered=registration.registered, chain=registration.chain,
+            reason=registration.reason))
+    if not workers:  # no deployment found: what a worker of each app would import
+        for app_id in model.apps_of(task):
+            closure = model.registration_closure(app_id)
+            chain = closure.chain(task.module)
+            registered = True if chain else None if not closure.complete else False
+            found.append(RegistrationInfo(
+                deployment="", service=f"a worker of {app_id} (none found)",
+                registered=registered, chain=chain,
+                reason="" if chain else "part of the app's module list is computed at run "
+                f"time: {', '.join(closure.unknown)}" if registered is None else f"'{task.module}' is not imported (modules "
+                f"come from: {'; '.join(closure.sources)})"))
+    return sorted(found, key=lambda r: (r.deployment, r.service))
 
 
 def _beat_infos(model: CeleryModel) -> list[BeatInfo]:
@@ -360,6 +398,7 @@ __all__ = [
     "QueueConsumers",
     "QueueInfo",
     "RedisUsage",
+    "RegistrationInfo",
     "TaskInfo",
     "WorkerInfo",
     "build_inventory",

@@ -207,7 +207,9 @@ def read_declarations(root: Path, files: Sequence[str]) -> DependencyDeclaration
     A file named only by ``-c`` is a constraints file: it pins versions of what
     something else requests and declares nothing, so it is not read on its own."""
     walker = _DeclarationWalker(root)
-    parsers = {path: parser for path in files if (parser := parser_for(path)) is not None}
+    packages = {posixpath.dirname(f) for f in files if f.endswith("/__init__.py")}
+    parsers = {path: parser for path in files if (parser := parser_for(path)) is not None
+               and not (path.endswith("setup.py") and posixpath.dirname(path) in packages)}
     candidates = sorted(parsers, key=_reading_order)
     constraints = {_joined(path, target) for path in candidates
                    for target in walker.reading(path, parsers[path]).constraints}
