@@ -67,8 +67,6 @@ class MissingWorkerModule(ProjectRule):
     code = "CEL307"
     name = "missing-worker-module"
     severity = Severity.ERROR
-    preview = True  # not yet measured on the precision benchmark
-    default_enabled = False
     summary = ("include=, imports or autodiscover_tasks() names a project module that does "
                "not exist, so the worker fails at start-up.")
 

@@ -96,8 +96,7 @@ class QueueConsumerLacksTask(ProjectRule):
     code = "CEL308"
     name = "queue-consumer-lacks-task"
     severity = Severity.ERROR
-    preview = True  # not yet measured on the precision benchmark
-    default_enabled = False
+    preview = True  # runs with --preview until the precision benchmark measures it
     summary = ("A worker consumes a queue that receives a task its app never registers, so "
                "it drops those messages as unregistered.")
 

@@ -29,10 +29,8 @@ class TaskOptionAsParameter(ProjectRule):
     code = "CEL207"
     name = "task-option-as-parameter"
     severity = Severity.WARNING
-    summary = ("A task option is written as a function parameter, where Celery never reads it "
-               "(opt-in preview rule).")
-    preview = True  # not yet measured on the precision benchmark
-    default_enabled = False  # opt-in until it is
+    summary = "A task option is written as a function parameter, where Celery never reads it."
+    preview = True  # runs with --preview until the precision benchmark measures it
 
     def check_project(self, project: Project) -> Iterator[Finding]:
         options = {name for name in task_setting_attributes() if "_" in name.strip("_")}

@@ -28,10 +28,8 @@ class SelfWithoutTaskInstance(ProjectRule):
     code = "CEL208"
     name = "self-without-task-instance"
     severity = Severity.ERROR
-    summary = ("A task body uses 'self' but has no 'self' parameter, so it raises NameError "
-               "(opt-in preview rule).")
-    preview = True  # not yet measured on the precision benchmark
-    default_enabled = False  # opt-in until it is
+    summary = "A task body uses 'self' but has no 'self' parameter, so it raises NameError."
+    preview = True  # runs with --preview until the precision benchmark measures it
 
     def check_project(self, project: Project) -> Iterator[Finding]:
         for task in celery_model(project).tasks:

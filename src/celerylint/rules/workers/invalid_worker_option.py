@@ -28,8 +28,6 @@ class InvalidWorkerOption(ProjectRule):
     summary = (
         "A celery worker or beat command line has an option Celery's CLI refuses (opt-in rule)."
     )
-    preview = True
-    default_enabled = False  # until measured on the precision benchmark
 
     def check_project(self, project: Project) -> Iterator[Finding]:
         versions = celery_versions(project.dependencies)
