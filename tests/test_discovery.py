@@ -194,3 +194,128 @@ def test_configured_source_root(tmp_path: Path) -> None:
 def test_missing_configured_source_root_is_dropped(tmp_path: Path) -> None:
     write_tree(tmp_path, {"app.py": ""})
     assert discover(tmp_path, (), ("nope",)).source_roots == [""]
+
+
+# --- namespace packages and source roots as processes find them ------------------------
+
+def test_namespace_folder_inside_a_package_does_not_start_a_new_root(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"backend/alpha/__init__.py": "",
+                          "backend/alpha/background/celery_app.py": "",
+                          "backend/alpha/background/jobs/__init__.py": "",
+                          "backend/alpha/background/jobs/cleanup.py": ""})
+    found = modules(tmp_path)
+    assert found["backend/alpha/background/celery_app.py"] == "alpha.background.celery_app"
+    assert found["backend/alpha/background/jobs/cleanup.py"] == \
+        "alpha.background.jobs.cleanup"
+
+
+def test_a_setup_py_inside_a_package_is_a_module_not_a_root(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"inbox/__init__.py": "", "inbox/views/__init__.py": "",
+                          "inbox/views/setup.py": "", "inbox/views/inbox.py": ""})
+    found = modules(tmp_path)
+    assert found["inbox/views/inbox.py"] == "inbox.views.inbox"
+    assert found["inbox/views/setup.py"] == "inbox.views.setup"
+
+
+def test_a_setup_py_beside_a_service_still_marks_its_root(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"service/setup.py": "", "service/app/tasks.py": ""})
+    assert modules(tmp_path)["service/app/tasks.py"] == "app.tasks"
+
+
+@pytest.mark.parametrize("deploy_file, text", [
+    ("docker/Dockerfile", "FROM python\nWORKDIR /srv/backend\nCMD celery -A pkg worker\n"),
+    ("docker-compose.yml", "services:\n  w:\n    working_dir: /code/backend\n"),
+    ("deploy/k8s/worker.yaml", "spec:\n  containers:\n    - workingDir: /code/backend\n"),
+    ("deploy/supervisord.conf", "[program:w]\ncommand=celery -A pkg worker\n"
+                                "directory=/opt/app/backend\n"),
+    ("bin/start.sh", "#!/bin/sh\ncd backend && exec celery -A pkg worker\n"),
+    ("Procfile", "worker: celery --workdir backend -A pkg worker\n"),
+])
+def test_the_working_directory_of_a_process_is_a_source_root(
+        tmp_path: Path, deploy_file: str, text: str) -> None:
+    write_tree(tmp_path, {"backend/pkg/background/tasks.py": "", deploy_file: text})
+    assert modules(tmp_path)["backend/pkg/background/tasks.py"] == "pkg.background.tasks"
+
+
+def test_a_working_directory_that_is_a_package_is_not_a_root(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app/__init__.py": "", "app/tasks.py": "",
+                          "Dockerfile": "WORKDIR /app\n"})
+    assert modules(tmp_path)["app/tasks.py"] == "app.tasks"
+
+
+@pytest.mark.parametrize("config_file, text", [
+    ("pyproject.toml", '[tool.pytest.ini_options]\npythonpath = ["lib"]\n'),
+    ("pytest.ini", "[pytest]\npythonpath = lib\n"),
+    ("setup.cfg", "[options]\npackage_dir =\n    =lib\n"),
+    ("setup.cfg", "[options.packages.find]\nwhere = lib\n"),
+])
+def test_pytest_pythonpath_and_setup_cfg_package_dirs(
+        tmp_path: Path, config_file: str, text: str) -> None:
+    write_tree(tmp_path, {"lib/ns/mod.py": "", config_file: text})
+    assert modules(tmp_path)["lib/ns/mod.py"] == "ns.mod"
+
+
+def test_test_folders_without_init_hold_distinct_modules(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"tests/conftest.py": "", "tests/utils.py": "",
+                          "tests/test_a.py": "",
+                          "backend/pkg/__init__.py": "",
+                          "backend/tests/conftest.py": "", "backend/tests/utils.py": "",
+                          "backend/tests/test_b.py": ""})
+    found = discover(tmp_path, (), ()).python
+    canonical = [pf.module for pf in found]
+    assert len(canonical) == len(set(canonical)), canonical
+    by_path = {pf.path: pf for pf in found}
+    assert "utils" in by_path["tests/utils.py"].aliases  # pytest imports it as 'utils'
+    assert "utils" in by_path["backend/tests/utils.py"].aliases
+
+
+def test_the_same_name_in_a_regular_package_keeps_it(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"tests/__init__.py": "", "tests/conftest.py": "",
+                          "backend/pkg/__init__.py": "", "backend/tests/conftest.py": ""})
+    found = modules(tmp_path)
+    assert found["tests/conftest.py"] == "tests.conftest"
+    assert found["backend/tests/conftest.py"] == "backend.tests.conftest"
+
+
+@pytest.mark.parametrize("folder", [".github/scripts", "{{cookiecutter.slug}}/app",
+                                    "my-service.d/app"])
+def test_folders_that_cannot_be_imported_hold_no_module(tmp_path: Path, folder: str) -> None:
+    write_tree(tmp_path, {f"{folder}/manage.py": "", f"{folder}/tasks.py": ""})
+    assert set(modules(tmp_path).values()) <= {""} or folder == "my-service.d/app"
+    if folder == "my-service.d/app":  # a hyphenated folder may be a root, never a package
+        assert modules(tmp_path)[f"{folder}/tasks.py"] == "tasks"
+
+
+def test_migrations_are_modules_of_their_package(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"shop/__init__.py": "", "shop/migrations/__init__.py": "",
+                          "shop/migrations/0091_backfill.py": "", "scripts/0091_other.py": ""})
+    found = modules(tmp_path)
+    assert found["shop/migrations/0091_backfill.py"] == "shop.migrations.0091_backfill"
+    assert found["scripts/0091_other.py"] == ""  # no package: nothing imports it by name
+
+
+def test_pytest_importlib_mode_gives_test_files_no_bare_name(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"tests/conftest.py": "", "tests/utils.py": "", "tests/test_a.py": "",
+                          "pytest.ini": "[pytest]\naddopts = --import-mode=importlib\n"})
+    by_path = {pf.path: pf for pf in discover(tmp_path, (), ()).python}
+    assert by_path["tests/utils.py"].module == "tests.utils"
+    assert by_path["tests/utils.py"].aliases == ()
+
+
+def test_a_conftest_above_the_test_folders_marks_a_root(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"backend/conftest.py": "", "backend/pkg/background/tasks.py": "",
+                          "backend/pkg/tests/test_tasks.py": ""})
+    assert modules(tmp_path)["backend/pkg/background/tasks.py"] == "pkg.background.tasks"
+
+
+def test_a_conftest_among_test_files_marks_no_root(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"qa/conftest.py": "", "qa/test_flow.py": "", "qa/helpers/x.py": ""})
+    assert modules(tmp_path)["qa/helpers/x.py"] == "qa.helpers.x"
+
+
+def test_a_hyphenated_file_in_a_package_is_a_module_a_loose_one_is_not(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"proj/__init__.py": "", "proj/settings/__init__.py": "",
+                          "proj/settings/gitlab-ci.py": "", "tools/run-me.py": ""})
+    found = modules(tmp_path)
+    assert found["proj/settings/gitlab-ci.py"] == "proj.settings.gitlab-ci"
+    assert found["tools/run-me.py"] == ""

@@ -229,3 +229,20 @@ def test_inventory_matches_golden(fixture: str, fmt: InventoryFormat,
     if fmt is InventoryFormat.JSON:
         jsonschema.validate(json.loads(text), SCHEMA)
     assert_matches_golden(f"{fixture}_inventory.{SUFFIX[fmt]}", text)
+
+
+def test_registration_without_any_worker_explains_each_apps_closure(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "p", {
+        "proj/__init__.py": "",
+        "proj/celery.py": "from celery import Celery\napp = Celery('proj', include=['proj.a'])\n",
+        "proj/a.py": "from celery import shared_task\nimport proj.b\n\n\n@shared_task\ndef one():\n"
+                     "    pass\n",
+        "proj/b.py": "from celery import shared_task\n\n\n@shared_task\ndef two():\n    pass\n",
+        "proj/c.py": "from celery import shared_task\n\n\n@shared_task\ndef three():\n    pass\n",
+    })
+    tasks = {t.name: t for t in build_inventory(
+        build_project(Settings(root=root, paths=(root,), use_cache=False))).tasks}
+    (two,) = tasks["proj.b.two"].registrations
+    assert two.registered is True and two.chain == ("include", "proj.a", "proj.b")
+    (three,) = tasks["proj.c.three"].registrations
+    assert three.registered is False and "'proj.c' is not imported" in three.reason

@@ -187,6 +187,7 @@ def test_secret_keys(key: str) -> None:
         "DEBUG", "BROKER_URL", "TOKENIZERS_PARALLELISM", "PASSWORD_MIN_LENGTH", "TOKEN_TTL",
         "POSTGRES_PASSWORD_FILE", "AUTH_PASSWORD_VALIDATORS", "CELERY_TASK_DEFAULT_ROUTING_KEY",
         "CACHE_KEY_PREFIX", "KEY", "PUBLIC_KEY", "STRIPE_PUBLISHABLE_KEY", "AWS_ACCESS_KEY_ID", "",
+        "API_KEY_RATE_LIMIT", "TOKEN_REFRESH_INTERVAL",
     ],
 )  # fmt: skip
 def test_non_secret_keys(key: str) -> None:
@@ -199,7 +200,7 @@ def test_non_secret_keys(key: str) -> None:
         "", "   ", "changeme", "change-me", "CHANGE_ME", "your-key-here", "<your-password>",
         "<...>", "xxx", "XXXX-XXXX", "***", "${VAR}", "$REDIS_PASSWORD", "{{ vault_pw }}",
         "secret", "password", "Password1", "example", "dummy", "test", "todo", "guest",
-        "your_api_key", "put-your-token-here", "'changeme'",
+        "your_api_key", "put-your-token-here", "'changeme'", "!!!SET DJANGO_SECRET_KEY!!!",
     ],
 )  # fmt: skip
 def test_placeholders(value: str) -> None:
@@ -224,3 +225,20 @@ def test_aws_access_key_ids_are_masked_by_shape(text: str) -> None:
 def test_words_that_merely_look_like_key_ids_stay_readable() -> None:
     text = "AKIAIOSFODNN7EXAMPLEX is 21 characters; xAKIAIOSFODNN7EXAMPLE is glued"
     assert mask_secrets_in_text(text) == text
+
+
+@pytest.mark.parametrize(
+    "value", ["60/minute", "300", "300s", "true", "https://api.example.com/v1", "/run/secrets/x",
+              "ops@example.com", "django.core.mail.backends.smtp.EmailBackend"],
+)
+def test_values_no_credential_takes(value: str) -> None:
+    from celerylint.secrets import looks_like_secret_value
+
+    assert not looks_like_secret_value(value)
+
+
+@pytest.mark.parametrize("value", ["hunter2", "s3cr3t-Pa55", "SG.a8f5f167f44f4a2c", "Tr0ub4dor&3"])
+def test_values_a_credential_could_be(value: str) -> None:
+    from celerylint.secrets import looks_like_secret_value
+
+    assert looks_like_secret_value(value)

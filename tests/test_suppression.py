@@ -162,7 +162,7 @@ def test_noqa_end_to_end(tmp_path: Path) -> None:
             import pkg.vanished  # noqa
         """,
         "pkg/skipped.py": "# celerylint: noqa\nimport pkg.nowhere\n",
-        "pkg/broken.py": "# celerylint: noqa\n{% if x %}\n",
+        "pkg/broken.py": "# celerylint: noqa\ndef broken(:\n",
     })
     settings = Settings(root=tmp_path, paths=(tmp_path,), select=("CEL7", "CEL001"),
                         use_cache=False)

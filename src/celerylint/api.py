@@ -27,6 +27,7 @@ from celerylint.settings import Settings, with_changes
 from celerylint.source.cache_trust import untrusted_cache_reason
 from celerylint.source.facts import ModuleFacts
 from celerylint.source.pool import ExtractionStats, extract
+from celerylint.source.templates import template_notes
 from celerylint.suppression import (
     FileSuppressions,
     NoqaDirective,
@@ -175,6 +176,22 @@ def run_rules(project: Project, rules: Sequence[type[Rule]], result: RunResult) 
     return findings
 
 
+def import_rule_notes(project: Project) -> list[str]:
+    """What the import rules could not judge: folders Python cannot import, and
+    distributions whose import names are unknown."""
+    from celerylint.rules.imports.resolution import unimportable_folder_notes as notes
+
+    unknown = project.dependencies.unknown_note()
+    return [*notes(project), *([unknown] if unknown else [])]
+
+
+def deployment_notes(project: Project) -> list[str]:
+    """Helm values the deployment files use but ``values.yaml`` does not answer."""
+    from celerylint.project.deployment_files import deployment_notes as notes
+
+    return notes(project)
+
+
 def celery_version_notes(project: Project) -> list[str]:
     """Celery's rules changed across majors: say once when we judge by another one."""
     from celerylint.project.celery_versions import celery_versions
@@ -212,6 +229,13 @@ def run(
     findings = run_rules(project, rules, result)
     result.notes.extend(celery_version_notes(project))
     result.notes.extend(settings_notes(project))
+    result.notes.extend(import_rule_notes(project))
+    result.notes.extend(template_notes(project))
+    result.notes.extend(deployment_notes(project))
+    if "CEL302" in result.rules:  # say which workers the rule could not judge
+        from celerylint.project.celery_model import celery_model
+
+        result.notes.extend(celery_model(project).unfollowed_worker_notes())
     started = time.perf_counter()
     lookup = _suppressions_lookup(project)
     suppression = apply_suppressions(findings, lookup, settings.per_file_ignores)

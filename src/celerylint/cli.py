@@ -15,17 +15,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from celerylint import __version__
+from celerylint.cli_common import (
+    EXIT_CLEAN,
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    UsageError,
+    check_config_selectors,
+    write_output,
+)
 
 if TYPE_CHECKING:
     from celerylint.rules.base import Rule
     from celerylint.settings import Settings
-
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-
-
-class UsageError(Exception):
-    """Bad arguments or configuration; printed as one line, exit 2."""
-
 
 def _codes(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
@@ -146,32 +147,6 @@ def version_text() -> str:
     except Exception:  # noqa: BLE001 - metadata may be absent in odd installs
         celery_version = "not installed"
     return f"celerylint {__version__} (settings checked against Celery {celery_version})"
-
-
-def write_output(text: str, output: Path | None) -> None:
-    """Write a report to stdout or ``output``; a name that is not UTF-8 shows as ``\\xNN``."""
-    from celerylint.printable import printable
-
-    text = printable(text)
-    if output is None:
-        sys.stdout.write(text)
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write {output}: {exc.strerror}") from None
-
-
-def check_config_selectors(settings: Settings) -> None:
-    """A misspelt code in the config would silently select or ignore nothing."""
-    from celerylint.rules.registry import unknown_selectors
-
-    configured = [*(settings.select or ()), *settings.ignore, *settings.extend_select,
-                  *(code for _, codes in settings.per_file_ignores for code in codes)]
-    unknown = unknown_selectors(configured)  # command-line ones were checked already
-    if unknown:
-        raise UsageError(f"unknown rule selector(s) in {settings.config_path}: "
-                         f"{', '.join(unknown)} (see `celerylint rule --all`)")
 
 
 def _rule_row(rule: type[Rule]) -> dict[str, object]:

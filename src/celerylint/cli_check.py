@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from celerylint.cli import (
+from celerylint.cli_common import (
     EXIT_CLEAN,
     EXIT_ERROR,
     EXIT_FINDINGS,

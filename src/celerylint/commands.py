@@ -91,7 +91,7 @@ def _positive(value: str) -> int:
 
 
 def _usage_error(message: str) -> Exception:
-    from celerylint.cli import UsageError
+    from celerylint.cli_common import UsageError
 
     return UsageError(message)
 
@@ -150,7 +150,7 @@ def run_graph_topology(args: argparse.Namespace) -> int:
 
 def _emit_diagram(args: argparse.Namespace, diagram: object, kind: str) -> int:
     """Render, then write, print, or compare with ``--check``."""
-    from celerylint.cli import EXIT_CLEAN
+    from celerylint.cli_common import EXIT_CLEAN
     from celerylint.diagram.render import (
         DiagramFormat,
         GraphvizError,
@@ -177,7 +177,7 @@ def _emit_diagram(args: argparse.Namespace, diagram: object, kind: str) -> int:
 
 def check_file(path: Path, fresh: bytes, binary: bool, regenerate: str) -> int:
     """0 when ``path`` holds exactly ``fresh``; else 1 and a short hint on what differs."""
-    from celerylint.cli import EXIT_CLEAN, EXIT_FINDINGS
+    from celerylint.cli_common import EXIT_CLEAN, EXIT_FINDINGS
     from celerylint.printable import printable
 
     try:
@@ -212,7 +212,7 @@ def write_output(data: bytes, output: Path | None) -> None:
 
 
 def run_inventory(args: argparse.Namespace) -> int:
-    from celerylint.cli import EXIT_CLEAN
+    from celerylint.cli_common import EXIT_CLEAN
     from celerylint.inventory import build_inventory
     from celerylint.inventory_format import InventoryFormat, render_inventory
     from celerylint.printable import encode_output
@@ -223,7 +223,7 @@ def run_inventory(args: argparse.Namespace) -> int:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from celerylint.cli import EXIT_CLEAN, EXIT_ERROR
+    from celerylint.cli_common import EXIT_CLEAN, EXIT_ERROR
     from celerylint.printable import encode_output
     from celerylint.report_markdown import render_report
 

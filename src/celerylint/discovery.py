@@ -6,7 +6,6 @@ machinery is never used.
 
 from __future__ import annotations
 
-import ast
 import fnmatch
 import os
 import re
@@ -15,8 +14,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from celerylint.config_file import load_toml
 from celerylint.printable import printable
+from celerylint.source.templates import path_part_name
+from celerylint.source_roots import (
+    find_source_roots,
+    importable_path,
+    pytest_imports_by_bare_name,
+    regular_packages,
+    test_directories,
+)
 
 DEFAULT_EXCLUDES = (
     ".git", ".hg", ".svn", ".venv", "venv", "node_modules", "build", "dist",
@@ -157,91 +163,85 @@ def _utf8_name(rel: str) -> bool:
     return True
 
 
-# --- source roots --------------------------------------------------------------
-
-def _declared_package_dirs(root: Path) -> list[str]:
-    """``package-dir`` / ``packages.find.where`` in pyproject, literal ``package_dir`` in setup.py."""
-    roots: list[str] = []
-    pyproject = load_toml(root / "pyproject.toml") or {}
-    setuptools = pyproject.get("tool", {}).get("setuptools", {})
-    if isinstance(setuptools, dict):
-        package_dir = setuptools.get("package-dir", {})
-        if isinstance(package_dir, dict) and isinstance(package_dir.get(""), str):
-            roots.append(package_dir[""])
-        find = setuptools.get("packages", {})
-        if isinstance(find, dict) and isinstance(find.get("find"), dict):
-            where = find["find"].get("where", [])
-            roots.extend(w for w in where if isinstance(w, str))
-    roots.extend(_setup_py_package_dir(root / "setup.py"))
-    return roots
+IMPORT_MODULE_NAME = re.compile(r"^[\w-]+$")
 
 
-def _setup_py_package_dir(setup_py: Path) -> list[str]:
-    try:
-        tree = ast.parse(setup_py.read_bytes())
-    except (OSError, SyntaxError, ValueError):
-        return []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.keyword) and node.arg == "package_dir":
-            try:
-                value = ast.literal_eval(node.value)
-            except ValueError:
-                return []
-            if isinstance(value, dict) and isinstance(value.get(""), str):
-                return [value[""]]
-    return []
-
-
-def find_source_roots(root: Path, files: Sequence[str], configured: Sequence[str]) -> list[str]:
-    roots = {""}
-    roots.update(r.strip("/").removeprefix("./") for r in configured)
-    roots.update(r.strip("/").removeprefix("./") for r in _declared_package_dirs(root))
-    file_set = set(files)
-    dirs_with_init = {str(PurePosixPath(f).parent) for f in files if f.endswith("/__init__.py")}
-    for rel in files:
-        path = PurePosixPath(rel)
-        if path.name == "manage.py" or (path.name in ("setup.py", "pyproject.toml") and rel != path.name):
-            roots.add(str(path.parent) if str(path.parent) != "." else "")
-        if rel.startswith("src/") and rel.count("/") >= 2:
-            roots.add("src")
-    # The parent of a top-most regular package is where it gets imported from.
-    for directory in dirs_with_init:
-        parent = str(PurePosixPath(directory).parent)
-        if parent not in dirs_with_init:
-            roots.add("" if parent == "." else parent)
-    del file_set
-    return sorted(r for r in roots if r == "" or (root / r).is_dir())
-
-
-def _module_name(rel: str, source_root: str) -> str | None:
+def _module_name(rel: str, source_root: str, in_package: bool = False) -> str | None:
+    """The dotted name under ``source_root``.  A file of a regular package whose own name
+    is no identifier (``0091_backfill.py``, ``gitlab-ci.py``) is still a module: Django
+    loads migrations and settings with ``import_module``, which takes any name."""
     if source_root:
         if not rel.startswith(source_root + "/"):
             return None
         rel = rel[len(source_root) + 1:]
-    parts = list(PurePosixPath(rel).with_suffix("").parts)
+    parts = [path_part_name(p) for p in PurePosixPath(rel).with_suffix("").parts]
     if parts and parts[-1] == "__init__":
         parts.pop()
-    if not parts or not all(p.isidentifier() for p in parts):
+    if not parts or not all(p.isidentifier() for p in parts[:-1]):
+        return None
+    last = parts[-1]
+    if not last.isidentifier() and not (
+            len(parts) > 1 and (in_package or parts[-2] == "migrations")
+            and IMPORT_MODULE_NAME.match(last)):
         return None
     return ".".join(parts)
 
 
-def map_python_files(files: Sequence[str], source_roots: Sequence[str]) -> list[PythonFile]:
-    """Canonical name from the most specific root containing the file; others are aliases."""
+def map_python_files(files: Sequence[str], source_roots: Sequence[str],
+                     bare_test_names: bool = True) -> list[PythonFile]:
+    """Canonical name from the most specific root containing the file; others are aliases.
+
+    Two files never share a canonical name: when two roots give two files one name (two
+    ``tests/conftest.py`` in two services), neither is the module that name imports
+    unless one lies in a regular package, so the other falls back to its full path name.
+    Test folders add the bare name pytest imports a file by as an alias."""
     by_specificity = sorted(source_roots, key=lambda r: (-len(r), r))
-    result: list[PythonFile] = []
+    packages = regular_packages(files)
+    test_dirs = test_directories(files, packages) if bare_test_names else set()
+    named: list[tuple[str, list[str]]] = []
     for rel in files:
-        if not rel.endswith(".py"):
+        if not rel.endswith(".py") or not importable_path(rel):
+            if rel.endswith(".py"):
+                named.append((rel, []))
             continue
-        names = [n for n in (_module_name(rel, r) for r in by_specificity) if n]
-        canonical = names[0] if names else ""
-        result.append(PythonFile(rel, canonical, rel.endswith("__init__.py"),
-                                 tuple(dict.fromkeys(names[1:]))))
-    return result
+        directory = str(PurePosixPath(rel).parent)
+        in_package = directory in packages
+        names = [n for n in (_module_name(rel, r, in_package) for r in by_specificity) if n]
+        if directory in test_dirs:
+            bare = _module_name(rel, "" if directory == "." else directory)
+            if bare:
+                names.append(bare)
+        named.append((rel, list(dict.fromkeys(names))))
+    _separate_shared_names(named, packages)
+    return [PythonFile(rel, names[0] if names else "", rel.endswith("__init__.py"),
+                       tuple(names[1:])) for rel, names in named]
+
+
+def _separate_shared_names(named: list[tuple[str, list[str]]], packages: set[str]) -> None:
+    claims: dict[str, list[int]] = {}
+    for index, (_rel, names) in enumerate(named):
+        if names:
+            claims.setdefault(names[0], []).append(index)
+    for indexes in claims.values():
+        if len(indexes) < 2:
+            continue
+        in_package = [i for i in indexes
+                      if str(PurePosixPath(named[i][0]).parent) in packages]
+        keeper = in_package[0] if len(in_package) == 1 else None
+        for index in indexes:
+            if index == keeper:
+                continue
+            rel, names = named[index]
+            full = _module_name(rel, "", str(PurePosixPath(rel).parent) in packages)
+            if full and full != names[0]:
+                if full in names:
+                    names.remove(full)
+                names.insert(0, full)
 
 
 def discover(root: Path, exclude: Sequence[str], configured_roots: Sequence[str]) -> FileInventory:
     notes: list[str] = []
     files = list_project_files(root, exclude, notes)
     roots = find_source_roots(root, files, configured_roots)
-    return FileInventory(root, files, map_python_files(files, roots), roots, notes)
+    python = map_python_files(files, roots, pytest_imports_by_bare_name(root))
+    return FileInventory(root, files, python, roots, notes)

@@ -24,6 +24,7 @@ from celerylint.printable import printable
 from celerylint.project.celery_model import CeleryModel, celery_model
 from celerylint.project.celery_tasks import SHARED, TaskDefinition
 from celerylint.project.celery_versions import CeleryVersions, celery_versions
+from celerylint.project.deployment_groups import DeploymentGroup, ProcessKey, process_groups
 from celerylint.project.env_model import env_model
 from celerylint.project.evaluate import UNKNOWN, EnvValue, plain
 from celerylint.project.queue_traffic import queue_traffic
@@ -52,6 +53,17 @@ class AppInfo:
 
 
 @dataclass(frozen=True)
+class RegistrationInfo:
+    """How one worker process gets one task registered, or why it does not."""
+
+    deployment: str
+    service: str
+    registered: bool | None  # None: cannot be known statically
+    chain: tuple[str, ...]  # why the first module is imported, then the import chain
+    reason: str  # when not registered (or unknown): why
+
+
+@dataclass(frozen=True)
 class TaskInfo:
     name: str
     location: str
@@ -61,6 +73,8 @@ class TaskInfo:
     retry: tuple[str, ...]  # "max_retries=3", ...
     time_limits: tuple[str, ...]  # "soft_time_limit=60", "time_limit=300 (app default)"
     bind: bool
+    shared: bool  # registers on every app that imports its module (shared=False: its own)
+    registrations: tuple[RegistrationInfo, ...]  # one per worker process
 
 
 @dataclass(frozen=True)
@@ -184,8 +198,33 @@ def _task_info(model: CeleryModel, task: TaskDefinition) -> TaskInfo:
         name=task.name or f"{task.module}.{task.qualname} (name unknown)",
         location=f"{task.path}:{task.span.line}", module=task.module,
         app=_app_label(task.app_id), queue=queue if isinstance(queue, str) else None,
-        retry=retry, time_limits=tuple(limits), bind=task.bind,
+        retry=retry, time_limits=tuple(limits), bind=task.bind, shared=task.shared,
+        registrations=tuple(_registrations(model, task)),
     )
+
+
+def _registrations(model: CeleryModel, task: TaskDefinition) -> list[RegistrationInfo]:
+    """The evidence behind unregistered-task: each worker's import chain to the task."""
+    found = []
+    workers = model.workers()
+    for worker in workers:
+        registration = model.registration(worker, task)
+        found.append(RegistrationInfo(
+            deployment=worker.deployment.path, service=worker.service,
+            registered=registration.registered, chain=registration.chain,
+            reason=registration.reason))
+    if not workers:  # no deployment found: what a worker of each app would import
+        for app_id in model.apps_of(task):
+            closure = model.registration_closure(app_id)
+            chain = closure.chain(task.module)
+            registered = True if chain else None if not closure.complete else False
+            found.append(RegistrationInfo(
+                deployment="", service=f"a worker of {app_id} (none found)",
+                registered=registered, chain=chain,
+                reason="" if chain else "part of the app's module list is computed at run "
+                f"time: {', '.join(closure.unknown)}" if registered is None else f"'{task.module}' is not imported (modules "
+                f"come from: {'; '.join(closure.sources)})"))
+    return sorted(found, key=lambda r: (r.deployment, r.service))
 
 
 def _beat_infos(model: CeleryModel) -> list[BeatInfo]:
@@ -215,9 +254,11 @@ def _queue_infos(model: CeleryModel) -> list[QueueInfo]:
             bucket.extend(s for s in sources if s not in bucket)
         declared.update(declared_queues(model.settings[app_id]) or ())
     consumers: dict[str, dict[str, list[str]]] = {}
+    groups = process_groups(model.project)
     for worker in model.workers():
+        where = _deployment_name(groups, worker.deployment.path, worker.service, worker.command)
         for queue in model.queues_consumed_by(worker) or ():
-            services = consumers.setdefault(queue, {}).setdefault(worker.deployment.path, [])
+            services = consumers.setdefault(queue, {}).setdefault(where, [])
             if worker.service not in services:
                 services.append(worker.service)
     names = sorted(set(producers) | declared | set(consumers))
@@ -233,6 +274,7 @@ def _worker_infos(model: CeleryModel) -> list[WorkerInfo]:
     consumed = {(w.deployment.path, w.service, w.command.line, w.command.column):
                 (w, model.queues_consumed_by(w)) for w in model.workers()}
     found: list[WorkerInfo] = []
+    groups = process_groups(model.project)
     for deployment in model.deployments:
         for service in deployment.services:
             for command in service.commands:
@@ -244,7 +286,8 @@ def _worker_infos(model: CeleryModel) -> list[WorkerInfo]:
                     model.app_for_target(command.app) if command.app_known else None
                 app = app or command.app
                 found.append(WorkerInfo(
-                    deployment=deployment.path, service=service.name, kind=command.kind.value,
+                    deployment=_deployment_name(groups, deployment.path, service.name, command),
+                    service=service.name, kind=command.kind.value,
                     app=app, command=mask_secrets_in_text(command.raw),
                     queues=tuple(sorted(queues)) if queues is not None else None,
                     concurrency=command.concurrency,
@@ -252,6 +295,13 @@ def _worker_infos(model: CeleryModel) -> list[WorkerInfo]:
                     replicas=service.replicas, line=command.line,
                 ))
     return sorted(found, key=lambda w: (w.deployment, w.service, w.line))
+
+
+def _deployment_name(groups: dict[ProcessKey, DeploymentGroup], path: str, service: str,
+                     command: Any) -> str:
+    """The deployment a command runs in: its file, or the files and folders run together."""
+    group = groups.get((path, service, command.line, command.column))
+    return group.name if group is not None else path
 
 
 def _env_file_infos(project: Project) -> list[EnvFileInfo]:
@@ -348,6 +398,7 @@ __all__ = [
     "QueueConsumers",
     "QueueInfo",
     "RedisUsage",
+    "RegistrationInfo",
     "TaskInfo",
     "WorkerInfo",
     "build_inventory",

@@ -85,6 +85,10 @@ def _worker_queues(worker: WorkerInfo) -> str:
     return _join(worker.queues) if worker.queues is not None else "unknown"
 
 
+def _registered(registered: bool | None) -> str:
+    return "yes" if registered else "unknown" if registered is None else "not registered"
+
+
 def _celery_version_rows(versions: CeleryVersions) -> tuple[tuple[str, ...], ...]:
     """Declared, installed, and whether their majors agree, in words."""
     declared = "not declared"
@@ -112,6 +116,12 @@ def inventory_sections(inventory: Inventory) -> list[Section]:
                     tuple((t.name, t.location, t.queue or "unknown", _join(t.retry),
                            _join(t.time_limits), "yes" if t.bind else "no")
                           for t in inventory.tasks))
+    registration = Section(
+        "Task registration", ("Task", "Worker", "Registered", "How"),
+        tuple((t.name, f"{r.deployment}: {r.service}" if r.deployment else r.service,
+               _registered(r.registered),
+               " -> ".join(r.chain) if r.registered else r.reason)
+              for t in inventory.tasks for r in t.registrations), as_records=True)
     beat = Section("Beat entries", ("Entry", "Task", "Schedule", "Queue", "Defined at"),
                    tuple((b.key, b.task, b.schedule, b.queue or "unknown", b.location)
                          for b in inventory.beat_entries))
@@ -132,7 +142,7 @@ def inventory_sections(inventory: Inventory) -> list[Section]:
                                               "Env keys"),
                     tuple((r.location, r.callee, r.target or "computed", _join(r.settings),
                            _join(r.env_keys)) for r in inventory.redis_usages), as_records=True)
-    return [celery, apps, tasks, beat, queues, workers, env_files, redis]
+    return [celery, apps, tasks, registration, beat, queues, workers, env_files, redis]
 
 
 def _text(inventory: Inventory, sections: Sequence[Section]) -> str:

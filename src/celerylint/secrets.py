@@ -41,7 +41,8 @@ _METADATA_SUFFIXES = _words(
     "FILE PATH DIR LENGTH LEN MIN MAX TTL TIMEOUT EXPIRY EXPIRES EXPIRATION LIFETIME AGE "
     "HEADER ENABLED VALIDATORS HASHERS BACKEND BACKENDS TYPE ALGORITHM ALGORITHMS CLASS "
     "PREFIX NAME FIELD PARAM ENDPOINT FALLBACKS ROTATION REQUIRED RESET POLICY COUNT SIZE "
-    "URI URL HOST PORT ID VERSION"
+    "URI URL HOST PORT ID VERSION LIMIT LIMITS RATE INTERVAL DELAY RETRIES PERIOD WINDOW "
+    "QUOTA MODE LEVEL FORMAT SCOPE SCOPES REGION ISSUER AUDIENCE"
 )
 
 _KEY_TOKEN_SPLIT = re.compile(r"[^A-Z0-9]+")
@@ -85,6 +86,7 @@ _PLACEHOLDER_SHAPES = (
     re.compile(r"\$\{[^{}]*\}|\$[A-Za-z_][A-Za-z0-9_]*"),  # ${VAR}, $VAR
     re.compile(r"\{\{.*\}\}|%\([^)]*\)s|@@[^@]*@@|__[A-Z0-9_]+__", re.DOTALL),  # templates
     re.compile(r"[xX*.#?_\-]{3,}"),  # xxx, ***, ..., ----
+    re.compile(r"!{2,}[^!]*!{2,}"),  # !!!SET DJANGO_SECRET_KEY!!!
 )
 # Matched against the lower-cased value without separators.
 _PLACEHOLDER_PHRASES = (
@@ -111,6 +113,29 @@ def looks_like_placeholder(value: str) -> bool:
     if not compact or any(phrase.fullmatch(compact) for phrase in _PLACEHOLDER_PHRASES):
         return True
     return compact.rstrip("0123456789") in _PLACEHOLDER_WORDS
+
+
+# Values no credential takes: numbers, switches, rates and durations, plain web
+# addresses, paths, e-mail addresses and dotted import paths.
+_NOT_SECRET_VALUES = (
+    re.compile(r"[+-]?\d+(\.\d+)?"),
+    re.compile(r"(?i)true|false|yes|no|on|off|enabled?|disabled?"),
+    re.compile(r"(?i)\d+\s*/\s*(s|sec|second|m|min|minute|h|hour|d|day)s?"),  # 60/minute
+    re.compile(r"(?i)\d+\s*(ms|s|sec|seconds?|m|min|minutes?|h|hours?|d|days?)"),
+    re.compile(r"(?i)https?://[^@\s]*"),  # no user part: nothing secret in it
+    re.compile(r"(~|\.{0,2})/[\w./\-]*"),
+    re.compile(r"[\w.+\-]+@[\w\-]+(\.[\w\-]+)+"),
+    re.compile(r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*\.[A-Za-z_]\w*(:[A-Za-z_]\w*)?"),  # a.b.C
+)
+
+
+def looks_like_secret_value(value: str) -> bool:
+    """Whether ``value`` could be a credential at all (``60/minute`` cannot).
+
+    Judges the shape only; a placeholder is :func:`looks_like_placeholder`'s job.
+    """
+    stripped = value.strip().strip("'\"")
+    return bool(stripped) and not any(shape.fullmatch(stripped) for shape in _NOT_SECRET_VALUES)
 
 
 # --- Masking URLs ------------------------------------------------------------

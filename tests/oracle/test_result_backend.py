@@ -82,3 +82,21 @@ def test_good_get_with_result_backend_returns_the_result_cel114(
 ) -> None:
     outcome = _view(_project(result_backend=True), oracle_project)
     assert outcome["value"] == 7
+
+
+def test_good_get_in_eager_mode_needs_no_backend_cel114(
+    oracle_project: MakeOracleProject,
+) -> None:
+    """Test settings with task_always_eager=True: the task runs in the caller, no worker
+    and no backend, and .get() returns its value."""
+    files = _project(result_backend=False)
+    files["view.py"] = files["view.py"].replace(
+        "from proj.tasks import render\n",
+        "from proj.celery import app\n            from proj.tasks import render\n\n"
+        "            app.conf.task_always_eager = True\n")
+    project = oracle_project(files)
+    view = project.run("view.py")
+    assert view.returncode == 0, view.stderr
+    outcome = json.loads(view.stdout.strip().splitlines()[-1])
+    assert outcome["value"] == 7, outcome
+    assert Path(project.root, "ran-render").read_text() == "7"  # here, in the caller

@@ -192,3 +192,29 @@ def test_django_setup_imports_count_for_registration(tmp_path: Path) -> None:
     assert closure.complete
     assert {"orders.apps", "orders.checks"} <= closure.modules
     assert "orders.unused" not in closure.modules
+
+
+def test_task_name_follows_the_name_the_project_imports_the_module_by(tmp_path: Path) -> None:
+    files = {
+        "src/pkg/__init__.py": "",
+        "src/pkg/celery.py": "from celery import Celery\napp = Celery('pkg')\n",
+        "src/pkg/tasks.py": "from celery import shared_task\n@shared_task\ndef add(): pass\n",
+        "web/views.py": "from src.pkg.tasks import add\n",
+        "tests/test_tasks.py": "from pkg.tasks import add\n",
+    }
+    assert model_of(tmp_path, files).task_names == ["src.pkg.tasks.add"]
+    files["web/views.py"] = "from pkg.tasks import add\n"
+    assert model_of(tmp_path / "canonical", files).task_names == ["pkg.tasks.add"]
+
+
+def test_tasks_of_a_main_module_are_named_after_the_app(tmp_path: Path) -> None:
+    model = model_of(tmp_path, {
+        "proj/__init__.py": "",
+        "proj/__main__.py": ("from celery import Celery\napp = Celery('proj')\n"
+                             "@app.task\ndef add(): pass\n"
+                             "if __name__ == '__main__':\n    app.worker_main()\n"),
+        "other/__init__.py": "",
+        "other/__main__.py": ("from celery import Celery\napp = Celery()\n"
+                              "@app.task\ndef sub(): pass\n"),
+    })
+    assert model.task_names == ["__main__.sub", "proj.add"]

@@ -11,12 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.conftest import write_tree
 
-from celerylint.project import requirements_files
+from celerylint.project import requirement_strings
 from celerylint.project.dependencies import (
     DeclaredDependency,
     DependencyDeclarations,
-    import_names_for,
-    installed_top_levels,
+    Provision,
     normalize_distribution_name,
     read_declarations,
 )
@@ -330,7 +329,7 @@ def test_no_file_text_makes_a_parser_raise(text: str, name: str) -> None:
 
 
 def test_the_regex_fallback_parses_without_packaging(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(requirements_files, "Requirement", None)
+    monkeypatch.setattr(requirement_strings, "Requirement", None)
     assert parse_requirement('celery[redis] >=5.3, <6 ; python_version > "3"') == (
         "celery", ">=5.3, <6", ("redis",))
     assert parse_requirement("mylib @ git+https://x/y.git") == ("mylib", "", ())
@@ -338,34 +337,7 @@ def test_the_regex_fallback_parses_without_packaging(monkeypatch: pytest.MonkeyP
     assert parse_requirement("not a requirement!!") is None
 
 
-# --- distribution -> import names -------------------------------------------------------
-
-
-@pytest.mark.parametrize(("distribution", "module"), [
-    ("PyYAML", "yaml"), ("python-dotenv", "dotenv"), ("beautifulsoup4", "bs4"),
-    ("Pillow", "PIL"), ("django-environ", "environ"), ("python-decouple", "decouple"),
-    ("scikit-learn", "sklearn"), ("opencv-python-headless", "cv2"),
-    ("psycopg2-binary", "psycopg2"), ("python-dateutil", "dateutil"), ("PyJWT", "jwt"),
-    ("google-cloud-storage", "google"), ("djangorestframework", "rest_framework"),
-    ("django-celery-beat", "django_celery_beat"), ("Django_Redis", "django_redis"),
-    ("msgpack-python", "msgpack"), ("pycryptodome", "Crypto"), ("attrs", "attr"),
-    ("attrs", "attrs"), ("protobuf", "google"), ("zope.interface", "zope"),
-    ("discord.py", "discord"), ("kafka-python", "kafka"), ("python-jose", "jose"),
-    ("typing-extensions", "typing_extensions"), ("opentelemetry-sdk", "opentelemetry"),
-])
-def test_import_names_of_well_known_distributions(distribution: str, module: str) -> None:
-    assert module in import_names_for(distribution)
-
-
-def test_import_names_do_not_invent_unrelated_modules() -> None:
-    assert "yaml" not in import_names_for("requests")
-    assert import_names_for("no-such-dist-xyz") == frozenset({"no_such_dist_xyz"})
-
-
-def test_installed_metadata_adds_top_level_modules() -> None:
-    assert "pkg_resources" in installed_top_levels("setuptools")
-    assert "_hypothesis_pytestplugin" in import_names_for("hypothesis")
-    assert installed_top_levels("no-such-dist-xyz") == frozenset()
+# --- distribution -> import names: see test_distributions.py --------------------------
 
 
 def test_provides_import_is_case_insensitive_and_covers_extras_names() -> None:
@@ -436,3 +408,82 @@ def test_lock_files_provide_transitive_requirements(tmp_path: Path) -> None:
     assert not without_lock.provides_import("alembic")
     assert with_lock.provides_import("alembic")
     assert not with_lock.provides_import("requests")
+    # Neither is installed here, so what else they provide is unknown: never "missing".
+    assert with_lock.provision("requests") is Provision.UNKNOWN
+
+
+# --- pip install lines of Dockerfiles, hatch, dynamic dependencies -------------------------
+
+
+def test_dockerfile_pip_install_lines_declare_distributions(tmp_path: Path) -> None:
+    found = declarations(tmp_path, {
+        "docker/worker/Dockerfile": (
+            "FROM python:3.12\n# RUN pip install commented-out\n"
+            "RUN pip install --no-cache-dir -r requirements.txt \\\n"
+            "    && python -m pip install -U 'gunicorn>=21' \"celery[redis]>=5\" -e .\n"
+            "RUN uv pip install --system -i https://pypi.org/simple sentry-sdk\n"),
+        "requirements.txt": "flower\n",
+    })
+    assert names(found) == ["flower", "gunicorn", "celery", "sentry-sdk"]
+    assert found.sources == ("requirements.txt", "docker/worker/Dockerfile")
+    assert found.unnamed == ()
+
+
+def test_dockerfile_installs_that_name_nothing_are_unnamed(tmp_path: Path) -> None:
+    found = declarations(tmp_path, {
+        "Dockerfile": "RUN pip install $EXTRA_PACKAGES git+https://g.example/o/r.git\n"
+                      "RUN pip install -r /srv/requirements/prod.txt\n",
+        "requirements.txt": "celery\n"})
+    assert [text for _, _, text in found.unnamed] == [
+        "$EXTRA_PACKAGES", "git+https://g.example/o/r.git", "-r /srv/requirements/prod.txt"]
+    assert found.provision("anything") is Provision.UNKNOWN
+
+
+def test_hatch_requirements_files_are_read(tmp_path: Path) -> None:
+    found = declarations(tmp_path, {
+        "pyproject.toml": (
+            '[project]\nname = "x"\ndynamic = ["dependencies", "optional-dependencies"]\n'
+            '[tool.hatch.metadata.hooks.requirements_txt]\nfiles = ["requirements/base.txt"]\n'
+            '[tool.hatch.metadata.hooks.requirements_txt.optional-dependencies]\n'
+            'dev = ["requirements/dev.txt"]\n'),
+        "requirements/base.txt": "celery\n", "requirements/dev.txt": "pytest\n"})
+    assert names(found) == ["celery", "pytest"]
+    assert found.declares_any
+
+
+def test_dynamic_dependencies_nothing_names_make_the_list_unusable(tmp_path: Path) -> None:
+    found = declarations(tmp_path, {
+        "pyproject.toml": '[project]\nname = "x"\ndynamic = ["dependencies"]\n'
+                          '[build-system]\nrequires = ["pdm-backend"]\n'})
+    assert not found.declares_any
+    assert "dynamic" in found.problems[0][2]
+
+
+def test_dependency_groups_and_extras_are_declarations(tmp_path: Path) -> None:
+    found = declarations(tmp_path, {"pyproject.toml": (
+        '[project]\nname = "x"\ndependencies = ["celery"]\n'
+        '[project.optional-dependencies]\ns3 = ["boto3"]\n'
+        '[dependency-groups]\ntest = ["pytest", {include-group = "lint"}]\nlint = ["ruff"]\n')})
+    assert sorted(names(found)) == ["boto3", "celery", "pytest", "ruff"]
+
+
+def test_a_project_naming_itself_in_its_groups_declares_no_other_distribution(
+        tmp_path: Path) -> None:
+    found = declarations(tmp_path, {"pyproject.toml": (
+        '[project]\nname = "My_Proj"\ndependencies = ["celery"]\n'
+        '[project.optional-dependencies]\nall = ["my-proj[s3]"]\ns3 = ["boto3"]\n'
+        '[dependency-groups]\ndev = ["my.proj[all]", "pytest"]\n')})
+    assert sorted(names(found)) == ["boto3", "celery", "pytest"]
+
+
+def test_the_projects_own_packages_in_a_lock_file_are_not_dependencies(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "shop"\ndependencies = ["celery"]\n')
+    (tmp_path / "uv.lock").write_text(
+        '[[package]]\nname = "shop"\nversion = "0.1.0"\nsource = { editable = "." }\n\n'
+        '[[package]]\nname = "shared-lib"\nversion = "0.1.0"\nsource = { directory = "libs/x" }\n\n'
+        '[[package]]\nname = "celery"\nversion = "5.4.0"\n'
+        'source = { registry = "https://pypi.org/simple" }\n')
+    (tmp_path / "Pipfile.lock").write_text(
+        '{"default": {"shop": {"editable": true, "path": "."}, "kombu": {"version": "==5.3"}}}')
+    found = read_declarations(tmp_path, ["pyproject.toml", "uv.lock", "Pipfile.lock"])
+    assert found.locked == ("celery", "kombu", "shared-lib")  # another local package counts

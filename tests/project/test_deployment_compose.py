@@ -103,13 +103,19 @@ def test_variables_with_defaults() -> None:
               REQUIRED: ${SECRET:?set it}
               LITERAL: $${NOT_A_VARIABLE}
               BARE: $HOME
+              TAGGED: $QUEUE
+              ALTERNATIVE: ${DEBUG:+--loglevel=debug}
+              ESCAPED_THEN_VARIABLE: $$$REAL
         """
     )
+    # ${SECRET:?...} stops compose with the author's message, $HOME is always set,
+    # ${X:+alt} never warns: none of them is an unset variable.
     assert facts.variables == (
         ("TAG", "latest", 4),
         ("BROKER_URL", None, 6),
-        ("SECRET", None, 7),
-        ("HOME", None, 9),
+        ("QUEUE", None, 10),
+        ("DEBUG", "", 11),
+        ("REAL", None, 12),
     )
 
 
@@ -149,7 +155,8 @@ def test_env_file_forms() -> None:
             env_file: config/beat.env
         """
     )
-    assert service(facts, "worker").env_files == ((".env", 5), (".env.worker", 6))
+    assert service(facts, "worker").env_files == ((".env", 5),)
+    assert service(facts, "worker").optional_env_files == ((".env.worker", 6),)
     assert service(facts, "beat").env_files == (("config/beat.env", 10),)
 
 

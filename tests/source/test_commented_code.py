@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from celerylint.source.comment_signals import LineKind, classify_line, strip_trailing_note
+from celerylint.source.comment_lines import LineKind, classify_line, strip_trailing_note
 from celerylint.source.commented_code import CommentedCodeBlock, find_commented_code
 from celerylint.source.facts import CommentFact
 
@@ -131,6 +131,8 @@ CODE_COMMENTS: dict[str, str] = {
         #         run(action)
         """,
     "match-header": "# match event.kind:",
+    "dict-element": '# {"id": 1, "name": "x"},',
+    "decorator-with-message": '# @deprecated("use send_report")',
 }
 
 # Code that the detector deliberately leaves alone: alone, these are as
@@ -230,6 +232,68 @@ PROSE_COMMENTS: dict[str, str] = {
     "ellipsis-call": "# @example(...).xfail(...)",
     "ellipsis-list": "# chord([A, B, ...], C)",
     "type-listing": "#     _NestedSequence[_SupportsArray],",
+    "sample-payload": '# {"id": 1, "name": "x"}',
+    "data-shape": "# [(a, b), ...]",
+    "multi-line-payload": """\
+        # {
+        #     "id": 1,
+        #     "name": "x"
+        # }
+        """,
+    "json-entries": """\
+        # Default template has next configuration:
+        # "is_epics_activated": false,
+        # "is_backlog_activated": true,
+        """,
+    "introduced-list": """\
+        # Example:
+        # [
+        #     "git clone --depth 1 $URL .",
+        #     "git checkout $REF"
+        # ]
+        """,
+    "quoted-error": "# TypeError('expected str, bytes or os.PathLike object, not NoneType')",
+    "javadoc-tag": "# @deprecated",
+    "wrapped-sentence-assignment": """\
+        # Shortcircuit clean() because Django calls it on all fields with
+        # is_relation = False
+        """,
+    "wrapped-sentence-call": """\
+        # Password is validated via cls.clean_input(), which correctly invokes
+        # django.contrib.auth.password_validation.validate_password()
+        """,
+    "sentence-like-for": """\
+        # Each command supports the --languages and --resources options to limit their
+        # operation to the specified language or resource. For example, to get stats
+        # for Spanish in contrib.admin, run:
+        """,
+    "example-after-like": """\
+        # if we had real guids, we'd do something like
+        # guid = struct.unpack('>IHHQ', s[6:22])
+        """,
+    "parenthesis-in-sentence": """\
+        # SECURITY: don't chain filters when filtering by related models
+        # (query.filter(teams__members=user).filter(teams__access='admin')),
+        # that produces two separate joins
+        """,
+    "traceback": """\
+        #   File ".../serializers.py", line 124, in get_points
+        #       assert hasattr(obj, "role_points_attr"), "instance must have it"
+        #   AssertionError: instance must have it
+        """,
+    "type-directive": "# type: (int, str) -> None",
+    "version-string": "# celery==5.3.0",
+    "shell-command-install": "# pip install -r requirements.txt",
+    "see-above": "# see above",
+    "todo-later": "# TODO later",
+    "note-with-assignment": "# Note: x = y means the value is copied",
+    "string-literal": "# 'the worker is slow to start on cold caches'",
+    "commented-docstring": (
+        '# """\n'
+        "# Send the nightly report (kept for the old scheduler).\n"
+        '# """\n'
+    ),
+    "single-dotted-word": "# celery.app.task",
     "example-introduced": """\
         # Example of a valid default argument:
         # class MyName3:
@@ -321,13 +385,13 @@ def test_prose_header_is_left_out_of_the_span() -> None:
     assert block.imported_modules == ("..scheduler.tasks",)
 
 
-def test_prose_between_code_splits_the_block_in_two() -> None:
+def test_prose_between_code_keeps_one_block_for_the_comment_run() -> None:
     source = """\
     # x = load()
     # Then hand it over to the worker
     # send(x)
     """
-    assert [(b.line, b.end_line) for b in detect(source)] == [(1, 1), (3, 3)]
+    assert [(b.line, b.end_line) for b in detect(source)] == [(1, 3)]
 
 
 def test_blank_comment_lines_inside_code_keep_one_block() -> None:
@@ -348,13 +412,13 @@ def test_weak_words_at_the_edges_are_trimmed() -> None:
     assert [(b.line, b.end_line) for b in detect(source)] == [(2, 2)]
 
 
-def test_a_bare_word_between_code_lines_splits_the_run() -> None:
+def test_a_bare_word_between_code_lines_keeps_one_block() -> None:
     source = """\
     # x = load()
     # obsolete
     # send(x)
     """
-    assert [(b.line, b.end_line) for b in detect(source)] == [(1, 1), (3, 3)]
+    assert [(b.line, b.end_line) for b in detect(source)] == [(1, 3)]
 
 
 def test_keyword_statements_inside_code_stay_in_the_run() -> None:
@@ -536,3 +600,125 @@ def test_never_raises_and_spans_stay_inside_the_input(
         assert block.line in own_lines and block.end_line in own_lines
         assert block.code.strip()
         previous_end = block.end_line
+
+
+# --- Context: reasons, sentences, examples, banners ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "reason"),
+    [
+        ("# TODO: re-enable once the API is back\n# send_report.delay(order_id)\n",
+         "TODO: re-enable once the API is back"),
+        ("# send_report.delay(order_id)  # SHOPX-1390\n", "SHOPX-1390"),
+        ("# send_report.delay(order_id)  # see #412\n", "see #412"),
+        ("# Disabled because the mail server rejects bulk sends\n# send_report.delay(x)\n",
+         "Disabled because the mail server rejects bulk sends"),
+        ("# Uncomment to enable the nightly report\n# send_report.delay(x)\n",
+         "Uncomment to enable the nightly report"),
+        ("# @extend_schema_view(**schema())\n# Nested models make the schema too long\n",
+         "Nested models make the schema too long"),
+    ],
+    ids=["todo-above", "ticket-note", "issue-number-note", "disabled-because", "uncomment",
+         "explanation-below"],
+)
+def test_a_stated_reason_comes_with_the_block(source: str, reason: str) -> None:
+    [block] = detect(source)
+    assert block.reason == reason
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "# send_report.delay(order_id)\n",
+        "# The report goes out at night.\n# send_report.delay(order_id)\n",
+        "# x = 1  # old value, utf-8 encoded\n",
+    ],
+)
+def test_code_without_a_reason_has_none(source: str) -> None:
+    [block] = detect(source)
+    assert block.reason is None
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "# The report is sent by the nightly job.\n# send_report.delay(order_id)\n",
+        "# Old implementation\n# result = compute(x)\n",
+    ],
+    ids=["full-sentence-above", "short-heading-above"],
+)
+def test_code_under_a_finished_line_of_prose_is_reported(source: str) -> None:
+    """Twin of the wrapped-sentence prose: the line above ends, so the code stands alone."""
+    assert [(b.line, b.end_line) for b in detect(source)] == [(2, 2)]
+
+
+def test_json_twin_with_python_literals_is_reported() -> None:
+    source = """\
+    # "is_epics_activated": False,
+    # "is_backlog_activated": True,
+    """
+    assert [(b.line, b.end_line) for b in detect(source)] == [(1, 2)]
+
+
+def test_traceback_lines_without_the_traceback_are_reported() -> None:
+    assert len(detect('# assert hasattr(obj, "role_points_attr"), "instance must have it"')) == 1
+
+
+def test_a_banner_over_the_function_it_names_is_not_a_call() -> None:
+    comments = comments_in("# score()\n\ndef score():\n    return 1\n")
+    assert find_commented_code(comments, [("score", 3)]) == []
+
+
+@pytest.mark.parametrize(
+    "definitions",
+    [[], [("other", 3)], [("score", 30)]],
+    ids=["no-definition", "other-name", "far-below"],
+)
+def test_a_call_that_names_no_function_just_below_is_reported(
+    definitions: list[tuple[str, int]],
+) -> None:
+    comments = comments_in("# score()\n\ndef other():\n    return 1\n")
+    assert len(find_commented_code(comments, definitions)) == 1
+
+
+def test_a_commented_def_with_blank_lines_in_its_body_is_one_block() -> None:
+    source = """\
+    # def test_old(client):
+    #     variables = {"a": 1}
+
+    #     response = client.post(variables)
+
+    #     assert response.ok
+    # x = 2
+    """
+    blocks = detect(source)
+    assert [(b.line, b.end_line) for b in blocks] == [(1, 7)]
+
+
+def test_groups_at_the_same_indentation_after_blank_lines_stay_apart() -> None:
+    source = """\
+    # from celery import current_app
+
+    # current_app.loader.import_default_modules()
+    """
+    assert [(b.line, b.end_line) for b in detect(source)] == [(1, 1), (3, 3)]
+
+
+def test_code_between_a_heading_and_a_lower_case_note_is_reported() -> None:
+    """Twin of the aside in a sentence: a plain statement under a heading is code."""
+    source = """\
+    # Old implementation
+    # result = compute(order_id)
+    # then report it
+    """
+    assert [(b.line, b.end_line) for b in detect(source)] == [(2, 2)]
+
+
+def test_code_under_a_long_paragraph_that_ends_its_sentence_is_reported() -> None:
+    source = """\
+    # The primary key and the slug attributes are both implicit in the URL, so the
+    # lookup below is not needed any more by any of the views in this module.
+    # lookup = self.kwargs.get(lookup_url_kwarg, None)
+    """
+    assert [(b.line, b.end_line) for b in detect(source)] == [(3, 3)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import sys
 import textwrap
 
 import pytest
@@ -59,32 +60,71 @@ except KeyError:
 
 if os.environ.get("X"):
     import proj.optional as optional
+elif settings.USE_S3:
+    import storages as s3
+else:
+    import proj.local as local_storage
+
+if registry:
+    import proj.plugins as plugins
 
 
 def task():
     import proj.late
+    try:
+        import proj.fast_late as fast_late
+    except Exception:
+        fast_late = None
+    if settings.SENTRY_DSN:
+        import sentry_sdk
     return proj.late
 
 
 class Holder:
     from proj.attrs import attr
+
+
+if __name__ == "__main__":
+    import argparse
+else:
+    import proj.imported as imported
 """
 
 
-@pytest.mark.parametrize(("bound", "context", "conditional"), [
-    ("os", ImportContext.MODULE, False),
-    ("Model", ImportContext.TYPE_CHECKING, False),
-    ("RuntimeModel", ImportContext.MODULE, True),  # the else branch runs at load time
-    ("json", ImportContext.GUARDED, True),
-    ("speedups", ImportContext.GUARDED, True),
-    ("value", ImportContext.MODULE, True),  # KeyError does not guard an import
-    ("optional", ImportContext.MODULE, True),
-    ("proj", ImportContext.FUNCTION, False),
-    ("attr", ImportContext.MODULE, False),  # a class body runs at load time
+@pytest.mark.parametrize(("bound", "context", "conditional", "guarded"), [
+    ("os", ImportContext.MODULE, False, False),
+    ("Model", ImportContext.TYPE_CHECKING, False, False),
+    ("RuntimeModel", ImportContext.MODULE, True, False),  # the else branch runs at load time
+    ("json", ImportContext.GUARDED, True, True),
+    ("speedups", ImportContext.GUARDED, True, True),
+    ("value", ImportContext.MODULE, True, False),  # KeyError does not guard an import
+    ("optional", ImportContext.GUARDED, True, True),  # an environment switch
+    ("s3", ImportContext.GUARDED, True, True),  # a settings switch
+    ("local_storage", ImportContext.GUARDED, True, True),  # the switch's other side
+    ("plugins", ImportContext.MODULE, True, False),  # a plain runtime condition
+    ("proj", ImportContext.FUNCTION, False, False),
+    ("fast_late", ImportContext.FUNCTION, True, True),  # guarded inside a function
+    ("sentry_sdk", ImportContext.FUNCTION, True, True),
+    ("attr", ImportContext.MODULE, False, False),  # a class body runs at load time
+    ("argparse", ImportContext.SCRIPT, True, False),  # only when run as a script
+    ("imported", ImportContext.MODULE, True, False),  # the else of __main__ runs on import
 ])
-def test_import_contexts(bound: str, context: ImportContext, conditional: bool) -> None:
+def test_import_contexts(bound: str, context: ImportContext, conditional: bool,
+                         guarded: bool) -> None:
     fact = import_named(facts_of(CONTEXTS), bound)
-    assert (fact.context, fact.conditional) == (context, conditional)
+    assert (fact.context, fact.conditional, fact.guarded) == (context, conditional, guarded)
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="except* is Python 3.11 syntax")
+def test_except_star_guards_an_import() -> None:
+    facts = facts_of("try:\n    import orjson\nexcept* ImportError:\n    orjson = None\n")
+    fact = import_named(facts, "orjson")
+    assert (fact.context, fact.guarded) == (ImportContext.GUARDED, True)
+
+
+def test_unbracketed_except_tuple_of_python_3_14_guards_an_import() -> None:
+    facts = facts_of("try:\n    import ujson\nexcept ValueError, ImportError:\n    ujson = None\n")
+    assert import_named(facts, "ujson").guarded
 
 
 def test_typing_dot_type_checking_is_recognised() -> None:
@@ -340,7 +380,7 @@ def test_skip_file_directive(source: str, skipped: bool) -> None:
 
 
 def test_skip_file_is_kept_for_a_file_that_does_not_parse() -> None:
-    facts = extract_module_facts("t.py", "t", False, b"# celerylint: noqa\n{% if x %}\n")
+    facts = extract_module_facts("t.py", "t", False, b"# celerylint: noqa\n{% if x %}\ndef f(:\n")
     assert facts.parse_failure is not None
     assert facts.skip_file
 

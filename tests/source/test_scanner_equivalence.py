@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import sys
 import unicodedata
 import warnings
 
@@ -92,6 +93,11 @@ TRAPS = {
         "from . import a\nfrom .. b import c as d\nfrom .e.f import *\ntry:\n    import g\n"
         "except ImportError:\n    g = None\nwith suppress(ImportError):\n    import h\n"
         "if TYPE_CHECKING:\n    import i\nelse:\n    import j\n"),
+    "feature switches, script blocks and except*": (
+        "if settings.X or os.getenv('Y', default=1):\n    import a\nelif f(k=DEBUG):\n"
+        "    import b\nelse:\n    import c\nif '__main__' == __name__:\n    import d\n"
+        "else:\n    import e\nif (lambda q=1: q)(x.y().z):\n    import f\n"
+        "def t():\n    if env.bool('Z'):\n        from . import h\n"),
     "handlers, returns and locals": (
         "def t(self):\n    r = add.delay(1)\n    other = compute()\n    try:\n        go()\n"
         "    except Exception as exc:\n        log.error(exc); raise\n    return True\n"),
@@ -99,6 +105,10 @@ TRAPS = {
         "__all__ = ['a']\n__all__ += ['b']\nS = {}\nS['k'] = {'task': 't'}\nS |= {'x': 1}\n"
         "app.conf.beat_schedule['n'] = {}\nfor p, q in items: pass\n"),
 }
+
+
+if sys.version_info >= (3, 11):
+    TRAPS["except*"] = "try:\n    import g\nexcept* (ImportError, KeyError):\n    pass\n"
 
 
 @pytest.mark.parametrize("name", sorted(TRAPS))

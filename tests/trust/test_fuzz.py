@@ -88,6 +88,28 @@ def mutated_module(draw: st.DrawFn) -> bytes:
     return bytes(data)
 
 
+# Python 2 and the inputs that made libcst raise something other than a syntax error
+# (TypeError from a node's validation on ``else(lambda: 0)``): each once took a whole run down.
+PYTHON2_LINES = [
+    'print "hello"', "print >>sys.stderr, 'x'", 'exec "x = 1"', "exec code in ns",
+    "y = `x`", "s = ur'abc'", "n = 10L", "z = 0777", "if a <> b: pass",
+    "raise ValueError, 'bad'", "def f(a, (b, c)): pass", "x = 1 if y else(lambda: 0)",
+    "x = not(lambda: 0)",
+]
+
+
+@st.composite
+def python2_module(draw: st.DrawFn) -> bytes:
+    """A Celery module mixing Python 2 statements, tabs and spaces into valid code."""
+    lines = ["# -*- coding: utf-8 -*-", "from celery import shared_task", ""]
+    for _ in range(draw(st.integers(1, 6))):
+        indent = draw(st.sampled_from(["", "\t", "    ", "\t    "]))
+        statement = draw(st.sampled_from(PYTHON2_LINES))
+        lines.append(f"@shared_task\ndef t():\n{indent or '    '}{statement}" if indent
+                     else statement)
+    return "\n".join(lines).encode() + b"\n"
+
+
 _ENV_KEYS = st.sampled_from(["CELERY_BROKER_URL", "REDIS_PASSWORD", "export DEBUG", "A B",
                              "", "1KEY", "KEY", "ключ", "CELERY_WORKER_CONCURRENCY"])
 _ENV_VALUES = st.one_of(
@@ -257,6 +279,21 @@ def test_cst_generated_modules(source: str) -> None:
 @given(data=st.binary(max_size=2000))
 def test_random_bytes_as_a_module(data: bytes) -> None:
     analyse({"proj/tasks.py": data, "proj/other.py": data[::-1]})
+
+
+def test_a_python2_file_or_a_libcst_failure_is_that_files_cel001() -> None:
+    """Exceptions other than syntax errors (libcst's TypeError on valid Python) included."""
+    result = analyse({"proj/legacy.py": "from celery import task\nprint 'hi'\nexec 'x'\n",
+                      "proj/odd.py": "from celery import Celery\nx = 1 if y else(lambda: 0)\n"})
+    assert sorted(f.path for f in result.findings if f.code == "CEL001") == [
+        "proj/legacy.py", "proj/odd.py"]
+    assert result.project.facts_by_path["proj/tasks.py"].parse_failure is None  # the rest ran
+
+
+@FUZZ
+@given(data=python2_module())
+def test_python2_modules(data: bytes) -> None:
+    analyse({"proj/tasks.py": data, "proj/other.py": data})
 
 
 @FUZZ

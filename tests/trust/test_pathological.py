@@ -351,3 +351,37 @@ def test_pool_recovery_redoes_the_chunk_and_blames_one_file(
     assert list(parallel.facts) == list(serial.facts)
     assert "the parser crashed on pkg/m13.py" in parallel.stats.notes
     assert parallel.stats.processes == 2
+
+
+def test_an_exception_in_a_worker_process_is_that_files_cel001(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not a dead worker but an exception escaping extraction in one: the file gets its
+    parse failure, every other file its facts, and the pool is not given up."""
+    from celerylint.discovery import discover
+    from celerylint.settings import Settings
+    from celerylint.source import extract as extract_module
+
+    files: dict[str, str | bytes] = {f"pkg/m{i}.py": f"import pkg.m{i + 1}\n" for i in range(30)}
+    files["pkg/m7.py"] = "RAISE_IN_EXTRACTION = 1\n"
+    root = write_tree(tmp_path / "p", files)
+    serial = pool.extract(Settings(root=root, use_cache=False, jobs=1),
+                          discover(root, (), ()), {})
+    real = extract_module.extract_module_facts
+
+    def raises_on_the_marked_file(path: str, module: str, is_package: bool, data: bytes) -> Any:
+        if b"RAISE_IN_EXTRACTION" in data:
+            raise extract_module.cst.CSTValidationError("as libcst raises on a Python 2 file")
+        return real(path, module, is_package, data)
+
+    monkeypatch.setattr(extract_module, "extract_module_facts", raises_on_the_marked_file)
+    monkeypatch.setattr(pool, "PARALLEL_MIN_FILES", 2)
+    monkeypatch.setattr(pool, "MIN_CHUNK_BYTES", 1)
+    for jobs in (2, 1):
+        result = pool.extract(Settings(root=root, use_cache=False, jobs=jobs),
+                              discover(root, (), ()), {})
+        failure = result.facts["pkg/m7.py"].parse_failure
+        assert failure is not None and "CSTValidationError" in failure.message, jobs
+        assert {p: f for p, f in result.facts.items() if p != "pkg/m7.py"} == \
+            {p: f for p, f in serial.facts.items() if p != "pkg/m7.py"}
+        assert result.stats.processes == jobs

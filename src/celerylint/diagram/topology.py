@@ -29,6 +29,7 @@ from celerylint.diagram.topology_view import (
     TopologyView,
     build_view,
     default_level,
+    deployment_files,
     deployment_names,
     entry_id,
     task_id,
@@ -43,6 +44,7 @@ from celerylint.diagram.problems import (
 from celerylint.findings import Finding
 from celerylint.project.celery_model import CeleryModel, Worker, celery_model
 from celerylint.project.celery_tasks import SHARED, TaskDefinition
+from celerylint.project.deployment_groups import process_groups
 from celerylint.project.evaluate import UNKNOWN, plain
 from celerylint.project.task_references import ReferenceKind
 from celerylint.source.facts import Span
@@ -69,7 +71,9 @@ def topology_diagram(project: Project, findings: Sequence[Finding] = (), *,
     view = build_view(model, deployment)
     chosen = TopologyLevel.SYSTEM if deployment is not None else (level or default_level(model))
     if view.deployment is not None:  # another deployment's findings are not this one's
-        others = set(deployment_names(model)) - {view.deployment}
+        mine = deployment_files(model, view.deployment)
+        others = {file for name in deployment_names(model) if name != view.deployment
+                  for file in deployment_files(model, name)} - mine
         findings = [f for f in findings if f.path not in others]
     problems = ProblemIndex(findings)
     title = f"Celery topology of {project.root.name}"

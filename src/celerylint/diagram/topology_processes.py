@@ -39,8 +39,7 @@ def _worker(builder: DiagramBuilder, view: TopologyView, process: Process,
 
 
 def _deployment_label(view: TopologyView, process: Process) -> str:
-    kind = next((d.kind.value for d in view.model.deployments if d.path == process.deployment),
-                "")
+    kind = next((d.kind.value for d in view.model.deployments if d.path == process.path), "")
     return f"{process.deployment} ({kind})" if kind else process.deployment
 
 
@@ -78,7 +77,7 @@ def _beat(builder: DiagramBuilder, view: TopologyView, deployment: str,
 def _found(builder: DiagramBuilder, problems: ProblemIndex,
            processes: list[Process]) -> NodeProblems:
     """Findings reported on the processes' service lines (queue findings stay on queues)."""
-    found = [problems.located(p.deployment, min(p.service_line, p.command.line), p.command.line,
+    found = [problems.located(p.path, min(p.service_line, p.command.line), p.command.line,
                               drawn_on=(builder.names(NodeKind.QUEUE), QUEUE_FAMILIES))
              for p in processes]
     return merged(found)

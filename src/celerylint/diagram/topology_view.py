@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from celerylint.project.celery_tasks import SHARED, TaskDefinition
+from celerylint.project.deployment_groups import deployment_groups, process_groups
 from celerylint.project.evaluate import plain
 from celerylint.project.worker_command import ProcessKind
 
@@ -43,7 +44,8 @@ class UnknownDeploymentError(ValueError):
 class Process:
     """One worker or beat command of a deployment, with the queues it consumes."""
 
-    deployment: str
+    deployment: str  # the deployment's name, as the deployment model groups files
+    path: str  # the file that starts it
     service: str
     kind: ProcessKind
     command: Any  # CeleryCommand
@@ -53,7 +55,7 @@ class Process:
 
     @property
     def key(self) -> str:
-        return f"{self.deployment}:{self.service}:{self.command.line}:{self.command.column}"
+        return f"{self.path}:{self.service}:{self.command.line}:{self.command.column}"
 
 
 @dataclass
@@ -101,7 +103,15 @@ def entry_id(entry: Any) -> str:
 
 
 def deployment_names(model: CeleryModel) -> list[str]:
-    return sorted({d.path for d in model.deployments if d.commands})
+    """Every deployment that starts a Celery process, by the name the deployment model gives."""
+    return sorted({group.name for group in deployment_groups(model.project)
+                   if any(True for _ in group.commands())})
+
+
+def deployment_files(model: CeleryModel, name: str) -> frozenset[str]:
+    """The files of the deployment called ``name``."""
+    return frozenset(file for group in deployment_groups(model.project) if group.name == name
+                     for file in group.files)
 
 
 def build_view(model: CeleryModel, deployment: str | None = None) -> TopologyView:
@@ -126,12 +136,14 @@ def build_view(model: CeleryModel, deployment: str | None = None) -> TopologyVie
 
 
 def _resolve_deployment(model: CeleryModel, name: str) -> str:
-    """A deployment by its path, its file name, or the folder that holds it."""
+    """A deployment by its name, one of its files (path or file name), or its folder."""
     known = deployment_names(model)
     wanted = name.strip().rstrip("/")
+    files = {known_name: deployment_files(model, known_name) for known_name in known}
     for candidates in ([d for d in known if d == wanted],
-                       [d for d in known if d.rsplit("/", 1)[-1] == wanted],
-                       [d for d in known if d.startswith(wanted + "/")]):
+                       [d for d in known if wanted in files[d]],
+                       [d for d in known if any(f.rsplit("/", 1)[-1] == wanted for f in files[d])],
+                       [d for d in known if all(f.startswith(wanted + "/") for f in files[d])]):
         if len(candidates) == 1:
             return candidates[0]
         if len(candidates) > 1:
@@ -144,19 +156,23 @@ def _resolve_deployment(model: CeleryModel, name: str) -> str:
 def _processes(model: CeleryModel) -> Iterable[Process]:
     workers = {(w.deployment.path, w.service, w.command.line, w.command.column): w
                for w in model.workers()}
+    groups = process_groups(model.project)
     deployments: list[DeploymentFacts] = sorted(model.deployments, key=lambda d: d.path)
     for deployment in deployments:
         for service in deployment.services:
             for command in service.commands:
-                worker = workers.get((deployment.path, service.name, command.line,
-                                      command.column))
+                key = (deployment.path, service.name, command.line, command.column)
+                group = groups.get(key)
+                name = group.name if group is not None else deployment.path
+                worker = workers.get(key)
                 if command.kind is ProcessKind.BEAT:
                     app = model.app_for_target(command.app) if command.app_known else None
-                    yield Process(deployment.path, service.name, ProcessKind.BEAT, command, app,
-                                  None, service.line)
+                    yield Process(name, deployment.path, service.name, ProcessKind.BEAT,
+                                  command, app, None, service.line)
                 if worker is not None:
-                    yield Process(deployment.path, service.name, ProcessKind.WORKER, command,
-                                  worker.app_id, model.queues_consumed_by(worker), service.line)
+                    yield Process(name, deployment.path, service.name, ProcessKind.WORKER,
+                                  command, worker.app_id, model.queues_consumed_by(worker),
+                                  service.line)
 
 
 def _task_queues(model: CeleryModel, task: TaskDefinition) -> set[str]:
@@ -193,4 +209,5 @@ def default_level(model: CeleryModel) -> TopologyLevel:
 
 
 __all__ = ["Process", "TopologyLevel", "TopologyView", "UnknownDeploymentError",
-           "build_view", "default_level", "deployment_names", "entry_id", "task_id"]
+           "build_view", "default_level", "deployment_files", "deployment_names", "entry_id",
+           "task_id"]

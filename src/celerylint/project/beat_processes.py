@@ -1,4 +1,4 @@
-"""Which processes run celery beat, per deployment file and app.
+"""Which processes run celery beat, per deployment and app.
 
 Beat runs either as ``celery beat`` or embedded in a worker started with
 ``-B``/``--beat``; every copy (compose ``replicas``/``scale``, Kubernetes
@@ -8,15 +8,18 @@ sends every periodic task.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
-from celerylint.project.deployment_facts import DeploymentFacts, DeploymentKind, ServiceFacts
+from celerylint.project.deployment_facts import DeploymentFacts, ServiceFacts
 from celerylint.project.worker_command import CeleryCommand, ProcessKind
+
+_MAX_EXACT = 10  # beyond this many schedulers of one app, every one is counted
 
 if TYPE_CHECKING:
     from celerylint.project.celery_model import CeleryModel
+    from celerylint.project.deployment_groups import DeploymentGroup
 
 
 @dataclass(frozen=True)
@@ -46,37 +49,49 @@ class BeatProcess:
 
     def describe(self) -> str:
         """``service 'worker' (line 6, beat inside a worker (-B))``."""
-        return f"service '{self.service.name}' (line {self.command.line}, {self.how})"
+        return (f"service '{self.service.name}' ({self.deployment.path}:{self.command.line}, "
+                f"{self.how})")
 
 
-def beat_processes(model: CeleryModel, deployment: DeploymentFacts) -> list[BeatProcess]:
-    """The commands of one deployment file that start beat, in file order."""
-    found: list[BeatProcess] = []
-    for service in deployment.services:
-        for command in service.commands:
-            if command.kind is ProcessKind.BEAT or (
-                    command.kind is ProcessKind.WORKER and command.embedded_beat):
-                app_id = model.app_for_target(command.app) if command.app_known else None
-                found.append(BeatProcess(deployment, service, command, app_id))
-    return sorted(found, key=lambda p: (p.command.line, p.command.column))
+def beat_processes(model: CeleryModel, group: DeploymentGroup,
+                   active_only: bool = False) -> list[BeatProcess]:
+    """The commands of one deployment that start beat, in file order.
 
-
-def beat_scope(model: CeleryModel, deployment: DeploymentFacts) -> list[DeploymentFacts]:
-    """The deployment files that together make the stack ``deployment`` belongs to.
-
-    A Procfile is a whole stack by itself; compose files in one directory are
-    combined (``docker-compose.yml`` + ``docker-compose.prod.yml``); Kubernetes
-    manifests, units, scripts and Dockerfiles are pieces of a stack spread over
-    many files, so any such file in the project counts.
+    ``active_only`` leaves out services that run only on demand (a compose
+    profile nothing activates): they are no second scheduler of a plain ``up``.
     """
-    if deployment.kind is DeploymentKind.PROCFILE:
-        return [deployment]
-    if deployment.kind is DeploymentKind.COMPOSE:
-        folder = PurePosixPath(deployment.path).parent
-        return [d for d in model.deployments if d.kind is DeploymentKind.COMPOSE
-                and PurePosixPath(d.path).parent == folder]
-    return [d for d in model.deployments
-            if d.kind not in (DeploymentKind.PROCFILE, DeploymentKind.COMPOSE)]
+    found: list[BeatProcess] = []
+    for placed, command in group.commands(ProcessKind.BEAT, ProcessKind.WORKER):
+        if command.kind is ProcessKind.WORKER and not command.embedded_beat:
+            continue
+        if active_only and not placed.active:
+            continue
+        app_id = model.app_for_target(command.app) if command.app_known else None
+        found.append(BeatProcess(placed.facts, placed.service, command, app_id))
+    return sorted(found, key=lambda p: (p.deployment.path, p.command.line, p.command.column))
 
 
-__all__ = ["BeatProcess", "beat_processes", "beat_scope"]
+def runs_beat_for(model: CeleryModel, group: DeploymentGroup, app_id: str) -> bool:
+    """True when the deployment starts beat for the app, or for an app known only at run time."""
+    return any(process.app_id in (app_id, None) for process in beat_processes(model, group))
+
+
+def schedulers_beside(process: BeatProcess, processes: list[BeatProcess]) -> list[BeatProcess]:
+    """The largest set of processes that run at once with ``process`` (itself included).
+
+    Two commands in different arms of one ``if``/``case`` of a script never both run.
+    """
+    others = [p for p in processes if p is not process and not p.command.excludes(process.command)]
+    best: list[BeatProcess] = []
+    for size in range(len(others), -1, -1):
+        if size > _MAX_EXACT or best:
+            break
+        for chosen in itertools.combinations(others, size):
+            if not any(a.command.excludes(b.command) for a, b in itertools.combinations(chosen, 2)):
+                candidate = [process, *chosen]
+                if sum(p.copies for p in candidate) > sum(p.copies for p in best):
+                    best = candidate
+    return best or [process, *others]
+
+
+__all__ = ["BeatProcess", "beat_processes", "runs_beat_for", "schedulers_beside"]

@@ -295,8 +295,9 @@ def _userinfo_problems(authority: UrlParts, shown: str) -> list[UrlProblem]:
         escapes = ", ".join(f"'{escape}'" for _, escape in breakers)
         kind = UrlProblemKind.UNESCAPED_PASSWORD_CHARACTER
         problems.append(_problem(kind, shown, chars=chars, escapes=escapes))
-    _, password = split_userinfo(authority.userinfo)
-    if password and not looks_like_placeholder(password):
+    username, password = split_userinfo(authority.userinfo)
+    # A password equal to the user name (``app:app@``) is a demo stack's default.
+    if password and not looks_like_placeholder(password) and password != username:
         problems.append(_problem(UrlProblemKind.CLEARTEXT_PASSWORD, shown))
     return problems
 

@@ -8,6 +8,7 @@ its options merged under the call site's.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from celerylint.project.celery_apps import AppFinder
@@ -66,6 +67,17 @@ class TaskDefinition:
     @property
     def bind(self) -> bool:
         return self.options.get("bind") is True
+
+    @property
+    def shared(self) -> bool:
+        """``@shared_task`` and ``@app.task`` register on every app finalized after the
+        module is imported; only an explicit ``shared=False`` keeps a task to its app."""
+        return self.app_id == SHARED or self.options.get("shared", True) is not False
+
+    @property
+    def registering_module(self) -> str:
+        """The module whose import registers the task."""
+        return self.registered_in or self.module
 
     @property
     def key(self) -> tuple[str, str]:
@@ -173,7 +185,8 @@ class TaskCollector:
         elif isinstance(explicit, str):
             name = explicit
         else:
-            name = self._generated_name(decorator.app_id, function.name, facts.module)
+            name = self._generated_name(decorator.app_id, function.name,
+                                        self._imported_name(facts))
         task = TaskDefinition(
             name=name, explicit_name=isinstance(explicit, str), function=function.name,
             qualname=function.qualname, module=facts.module, path=facts.path, span=function.span,
@@ -184,6 +197,40 @@ class TaskCollector:
         if task.key not in self.by_function:
             self.tasks.append(task)
             self.by_function[task.key] = task
+
+    def _imported_name(self, facts: ModuleFacts) -> str:
+        """``__module__`` as the project's processes set it: the name the project's own
+        imports load the file by, when that is one alias and never its canonical name
+        (``from src.pkg.tasks import x`` everywhere makes Celery name tasks
+        ``src.pkg.tasks.x``)."""
+        if facts.path.rsplit("/", 1)[-1] == "__main__.py":
+            return "__main__"  # run with ``python -m``: Celery names it after app.main
+        names = self._import_names.get(facts.path, set())
+        if len(names) == 1 and facts.module not in names:
+            return next(iter(names))
+        return facts.module
+
+    @cached_property
+    def _import_names(self) -> dict[str, set[str]]:
+        """Path -> the absolute names non-test imports load it by, for files that have
+        more than one name (several source roots)."""
+        by_name = {name: path for path, names in self.project.names_by_path.items()
+                   if len(names) > 1 for name in names}
+        found: dict[str, set[str]] = {}
+        if not by_name:
+            return found
+        for facts in self.project.python_facts():
+            if _is_test_file(facts.path):
+                continue
+            for fact in facts.imports:
+                if fact.level:
+                    continue  # relative: resolved from the importer's own name
+                whole = f"{fact.module}.{fact.name}" if fact.name and fact.name != "*" else ""
+                for candidate in (whole, fact.module):
+                    if candidate in by_name:
+                        found.setdefault(by_name[candidate], set()).add(candidate)
+                        break
+        return found
 
     def _generated_name(self, app_id: str, function: str, module: str) -> str:
         """Celery's own automatic name (``celery.utils.imports.gen_task_name``)."""
@@ -200,6 +247,12 @@ class TaskCollector:
         holder = _AppMain()
         holder.main = main if isinstance(main, str) else None  # type: ignore[attr-defined]
         return str(gen_task_name(holder, function, module))
+
+
+def _is_test_file(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1]
+    return name.startswith("test_") or name == "conftest.py" or name.endswith("_test.py") \
+        or "/tests/" in f"/{path}"
 
 
 __all__ = ["TaskCollector", "TaskDefinition", "SHARED", "UNKNOWN"]

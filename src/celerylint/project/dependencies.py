@@ -7,57 +7,65 @@ dependencies cannot be known statically (a computed ``install_requires``, a
 missing ``-r`` include) marks the declarations *incomplete*.  ``declares_any``
 is then False, so the rule stays silent instead of flagging every import.
 
-Which modules a declared distribution provides is decided generously, because a
-wrong "undeclared" finding costs more than a missed one:
+Whether a declared distribution provides a module is answered in three ways
+(:class:`Provision`), because a wrong "undeclared" finding costs more than a missed one:
 
-* its own import names (:func:`import_names_for`): the normalised name, a table
-  of well-known differences, and, when the distribution happens to be installed
-  next to celerylint, the top-level modules its metadata lists;
-* the import names of its requirements, read from installed metadata up to
-  :data:`TRANSITIVE_DEPTH` levels deep and honouring declared extras: declaring
-  ``celery[redis]`` provides ``kombu`` (level 1) and ``redis`` (level 2, through
-  ``kombu[redis]``).  Relying on a transitive dependency is fragile, but it is
-  what pip installs, and it is not the bug this rule hunts;
-* the names of its extras (``requests[socks]`` provides ``socks``), since an
-  extra usually exists to pull in the package it is named after.
-
-Installed metadata is only ever *added*; without it the static rules still apply.
+* PROVIDED: installed metadata (:mod:`celerylint.project.distributions`) lists the
+  module among the import names of a declared distribution or of one it requires,
+  transitively and honouring extras (``celery[redis]`` -> ``kombu[redis]`` ->
+  ``redis``; relying on a transitive dependency is fragile, but it is what pip
+  installs, and not the bug this rule hunts), or the module is a distribution's
+  own name (``django-celery-beat`` -> ``django_celery_beat``) or an extra's name
+  (``requests[socks]`` -> ``socks``);
+* UNKNOWN: some declared distribution (or a requirement of one) is installed nowhere
+  celerylint can see, or is given by a URL that does not name it, so its import
+  names are unknown and it could provide the module;
+* MISSING: every distribution in the closure is known, and none provides it.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import importlib.metadata
+import enum
 import posixpath
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 
+from celerylint.project.distributions import (
+    InstalledMetadata,
+    guessed_import_names,
+    normalize_distribution_name,
+)
 from celerylint.project.requirements_files import (
     FileParser,
     FileReading,
-    parse_requirement,
+    parse_dockerfile,
     parse_requirements_txt,
     parser_for,
 )
 
 __all__ = [
     "MAX_DEPENDENCY_FILE_BYTES",
-    "TRANSITIVE_DEPTH",
     "DeclaredDependency",
     "DependencyDeclarations",
-    "import_names_for",
-    "installed_top_levels",
+    "Provision",
     "normalize_distribution_name",
     "read_declarations",
 ]
 
 # Real dependency files are a few kilobytes; a larger one is not a dependency list.
 MAX_DEPENDENCY_FILE_BYTES = 1024 * 1024
-# Requirements of requirements: enough for celery[redis] -> kombu[redis] -> redis.
-TRANSITIVE_DEPTH = 2
+
+
+class Provision(enum.Enum):
+    """Whether the declared dependencies provide a top-level module."""
+
+    PROVIDED = "provided"
+    UNKNOWN = "unknown"  # a declared distribution's import names cannot be known
+    MISSING = "missing"  # all are known, and none provides it
 
 
 @dataclass(frozen=True)
@@ -84,6 +92,12 @@ class DependencyDeclarations:
     # Distributions a lock file installs (poetry.lock, uv.lock, pdm.lock, Pipfile.lock):
     # the transitive requirements of declared packages that are not installed here.
     locked: tuple[str, ...] = ()
+    # Requirements that name no distribution (a URL without ``#egg=``, ``$PACKAGES``):
+    # (file, line, text as written).
+    unnamed: tuple[tuple[str, int, str], ...] = ()
+    # Dependency files that could not be read or parsed at all: (file, line, why).
+    unreadable: tuple[tuple[str, int, str], ...] = ()
+    metadata: InstalledMetadata = field(default=InstalledMetadata(), compare=False, repr=False)
 
     @property
     def declares_any(self) -> bool:
@@ -92,11 +106,33 @@ class DependencyDeclarations:
         return bool(self.dependencies) and not self.incomplete_sources
 
     def provides_import(self, top_level_module: str) -> bool:
-        """Whether a declared distribution (or one it installs) provides the module.
+        """Whether a declared distribution (or one it installs) is known or named to
+        provide the module.  Compared case-insensitively: ``PyPDF2`` and ``pypdf2``
+        name one thing to a user, and a too-generous answer only costs a missed finding."""
+        return top_level_module.lower() in self._closure.names
 
-        Compared case-insensitively: ``PyPDF2`` and ``pypdf2`` name one thing to a
-        user, and a too-generous answer only costs a missed finding."""
-        return top_level_module.lower() in self._provided_modules
+    def provision(self, top_level_module: str) -> Provision:
+        if self.provides_import(top_level_module):
+            return Provision.PROVIDED
+        return Provision.UNKNOWN if self.unresolved else Provision.MISSING
+
+    @property
+    def unresolved(self) -> tuple[str, ...]:
+        """Distributions whose import names or requirements cannot be known (sorted),
+        and requirements written without a name."""
+        return (*self._closure.unresolved, *(text for _, _, text in self.unnamed))
+
+    def unknown_note(self) -> str | None:
+        """Why undeclared-dependency may stay silent, for ``--verbose``; None when every
+        declared distribution's import names are known."""
+        unresolved = self.unresolved
+        if not self.declares_any or not unresolved:
+            return None
+        shown = ", ".join(unresolved[:5]) + (f" and {len(unresolved) - 5} more"
+                                             if len(unresolved) > 5 else "")
+        return (f"undeclared-dependency judges no import that {len(unresolved)} declared "
+                f"distribution(s) could provide ({shown}): they are installed neither in "
+                "the project's .venv nor next to celerylint, so their import names are unknown")
 
     def celery_declaration(self) -> DeclaredDependency | None:
         """The declaration of Celery that decides its version, or None if none names it.
@@ -120,21 +156,45 @@ class DependencyDeclarations:
         return found[0] if found is not None else None
 
     @cached_property
-    def _provided_modules(self) -> frozenset[str]:
+    def _closure(self) -> "_Closure":
+        roots = [(dep.normalized, frozenset(normalize_distribution_name(e) for e in dep.extras))
+                 for dep in self.dependencies]
+        roots += [(normalize_distribution_name(name), frozenset()) for name in self.locked]
+        return _Closure.walk(roots, self.metadata)
+
+
+@dataclass(frozen=True)
+class _Closure:
+    """The import names (lower case) of the declared distributions and of everything
+    they require, and the distributions whose names or requirements are unknown."""
+
+    names: frozenset[str]
+    unresolved: tuple[str, ...]
+
+    @classmethod
+    def walk(cls, roots: list[tuple[str, frozenset[str]]],
+             metadata: InstalledMetadata) -> "_Closure":
         names: set[str] = set()
-        for dep in self.dependencies:
-            extras = frozenset(normalize_distribution_name(e) for e in dep.extras)
-            for distribution in {dep.distribution, *extras,
-                                 *_requirements_closure(dep.normalized, extras)}:
-                names.update(name.lower() for name in import_names_for(distribution))
-        for distribution in self.locked:
-            names.update(name.lower() for name in import_names_for(distribution))
-        return frozenset(names)
-
-
-def normalize_distribution_name(name: str) -> str:
-    """PEP 503: ``Django_Celery.Beat`` and ``django-celery-beat`` are one distribution."""
-    return re.sub(r"[-_.]+", "-", name).lower()
+        unresolved: set[str] = set()
+        queue = list(roots)
+        seen: set[tuple[str, frozenset[str]]] = set()
+        while queue:
+            name, extras = queue.pop()
+            if (name, extras) in seen:
+                continue
+            seen.add((name, extras))
+            names.update(n.lower() for n in guessed_import_names(name))
+            names.update(e.replace("-", "_") for e in extras)
+            found = metadata.top_levels(name)
+            if found is None:
+                unresolved.add(name)
+                continue
+            names.update(n.lower() for n in found)
+            # A requirement its markers exclude (another extra, another Python) is not
+            # installed along with this one, so it provides nothing here.
+            queue.extend((child.distribution, child.extras)
+                         for child in metadata.requirements(name, extras) or () if child.applies)
+        return cls(frozenset(names), tuple(sorted(unresolved)))
 
 
 # --- reading the files --------------------------------------------------------------
@@ -147,24 +207,37 @@ def read_declarations(root: Path, files: Sequence[str]) -> DependencyDeclaration
     A file named only by ``-c`` is a constraints file: it pins versions of what
     something else requests and declares nothing, so it is not read on its own."""
     walker = _DeclarationWalker(root)
-    parsers = {path: parser for path in files if (parser := parser_for(path)) is not None}
+    packages = {posixpath.dirname(f) for f in files if f.endswith("/__init__.py")}
+    parsers = {path: parser for path in files if (parser := parser_for(path)) is not None
+               and not (path.endswith("setup.py") and posixpath.dirname(path) in packages)}
     candidates = sorted(parsers, key=_reading_order)
     constraints = {_joined(path, target) for path in candidates
                    for target in walker.reading(path, parsers[path]).constraints}
     for path in candidates:
         if path not in constraints:
             walker.visit(path, parsers[path])
-    result = walker.result()
     locked = tuple(sorted({name for path in files if PurePosixPath(path).name in LOCK_FILES
                            for name in _locked_distributions(root / path)}))
-    return dataclasses.replace(result, locked=locked) if locked else result
+    return dataclasses.replace(walker.result(), locked=locked,
+                               metadata=InstalledMetadata.for_project(root))
 
 
 LOCK_FILES = frozenset({"poetry.lock", "uv.lock", "pdm.lock", "Pipfile.lock"})
 
 
+_LOCAL_SOURCES = ("editable", "virtual", "directory", "path")
+
+
+def _is_project_itself(source: object) -> bool:
+    """uv's ``source = {editable = "."}``, Pipfile's ``{"path": "."}``: the project."""
+    return isinstance(source, dict) and any(
+        str(source.get(key, "")).rstrip("/") in (".", "") and key in source
+        for key in _LOCAL_SOURCES)
+
+
 def _locked_distributions(path: Path) -> list[str]:
-    """Package names a lock file pins; nothing (never an error) when it cannot be read."""
+    """Package names a lock file pins, without the project itself; nothing (never an
+    error) when the file cannot be read."""
     import json
 
     from celerylint.config_file import load_toml
@@ -175,10 +248,12 @@ def _locked_distributions(path: Path) -> list[str]:
         except (OSError, ValueError):
             return []
         return [name for section in ("default", "develop")
-                for name in (document.get(section) or {}) if isinstance(name, str)]
+                for name, pin in (document.get(section) or {}).items()
+                if isinstance(name, str) and not _is_project_itself(pin)]
     document = load_toml(path) or {}
     packages = document.get("package", [])
-    return [p["name"] for p in packages if isinstance(p, dict) and isinstance(p.get("name"), str)]
+    return [p["name"] for p in packages if isinstance(p, dict) and isinstance(p.get("name"), str)
+            and not _is_project_itself(p.get("source"))]
 
 
 def _reading_order(path: str) -> tuple[int, int, str]:
@@ -205,6 +280,8 @@ class _DeclarationWalker:
     sources: list[str] = field(default_factory=list)
     problems: list[tuple[str, int, str]] = field(default_factory=list)
     incomplete: list[str] = field(default_factory=list)
+    unnamed: list[tuple[str, int, str]] = field(default_factory=list)
+    unreadable: list[tuple[str, int, str]] = field(default_factory=list)
     _readings: dict[str, FileReading] = field(default_factory=dict)
     _visited: set[str] = field(default_factory=set)
 
@@ -213,7 +290,8 @@ class _DeclarationWalker:
         if path not in self._readings:
             text, problem = self._text(path)
             self._readings[path] = (parser(text) if text is not None else
-                                    FileReading(problems=((1, problem),), complete=False))
+                                    FileReading(problems=((1, problem),), complete=False,
+                                                unreadable=True))
         return self._readings[path]
 
     def visit(self, path: str, parser: FileParser) -> None:
@@ -223,14 +301,31 @@ class _DeclarationWalker:
         reading = self.reading(path, parser)
         self.sources.append(path)
         self.problems.extend((path, line, message) for line, message in reading.problems)
+        if reading.unreadable:
+            self.unreadable.extend((path, line, message) for line, message in reading.problems)
         if not reading.complete:
             self.incomplete.append(path)
+        self.unnamed.extend((path, line, text) for line, text in reading.unnamed)
         self.dependencies.extend(
             DeclaredDependency(entry.name, normalize_distribution_name(entry.name), path,
                                entry.line, entry.specifier, entry.extras)
             for entry in reading.requirements)
         for target, line in reading.includes:
-            self._include(path, target, line)
+            if parser is parse_dockerfile:
+                self._image_include(path, target, line)
+            else:
+                self._include(path, target, line)
+
+    def _image_include(self, path: str, target: str, line: int) -> None:
+        """``pip install -r`` in a Dockerfile names a path inside the image, copied from
+        somewhere in the build context: the project file of that name beside the
+        Dockerfile or at the root, else an unnamed set of requirements."""
+        name = PurePosixPath(target).name
+        for candidate in (_joined(path, name), name):
+            if (self.root / candidate).is_file():
+                self.visit(candidate, parse_requirements_txt)
+                return
+        self.unnamed.append((path, line, f"-r {target}"))
 
     def _include(self, path: str, target: str, line: int) -> None:
         joined = _joined(path, target)
@@ -261,7 +356,9 @@ class _DeclarationWalker:
 
     def result(self) -> DependencyDeclarations:
         return DependencyDeclarations(tuple(self.dependencies), tuple(self.sources),
-                                      tuple(self.problems), tuple(dict.fromkeys(self.incomplete)))
+                                      tuple(self.problems), tuple(dict.fromkeys(self.incomplete)),
+                                      unnamed=tuple(self.unnamed),
+                                      unreadable=tuple(self.unreadable))
 
 
 # --- celery version ---------------------------------------------------------------
@@ -293,127 +390,3 @@ def _major_version(specifier: str) -> tuple[int, bool] | None:
     if upper and min(upper) >= 0:
         return min(upper), False
     return (max(lower), False) if lower else None
-
-
-# --- distribution -> import names --------------------------------------------------
-
-# Distributions whose import name is not their own name with "-" as "_".
-_KNOWN_IMPORT_NAMES: dict[str, tuple[str, ...]] = {
-    "pyyaml": ("yaml",), "python-dotenv": ("dotenv",), "beautifulsoup4": ("bs4",),
-    "pillow": ("PIL",), "django-environ": ("environ",), "python-decouple": ("decouple",),
-    "scikit-learn": ("sklearn",), "scikit-image": ("skimage",), "opencv-python": ("cv2",),
-    "opencv-python-headless": ("cv2",), "opencv-contrib-python": ("cv2",),
-    "opencv-contrib-python-headless": ("cv2",), "psycopg2-binary": ("psycopg2",),
-    "python-dateutil": ("dateutil",), "pyjwt": ("jwt",), "protobuf": ("google",),
-    "djangorestframework": ("rest_framework",), "msgpack-python": ("msgpack",),
-    "pycryptodome": ("Crypto",), "pycryptodomex": ("Cryptodome",), "attrs": ("attr", "attrs"),
-    "setuptools": ("setuptools", "pkg_resources"), "pyzmq": ("zmq",), "pyserial": ("serial",),
-    "pyopenssl": ("OpenSSL",), "pynacl": ("nacl",), "mysqlclient": ("MySQLdb",),
-    "dnspython": ("dns",), "grpcio": ("grpc",), "ipython": ("IPython",),
-    "python-memcached": ("memcache",), "python-json-logger": ("pythonjsonlogger",),
-    "websocket-client": ("websocket",), "argon2-cffi": ("argon2",), "pymupdf": ("fitz",),
-    "gdal": ("osgeo",), "umap-learn": ("umap",), "faust-streaming": ("faust",),
-    "google-api-python-client": ("googleapiclient",), "slackclient": ("slack",),
-    "paho-mqtt": ("paho",), "python-crontab": ("crontab", "cronlog"),
-    "djangorestframework-simplejwt": ("rest_framework_simplejwt",),
-    "django-cors-headers": ("corsheaders",), "django-filter": ("django_filters",),
-    "django-storages": ("storages",), "django-crispy-forms": ("crispy_forms",),
-    "django-debug-toolbar": ("debug_toolbar",), "django-allauth": ("allauth",),
-    "django-model-utils": ("model_utils",), "django-import-export": ("import_export",),
-    "django-phonenumber-field": ("phonenumber_field",), "django-anymail": ("anymail",),
-    "django-health-check": ("health_check",), "django-celery-email": ("djcelery_email",),
-    "django-timezone-field": ("timezone_field",), "django-polymorphic": ("polymorphic",),
-    "celery-redbeat": ("redbeat",), "matplotlib": ("matplotlib", "mpl_toolkits", "pylab"),
-    "factory-boy": ("factory",), "python3-saml": ("onelogin",), "python-saml": ("onelogin",),
-    "pytest-factoryboy": ("pytest_factoryboy",), "ldap3": ("ldap3",),
-    "python-ldap": ("ldap",), "gitpython": ("git",), "python-magic": ("magic",), "pyhamcrest": ("hamcrest",),
-}
-# Distribution families that install into one shared namespace package.
-_NAMESPACE_PREFIXES = frozenset({
-    "google", "azure", "opentelemetry", "sphinxcontrib", "zope", "jaraco", "backports",
-    "ruamel", "plone", "collective",
-})
-# Framework plugins usually drop the framework prefix: django-i18nfield -> i18nfield,
-# django-hierarkey -> hierarkey, flask-cors -> flask_cors (kept by the plain form too).
-_AFFIXES = (re.compile(r"^python-"), re.compile(r"-python$"), re.compile(r"-binary$"),
-            re.compile(r"-py$"), re.compile(r"^py"), re.compile(r"^django-"),
-            re.compile(r"^flask-"), re.compile(r"^pytest-"), re.compile(r"^types-"),
-            re.compile(r"^sqlalchemy-"))
-
-
-@cache
-def import_names_for(distribution: str) -> frozenset[str]:
-    """The top-level modules a distribution may provide, generously: its normalised
-    name with ``_``, the name without ``python-``/``-python``/``-binary``/``-py``, a
-    known alias, a shared namespace (``google-cloud-storage`` -> ``google``), the
-    first part of a dotted name (``zope.interface`` -> ``zope``), and the modules
-    its installed metadata lists, when it is installed next to celerylint."""
-    normalized = normalize_distribution_name(distribution)
-    names = {normalized.replace("-", "_"), *_KNOWN_IMPORT_NAMES.get(normalized, ())}
-    names.update(affix.sub("", normalized).replace("-", "_") for affix in _AFFIXES)
-    if (family := normalized.split("-")[0]) in _NAMESPACE_PREFIXES:
-        names.add(family)
-    if "." in distribution:
-        names.add(distribution.split(".")[0])
-    names |= installed_top_levels(distribution)
-    return frozenset(name for name in names if name.isidentifier())
-
-
-@cache
-def installed_top_levels(distribution: str) -> frozenset[str]:
-    """Top-level modules of the distribution installed in celerylint's own environment,
-    from ``top_level.txt`` or else the RECORD file list; empty when not installed."""
-    try:
-        installed = importlib.metadata.distribution(distribution)
-        top_level = installed.read_text("top_level.txt")
-        listing = top_level or installed.read_text("RECORD") or ""
-    except (importlib.metadata.PackageNotFoundError, ValueError, OSError):
-        return frozenset()
-    if top_level:
-        return frozenset(line.strip().split("/")[0] for line in top_level.splitlines()
-                         if line.strip())
-    paths = (line.split(",")[0].strip('"') for line in listing.splitlines())
-    return frozenset(filter(None, (_top_level_of(path.split("/")) for path in paths)))
-
-
-def _top_level_of(parts: Sequence[str]) -> str | None:
-    """The importable top-level name a RECORD entry belongs to, if any."""
-    if not parts or parts[0] in ("..", "__pycache__") or "." in parts[0] and len(parts) > 1:
-        return None  # outside site-packages, bytecode, or *.dist-info / *.data directories
-    if not parts[-1].endswith((".py", ".pyi", ".so", ".pyd")):
-        return None
-    return parts[0] if len(parts) > 1 else parts[0].split(".")[0]
-
-
-_EXTRA_MARKER = re.compile(r"""\bextra\s*==\s*['"]([^'"]+)['"]""")
-
-
-@cache
-def _direct_requirements(normalized: str, extras: frozenset[str]) -> tuple[
-        tuple[str, frozenset[str]], ...]:
-    """(distribution, extras) pairs an installed distribution requires with ``extras``
-    selected.  Other markers (python_version, platform) are ignored on purpose: the
-    project may be deployed on another interpreter than celerylint runs on."""
-    try:
-        requires = importlib.metadata.requires(normalized) or []
-    except (importlib.metadata.PackageNotFoundError, ValueError, OSError):
-        return ()
-    found: list[tuple[str, frozenset[str]]] = []
-    for text in requires:
-        parts = parse_requirement(text)
-        wanted = {normalize_distribution_name(e) for e in _EXTRA_MARKER.findall(text)}
-        if parts is not None and (not wanted or wanted & extras):
-            found.append((normalize_distribution_name(parts.name),
-                          frozenset(normalize_distribution_name(e) for e in parts.extras)))
-    return tuple(found)
-
-
-def _requirements_closure(normalized: str, extras: Iterable[str]) -> frozenset[str]:
-    """Distributions installed along with a declared one, :data:`TRANSITIVE_DEPTH` deep."""
-    frontier = [(normalized, frozenset(extras))]
-    seen: set[tuple[str, frozenset[str]]] = set()
-    for _ in range(TRANSITIVE_DEPTH):
-        frontier = [child for name, chosen in frontier
-                    for child in _direct_requirements(name, chosen) if child not in seen]
-        seen.update(frontier)
-    return frozenset(name for name, _ in seen)

@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from celerylint.project.deployment_facts import (
+    ComposeService,
     DeploymentFacts,
     DeploymentKind,
     DeploymentProblem,
@@ -31,11 +32,15 @@ from celerylint.project.worker_command import find_celery_commands_in_process
 __all__ = ["looks_like_compose", "read_compose"]
 
 _SERVICE_KEYS = frozenset({"image", "build", "command", "entrypoint", "environment", "env_file"})
-# ``${NAME}``, ``${NAME:-default}``, ``${NAME-default}``, ``${NAME:?error}``, ``$NAME``; ``$$`` escapes.
+# ``${NAME}``, ``${NAME:-default}``, ``${NAME-default}``, ``${NAME:?error}``, ``${NAME:+alt}``,
+# ``$NAME``; ``$$`` is a literal ``$`` (matched first, so ``$$NAME`` is no variable).
 _VARIABLE = re.compile(
-    r"(?<!\$)\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?+])(?P<arg>[^}]*))?\}"
+    r"(?P<escape>\$\$)"
+    r"|\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?+])(?P<arg>[^}]*))?\}"
     r"|(?P<bare>[A-Za-z_][A-Za-z0-9_]*))"
 )
+# Set by every shell that runs ``docker compose``.
+SHELL_VARIABLES = frozenset({"PWD", "HOME", "PATH"})
 
 
 def looks_like_compose(document: Any) -> bool:
@@ -106,10 +111,35 @@ def _service(name: str, body: MarkedDict, line: int) -> ServiceFacts:
         commands=commands,
         replicas=_replicas(body),
         environment=_environment(body),
-        env_files=_env_files(body),
+        env_files=_env_files(body, required=True),
+        optional_env_files=_env_files(body, required=False),
         depends_on=_depends_on(body.get("depends_on")),
         image=body["image"] if isinstance(body.get("image"), str) else None,
+        compose=ComposeService(
+            entrypoint=_frozen_part(entrypoint),
+            command=_frozen_part(command),
+            program_mark=body.value_mark(anchor),
+            profiles=tuple(str(p) for p in body.get("profiles") or () if isinstance(p, str))
+            if isinstance(body.get("profiles"), list) else (),
+            extends=_extends(body.get("extends")),
+            keys=frozenset(str(key) for key in body),
+        ),
     )
+
+
+def _frozen_part(value: Any) -> str | tuple[str, ...] | None:
+    part = _program_part(value)
+    return part if part is None or isinstance(part, str) else tuple(map(str, part))
+
+
+def _extends(value: Any) -> tuple[str | None, str] | None:
+    """``extends: base`` or ``extends: {service: base, file: common.yml}``."""
+    if isinstance(value, str):
+        return None, value
+    if isinstance(value, dict) and isinstance(value.get("service"), str):
+        file = value.get("file")
+        return (file if isinstance(file, str) else None), value["service"]
+    return None
 
 
 def _program_part(value: Any) -> str | list[Any] | None:
@@ -145,18 +175,24 @@ def _environment(body: MarkedDict) -> tuple[EnvironmentEntry, ...]:
     return ()
 
 
-def _env_files(body: MarkedDict) -> tuple[tuple[str, int], ...]:
-    """``env_file:`` as a string, a list of strings, or a list of ``{path: ...}`` mappings."""
+def _env_files(body: MarkedDict, *, required: bool) -> tuple[tuple[str, int], ...]:
+    """``env_file:`` entries that are (or are not) ``required``.
+
+    A string, a list of strings, or a list of ``{path: ..., required: false}``
+    mappings (compose 2.24's long syntax; ``required`` defaults to true).
+    """
     value = body.get("env_file")
     if isinstance(value, str):
-        return ((value, body.value_mark("env_file")[0]),)
+        return ((value, body.value_mark("env_file")[0]),) if required else ()
     if not isinstance(value, MarkedList):
         return ()
     found = []
     for item, (line, _column) in zip(value, value.item_marks):
+        item_required = True
         if isinstance(item, dict):
+            item_required = item.get("required", True) not in (False, "false", "False")
             item = item.get("path")
-        if isinstance(item, str):
+        if isinstance(item, str) and item_required is required:
             found.append((item, line))
     return tuple(found)
 
@@ -170,7 +206,12 @@ def _depends_on(value: Any) -> tuple[str, ...]:
 
 
 def compose_variables(text: str) -> tuple[VariableUse, ...]:
-    """Every ``${X}`` compose substitutes, with its default; comment lines are skipped."""
+    """Every ``${X}`` compose substitutes, with its default; comment lines are skipped.
+
+    Left out: ``$$`` escapes, variables every shell sets (``$PWD``), and
+    ``${X:?message}`` / ``${X?message}``, where compose itself stops with the
+    author's message. ``${X:+alt}`` never warns: its default is the empty string.
+    """
     found: list[VariableUse] = []
     for number, line in enumerate(text.split("\n"), start=1):
         if line.lstrip().startswith("#") or "$" not in line:
@@ -178,8 +219,10 @@ def compose_variables(text: str) -> tuple[VariableUse, ...]:
         for match in _VARIABLE.finditer(line):
             name = match.group("braced") or match.group("bare")
             operator = match.group("op") or ""
+            if match.group("escape") or name in SHELL_VARIABLES or operator.endswith("?"):
+                continue
             default = match.group("arg") if operator in (":-", "-") else None
-            found.append((name, default, number))
+            found.append((name, "" if operator.endswith("+") else default, number))
     return tuple(found)
 
 

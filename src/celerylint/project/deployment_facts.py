@@ -9,11 +9,12 @@ these; rules and the project model only ever read them.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from celerylint.project.worker_command import CeleryCommand
 
 __all__ = [
+    "ComposeService",
     "DeploymentFacts",
     "DeploymentKind",
     "DeploymentProblem",
@@ -27,6 +28,8 @@ __all__ = [
 EnvironmentEntry = tuple[str, "str | None", int]
 # (variable name, default or None, 1-based line) for compose ``${X}`` / ``${X:-default}``
 VariableUse = tuple[str, "str | None", int]
+# A compose ``entrypoint:``/``command:`` value: shell text, or an exec-form argv.
+ProgramPart = "str | tuple[str, ...] | None"
 
 
 class DeploymentKind(str, enum.Enum):
@@ -69,8 +72,28 @@ class ServiceFacts:
     replicas: int | None = None  # compose deploy.replicas / scale, k8s replicas, numprocs
     environment: tuple[EnvironmentEntry, ...] = ()
     env_files: tuple[tuple[str, int], ...] = ()  # (path as written, line)
+    # env_file entries with ``required: false``: compose skips them when absent
+    optional_env_files: tuple[tuple[str, int], ...] = ()
     depends_on: tuple[str, ...] = ()
     image: str | None = None
+    # What compose merging needs (None elsewhere); not part of the service's identity.
+    compose: ComposeService | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class ComposeService:
+    """The keys of a compose service that override files and ``extends`` merge.
+
+    ``entrypoint``/``command`` are kept as written so that a merged service can
+    be read again: an override's ``command:`` runs after the base's ``entrypoint:``.
+    """
+
+    entrypoint: ProgramPart = None
+    command: ProgramPart = None
+    program_mark: tuple[int, int] = (1, 1)  # where the command (else the entrypoint) starts
+    profiles: tuple[str, ...] = ()
+    extends: tuple[str | None, str] | None = None  # (file or None: this file, service)
+    keys: frozenset[str] = frozenset()  # the top-level keys the service sets
 
 
 @dataclass(frozen=True)
@@ -80,6 +103,9 @@ class DeploymentFacts:
     services: tuple[ServiceFacts, ...] = ()
     problems: tuple[DeploymentProblem, ...] = ()
     variables: tuple[VariableUse, ...] = ()
+    # A supervisord file with its own ``[supervisord]`` section: a configuration of its
+    # own (``supervisord -c prod.conf``), not a fragment another one includes.
+    whole_configuration: bool = field(default=False, compare=False)
 
     @property
     def commands(self) -> tuple[CeleryCommand, ...]:

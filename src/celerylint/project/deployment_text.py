@@ -12,6 +12,7 @@ import json
 import re
 import shlex
 from collections.abc import Iterator
+from dataclasses import replace
 
 from celerylint.project.deployment_facts import (
     DeploymentFacts,
@@ -19,6 +20,7 @@ from celerylint.project.deployment_facts import (
     EnvironmentEntry,
     ServiceFacts,
 )
+from celerylint.project.shell_branches import arms_by_line
 from celerylint.project.worker_command import (
     CeleryCommand,
     find_celery_commands,
@@ -42,6 +44,7 @@ _SUPERVISOR_ENVIRONMENT = re.compile(r"""([A-Za-z_][A-Za-z0-9_]*)\s*=\s*("[^"]*"
 _INLINE_COMMENT = re.compile(r"\s[;#].*$")
 _MAKE_TARGET = re.compile(r"^([^\s:=#][^:=#]*?)\s*::?(?!=)")
 _DOCKER_INSTRUCTION = re.compile(r"^\s*(FROM|CMD|ENTRYPOINT)\s+(.*)$", re.IGNORECASE | re.DOTALL)
+_SUPERVISORD_SECTION = re.compile(r"^\s*\[supervisord\]", re.MULTILINE)
 _NOT_SHELL = re.compile(r"^#!.*\b(python[0-9.]*|node|ruby|perl|php)\b")
 
 
@@ -60,8 +63,10 @@ def read_shell_script(path: str, text: str) -> DeploymentFacts | None:
     """The whole script is one service named after the file."""
     if _NOT_SHELL.match(text):
         return None
-    service = ServiceFacts(_file_name(path), 1, find_celery_commands(text, 1, 1))
-    return _facts(path, DeploymentKind.SHELL, [service])
+    arms = arms_by_line(text)
+    commands = tuple(replace(command, branch=arms.get(command.line, ()))
+                     for command in find_celery_commands(text, 1, 1))
+    return _facts(path, DeploymentKind.SHELL, [ServiceFacts(_file_name(path), 1, commands)])
 
 
 def read_systemd_unit(path: str, text: str) -> DeploymentFacts | None:
@@ -138,7 +143,8 @@ def read_supervisord(path: str, text: str) -> DeploymentFacts | None:
                 environment=_supervisor_environment(entries.get("environment")),
             )
         )
-    return _facts(path, DeploymentKind.SUPERVISORD, services)
+    whole = bool(_SUPERVISORD_SECTION.search(text))
+    return _facts(path, DeploymentKind.SUPERVISORD, services, whole_configuration=whole)
 
 
 def _program_sections(text: str) -> Iterator[tuple[str, int, dict[str, tuple[int, int, str]]]]:
@@ -250,7 +256,8 @@ def _file_name(path: str) -> str:
     return path.rstrip("/").rsplit("/", 1)[-1]
 
 
-def _facts(path: str, kind: DeploymentKind, services: list[ServiceFacts]) -> DeploymentFacts | None:
+def _facts(path: str, kind: DeploymentKind, services: list[ServiceFacts],
+           whole_configuration: bool = False) -> DeploymentFacts | None:
     if not any(service.commands for service in services):
         return None
-    return DeploymentFacts(path, kind, tuple(services))
+    return DeploymentFacts(path, kind, tuple(services), whole_configuration=whole_configuration)

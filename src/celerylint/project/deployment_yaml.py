@@ -97,9 +97,28 @@ def _construct_sequence(loader: _MarkedLoader, node: yaml.SequenceNode) -> Marke
     return sequence
 
 
+def _construct_compose_tagged(loader: _MarkedLoader, node: yaml.Node) -> Any:
+    """compose's ``!reset`` and ``!override``: in one file, the value as written.
+
+    They only change how a later file merges into an earlier one (``!reset []``
+    clears, ``!override`` replaces instead of merging), so the value itself is
+    read as if untagged, with the tag its text would have had.
+    """
+    if isinstance(node, yaml.MappingNode):
+        return _construct_mapping(loader, node)
+    if isinstance(node, yaml.SequenceNode):
+        return _construct_sequence(loader, node)
+    tag = loader.resolve(yaml.ScalarNode, node.value, (True, False))
+    return loader.yaml_constructors[tag](loader, node)
+
+
+COMPOSE_TAGS = ("!reset", "!override")
+
 for _loader in (_MarkedLoader, _PureMarkedLoader):
     _loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
     _loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+    for _tag in COMPOSE_TAGS:
+        _loader.add_constructor(_tag, _construct_compose_tagged)
 
 
 def _flow_depth_exceeds(text: str, limit: int) -> bool:

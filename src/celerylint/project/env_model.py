@@ -5,20 +5,32 @@ variables the code reads, with whether each read has a default and feeds Celery.
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from celerylint.project.celery_model import celery_model
-from celerylint.project.deployment_facts import DeploymentFacts, DeploymentKind
-from celerylint.project.envfiles import EnvFile, is_env_file_candidate, parse_env_file
+from celerylint.project.celery_variables import (
+    ConfigTarget,
+    config_targets,
+    sub_values,
+    target_of,
+)
+from celerylint.project.deployment_facts import DeploymentFacts, DeploymentKind, ServiceFacts
+from celerylint.project.envfiles import (
+    EnvFile,
+    is_env_file_candidate,
+    is_example_path,
+    parse_env_file,
+    reads_as_env_file,
+    sibling_key,
+)
 from celerylint.project.evaluate import EnvValue, plain
 from celerylint.project.symbols import SymbolKind
 from celerylint.source.facts import (
     CallValue,
-    DictValue,
     ModuleFacts,
     NameRef,
-    SequenceValue,
     Span,
     Subscript,
     Value,
@@ -38,13 +50,26 @@ PYDANTIC_SETTINGS = {"pydantic.BaseSettings", "pydantic_settings.BaseSettings",
 
 @dataclass(frozen=True)
 class EnvRead:
+    """One read of an environment variable, and where its value goes.
+
+    ``feeds`` names the Celery setting (or :data:`REDIS_CLIENT`) the value
+    reaches, "" when it reaches neither; ``part`` says it is only a piece of
+    that value (the host of a URL built with an f-string).
+    """
+
     variable: str
     path: str
     span: Span
     has_default: bool
     required: bool  # raises when unset (``os.environ[...]``, ``env(...)``), vs returns None
-    feeds_celery: bool = False
+    feeds: str = ""
     parsed_as: str = ""  # "int" / "float" when wrapped in int(...)/float(...)
+    part: bool = False
+    raises: str = ""  # what a required read raises where the variable is unset
+
+    @property
+    def feeds_celery(self) -> bool:
+        return bool(self.feeds)
 
 
 @dataclass
@@ -53,6 +78,7 @@ class EnvModel:
     reads: list[EnvRead]
     compose: list[DeploymentFacts]
     set_by_code: set[str] = field(default_factory=set)  # os.environ.setdefault / assignment
+    celery_paths: frozenset[str] = frozenset()  # files a worker or beat imports at start-up
 
     def provided(self) -> set[str]:
         keys = {k for f in self.files for k in f.keys()}
@@ -61,15 +87,55 @@ class EnvModel:
                 keys.update(key for key, _value, _line in service.environment)
         return keys | self.set_by_code
 
+    def compose_defaults(self) -> set[str]:
+        """Variables compose gives a value whatever the env files say."""
+        found = {name for d in self.compose for name, default, _ in d.variables
+                 if default is not None}
+        found |= {key for d in self.compose for s in d.services
+                  for key, value, _ in s.environment if value is not None}
+        return found
+
+    def keys_celery_needs(self) -> set[str]:
+        """Variables a Celery process reads that no code default or compose default covers.
+
+        Celery's own (``CELERY_BROKER_URL``), those that reach a Celery setting or a
+        Redis client, and those read without a default by a module a worker imports.
+        """
+        from celerylint.project.url_sources import celery_url_variables
+
+        needed = {r.variable for r in self.reads if not r.has_default
+                  and (r.feeds or r.path in self.celery_paths)}
+        return (needed | celery_url_variables()) - self.compose_defaults() - self.set_by_code
+
+
+def service_env_files(service: ServiceFacts) -> tuple[tuple[str, int], ...]:
+    """Every env file a service loads, required or not, in compose's order."""
+    return (*service.env_files, *service.optional_env_files)
+
 
 def compose_env_file_paths(compose: list[DeploymentFacts]) -> set[str]:
     found = set()
     for deployment in compose:
         base = deployment.path.rsplit("/", 1)[0] if "/" in deployment.path else ""
         for service in deployment.services:
-            for written, _line in service.env_files:
+            for written, _line in service_env_files(service):
                 found.add(_join(base, written))
     return found
+
+
+def example_sibling(path: str, files: Iterable[str]) -> str | None:
+    """The committed example an absent env file is copied from (``.env`` → ``.env.example``).
+
+    Same directory, same family (:func:`sibling_key`), and named as an example.
+    """
+    directory = path.rsplit("/", 1)[0] if "/" in path else ""
+    family = sibling_key(path)
+    for candidate in sorted(files):
+        here = candidate.rsplit("/", 1)[0] if "/" in candidate else ""
+        if here == directory and candidate != path and is_example_path(candidate) \
+                and sibling_key(candidate) == family:
+            return candidate
+    return None
 
 
 def _join(base: str, written: str) -> str:
@@ -84,37 +150,28 @@ def _join(base: str, written: str) -> str:
 
 
 def _env_files(project: "Project", compose: list[DeploymentFacts]) -> list[EnvFile]:
+    """Files named like env files whose content is one, and every file named as one.
+
+    A file that compose loads or ``env-files`` selects is read whatever it holds;
+    one found by its name alone must also read as dotenv (``env.go`` is code).
+    """
     patterns = project.settings.env_files
-    wanted = [f for f in project.files if is_env_file_candidate(f)]
-    referenced = compose_env_file_paths(compose)
-    wanted += [f for f in project.files if f in referenced]
-    wanted += [f for f in project.files if any(fnmatch.fnmatch(f, p) for p in patterns
-                                               if not p.startswith("!"))]
+    by_name = {f for f in project.files if is_env_file_candidate(f)}
+    named = {f for f in project.files if f in compose_env_file_paths(compose)}
+    named |= {f for f in project.files if any(fnmatch.fnmatch(f, p) for p in patterns
+                                              if not p.startswith("!"))}
     excluded = [p[1:] for p in patterns if p.startswith("!")]
     result = []
-    for rel in sorted(set(wanted)):
+    for rel in sorted(by_name | named):
         if any(fnmatch.fnmatch(rel, p) for p in excluded):
             continue
         data = project.read_bytes(rel)
-        if data is not None:
-            result.append(parse_env_file(rel, data))
+        if data is None:
+            continue
+        env_file = parse_env_file(rel, data)
+        if rel in named or reads_as_env_file(env_file):
+            result.append(env_file)
     return result
-
-
-def _celery_spans(model: "CeleryModel") -> dict[str, list[Span]]:
-    """Where Celery configuration values stand, per file: a read inside one feeds Celery."""
-    spans: dict[str, list[Span]] = {}
-    for config in model.configs.values():
-        for entry in config.entries:
-            spans.setdefault(entry.path, []).append(entry.value.span)
-    for app in model.apps.values():
-        spans.setdefault(app.path, []).append(app.call.span)
-    return spans
-
-
-def _inside(span: Span, outer: Span) -> bool:
-    return (outer.line, outer.column) <= (span.line, span.column) and \
-        (span.end_line, span.end_column) <= (outer.end_line, outer.end_column)
 
 
 def _subscript_reads(value: Value, facts: ModuleFacts, model: "CeleryModel",
@@ -125,18 +182,20 @@ def _subscript_reads(value: Value, facts: ModuleFacts, model: "CeleryModel",
             name = plain(model.evaluator.evaluate(value.index, facts.module))
             if isinstance(name, str):
                 found.append((name, value.span))
-    children: list[Value] = []
-    if isinstance(value, DictValue):
-        children = [v for item in value.items for v in (item.key, item.value)]
-    elif isinstance(value, SequenceValue):
-        children = list(value.items)
-    elif isinstance(value, CallValue):
-        children = [*value.args, *(k.value for k in value.kwargs)]
-    for child in children:
+    for child in sub_values(value):
         _subscript_reads(child, facts, model, found)
 
 
-def _reads_in(facts: ModuleFacts, model: "CeleryModel", celery_spans: list[Span]) -> list[EnvRead]:
+def _raised_by(qualified: str, func: str) -> str:
+    if qualified.startswith("decouple") or func.split(".")[0] == "config":
+        return "decouple's UndefinedValueError"
+    if qualified.startswith("os.environ"):
+        return "KeyError"
+    return "django-environ's ImproperlyConfigured"
+
+
+def _reads_in(facts: ModuleFacts, model: "CeleryModel",
+              targets: list[ConfigTarget]) -> list[EnvRead]:
     reads: list[EnvRead] = []
     wrappers = {c.call.args[0].span: c.func for c in facts.calls
                 if c.func in ("int", "float") and c.call.args}
@@ -149,9 +208,11 @@ def _reads_in(facts: ModuleFacts, model: "CeleryModel", celery_spans: list[Span]
         qualified = model.evaluator.qualified_callee(call.func, facts.module)
         required = not value.has_default and (
             qualified in REQUIRED_READERS or call.func.split(".")[0] in ("env", "config"))
-        feeds = any(_inside(call.span, s) for s in celery_spans)
+        target = target_of(call.span, targets)
         reads.append(EnvRead(value.variable, facts.path, call.span, value.has_default, required,
-                             feeds, wrappers.get(call.span, "")))
+                             target.setting if target else "", wrappers.get(call.span, ""),
+                             bool(target and target.part),
+                             _raised_by(qualified, call.func) if required else ""))
     subscripts: list[tuple[str, Span]] = []
     for assignment in facts.assignments:
         _subscript_reads(assignment.value, facts, model, subscripts)
@@ -159,8 +220,9 @@ def _reads_in(facts: ModuleFacts, model: "CeleryModel", celery_spans: list[Span]
         for arg in (*call.call.args, *(k.value for k in call.call.kwargs)):
             _subscript_reads(arg, facts, model, subscripts)
     for name, span in sorted(set(subscripts), key=lambda item: (item[1].line, item[1].column)):
-        feeds = any(_inside(span, s) for s in celery_spans)
-        reads.append(EnvRead(name, facts.path, span, False, True, feeds))
+        target = target_of(span, targets)
+        reads.append(EnvRead(name, facts.path, span, False, True, target.setting if target else "",
+                             part=bool(target and target.part), raises="KeyError"))
     reads.extend(_pydantic_fields(facts, model))
     return reads
 
@@ -191,7 +253,7 @@ def _pydantic_fields(facts: ModuleFacts, model: "CeleryModel") -> list[EnvRead]:
             alias = _field_alias(assignment.value, facts, model)
             variable = alias or f"{prefix}{assignment.target}".upper()
             reads.append(EnvRead(variable, facts.path, assignment.span, has_default,
-                                 not has_default))
+                                 not has_default, raises="pydantic's ValidationError"))
     return reads
 
 
@@ -223,15 +285,22 @@ def _set_by_code(facts: ModuleFacts, model: "CeleryModel") -> set[str]:
 def build_env_model(project: "Project") -> EnvModel:
     model = celery_model(project)
     compose = [d for d in model.deployments if d.kind is DeploymentKind.COMPOSE]
-    spans = _celery_spans(model)
+    targets = config_targets(project, model)
     reads: list[EnvRead] = []
     set_by_code: set[str] = set()
     for facts in project.python_facts():
         if not facts.module or facts.parse_failure is not None:
             continue
-        reads.extend(_reads_in(facts, model, spans.get(facts.path, [])))
+        reads.extend(_reads_in(facts, model, targets.get(facts.path, [])))
         set_by_code |= _set_by_code(facts, model)
-    return EnvModel(_env_files(project, compose), reads, compose, set_by_code)
+    return EnvModel(_env_files(project, compose), reads, compose, set_by_code,
+                    _celery_paths(project, model))
+
+
+def _celery_paths(project: "Project", model: "CeleryModel") -> frozenset[str]:
+    modules = {m for app_id in model.apps for m in model.registration_closure(app_id).modules}
+    found = (project.module(module) for module in modules)
+    return frozenset(facts.path for facts in found if facts is not None)
 
 
 def env_model(project: "Project") -> EnvModel:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from dotenv.parser import Binding, parse_stream
 
 from celerylint.secrets import looks_like_placeholder, looks_like_secret_key
+from celerylint.source.templates import template_lines_blanked
 
 __all__ = [
     "MAX_ENV_FILE_BYTES",
@@ -36,6 +37,7 @@ __all__ = [
     "looks_like_placeholder",
     "looks_like_secret_key",
     "parse_env_file",
+    "reads_as_env_file",
     "sibling_key",
 ]
 
@@ -137,7 +139,8 @@ _NOT_ENV_SUFFIXES = frozenset(
     {
         "py", "pyc", "pyi", "pyo", "sh", "bash", "zsh", "fish", "ps1", "bat", "yml",
         "yaml", "json", "toml", "ini", "cfg", "conf", "md", "rst", "txt", "js", "ts",
-        "lock", "swp", "html",
+        "lock", "swp", "html", "go", "rb", "rs", "java", "kt", "php", "jsx", "tsx", "mjs",
+        "cjs", "css", "scss", "xml", "tf", "pl", "lua", "swift", "c", "h", "cpp", "cs",
     }
 )  # fmt: skip
 _ENVIRONMENT_WORDS: dict[str, Environment] = {
@@ -178,11 +181,26 @@ def is_env_file_candidate(path: str) -> bool:
     name = parts[-1].lower()
     if name == ".envrc" or ("." in name and name.rsplit(".", 1)[-1] in _NOT_ENV_SUFFIXES):
         return False
-    if name == ".env" or name.startswith((".env.", "env.")):
+    if name == ".env" or name.startswith((".env.", "env.", ".env-", ".env_")):
         return True
     if name.endswith(".env") or ".env." in name:
         return True
     return ".envs" in parts[:-1]
+
+
+def reads_as_env_file(env_file: EnvFile) -> bool:
+    """Whether the file is an env file: named unmistakably as one, or holding dotenv.
+
+    ``.env``, ``.env.*`` and ``*.env`` are env files whatever they hold (a broken
+    line in them is a finding). ``env.template``, ``x.env.js`` or a file under
+    ``.envs/`` must also read as one, more ``KEY=value`` lines than other lines:
+    ``env.template`` may be a shell script. An empty file is an (empty) env file.
+    """
+    name = _path_parts(env_file.path)[-1].lower() if _path_parts(env_file.path) else ""
+    if name == ".env" or name.startswith((".env.", ".env-", ".env_")) or name.endswith(".env"):
+        return True
+    unparsable = sum(p.kind is EnvProblemKind.UNPARSABLE_LINE for p in env_file.problems)
+    return unparsable <= len(env_file.entries)
 
 
 def _environment_in(name: str) -> Environment | None:
@@ -264,6 +282,8 @@ def parse_env_file(path: str, data: bytes) -> EnvFile:
     data = _within_limit(data, problems)
     has_bom = data.startswith(_UTF8_BOM)
     text = _decode(data.removeprefix(_UTF8_BOM), problems)
+    if text is not None and ("{%" in text or "{#" in text):  # a project template's env file
+        text = "\n".join(template_lines_blanked(text.split("\n")))
     entries = tuple(_entries(text, problems)) if text is not None else ()
     return EnvFile(
         path=path,

@@ -103,20 +103,25 @@ class ImportGraph:
 
     def load_closure(self, roots: Iterable[str]) -> set[str]:
         """Every first-party module that runs when ``roots`` are imported, parents included."""
-        seen: set[str] = set()
+        return set(self.load_closure_parents(roots))
+
+    def load_closure_parents(self, roots: Iterable[str]) -> dict[str, str]:
+        """``load_closure`` with, for each module, the module whose import first ran it
+        ("" for a root or a root's parent package): the chain that explains a registration."""
+        parents: dict[str, str] = {}
         queue: deque[str] = deque()
         for root in roots:
             for name in (*parent_packages(root), root):
-                if name in self._modules and name not in seen:
-                    seen.add(name)
+                if name in self._modules and name not in parents:
+                    parents[name] = ""
                     queue.append(name)
         while queue:
             current = queue.popleft()
             for nxt in self.imports_at_load_time(current):
-                if nxt not in seen:
-                    seen.add(nxt)
+                if nxt not in parents:
+                    parents[nxt] = current
                     queue.append(nxt)
-        return seen
+        return parents
 
     def shortest_chain(self, source: str, target: str) -> list[str] | None:
         import networkx as nx

@@ -7,6 +7,7 @@ checked by the same implementation.
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -57,22 +58,51 @@ def settings_urls(project: "Project") -> list[UrlSource]:
     return [found[k] for k in sorted(found)]
 
 
-URL_KEY_WORDS = ("BROKER", "BACKEND", "REDIS", "CELERY", "RESULT")
+@functools.lru_cache(maxsize=1)
+def celery_url_variables() -> frozenset[str]:
+    """The environment variables Celery itself reads for its URLs (``CELERY_BROKER_URL``...).
+
+    ``celery.app.utils.Settings`` reads them with ``os.environ.get`` in its URL
+    properties; they are taken from its source, so a Celery release that adds
+    one is followed without a table here.
+    """
+    import ast
+    import inspect
+
+    from celery.app.utils import Settings
+
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(inspect.getsource(Settings))):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr == "get" and ast.unparse(node.func.value) == "os.environ" \
+                and node.args and isinstance(node.args[0], ast.Constant):
+            names.add(str(node.args[0].value))
+    return frozenset(names)
 
 
-def _looks_like_broker_key(key: str) -> bool:
-    return any(word in key.upper() for word in URL_KEY_WORDS)
+def url_variables(project: "Project") -> frozenset[str]:
+    """Variables whose whole value becomes a broker or result-backend URL.
+
+    Celery's own (``CELERY_BROKER_URL``), and those the code reads into a URL
+    setting; a variable that merely looks like one (``BACKEND_URL`` of a web
+    API) is not among them.
+    """
+    from celerylint.project.env_model import env_model
+
+    read = {r.variable for r in env_model(project).reads if r.feeds in URL_SETTINGS and not r.part}
+    return celery_url_variables() | read
 
 
 def env_urls(project: "Project") -> list[UrlSource]:
-    """URLs in env files and compose ``environment:`` under broker-looking keys."""
+    """URLs in env files and compose ``environment:`` under variables that reach Celery."""
     from celerylint.project.env_model import env_model
 
     model = env_model(project)
+    variables = url_variables(project)
     found: list[UrlSource] = []
     for env_file in model.files:
         for entry in env_file.entries:
-            if entry.value and "://" in entry.value and _looks_like_broker_key(entry.key):
+            if entry.value and "://" in entry.value and entry.key in variables:
                 environment = env_file.environment.value if env_file.environment else None
                 found.append(UrlSource(entry.value, env_file.path,
                                        Span(entry.line, entry.column, entry.line, entry.column),
@@ -80,7 +110,7 @@ def env_urls(project: "Project") -> list[UrlSource]:
     for deployment in model.compose:
         for service in deployment.services:
             for key, value, line in service.environment:
-                if value and "://" in value and _looks_like_broker_key(key):
+                if value and "://" in value and key in variables:
                     found.append(UrlSource(value, deployment.path, Span(line, 1, line, 1),
                                            UrlOrigin.COMPOSE, key, service.name))
     return found

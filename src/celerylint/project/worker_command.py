@@ -16,10 +16,11 @@ import enum
 import re
 import shlex
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from celerylint.project.celery_options import ParsedOptions, parse_options
+from celerylint.project.shell_branches import Arm
 from celerylint.project.shell_words import ShellWord, split_simple_commands
 
 __all__ = [
@@ -98,6 +99,15 @@ class CeleryCommand:
     raw: str
     line: int
     column: int
+    # The words as the program receives them, for checks against Celery's own CLI.
+    program: str = field(default="", compare=False, repr=False)
+    arguments: tuple[ShellWord, ...] = field(default=(), compare=False, repr=False)
+    # The ``if``/``case`` arms of a script the command sits in (outermost first).
+    branch: tuple[Arm, ...] = field(default=(), compare=False, repr=False)
+
+    def excludes(self, other: CeleryCommand) -> bool:
+        """Both sit in different arms of one ``if``/``case``: only one of them runs."""
+        return any(mine.excludes(theirs) for mine in self.branch for theirs in other.branch)
 
 
 @dataclass(frozen=True)
@@ -281,6 +291,8 @@ def _command(item: _Invocation, line: int, column: int) -> CeleryCommand:
         raw=item.raw[:MAX_RAW_LENGTH],
         line=line,
         column=column,
+        program=item.program.text,
+        arguments=item.arguments,
     )
 
 

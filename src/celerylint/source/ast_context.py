@@ -10,7 +10,8 @@ from celerylint.source.facts import Parameter, ParamKind
 from celerylint.source.scan_policy import (
     IMPORT_GUARD_EXCEPTIONS,
     LOCAL_CALL_LEAVES,
-    TYPE_CHECKING_NAMES,
+    IfKind,
+    if_kind,
 )
 
 
@@ -33,8 +34,29 @@ def suppresses_import_error(expression: ast.expr) -> bool:
                for arg in expression.args)
 
 
-def is_type_checking_test(test: ast.expr) -> bool:
-    return dotted_name(test) in TYPE_CHECKING_NAMES
+def if_kind_of(test: ast.expr) -> IfKind:
+    return if_kind(dotted_name(test), _is_main_check(test), _names_read(test))
+
+
+def _is_main_check(test: ast.expr) -> bool:
+    """``__name__ == "__main__"``, either way round."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1
+            and isinstance(test.ops[0], ast.Eq)):
+        return False
+    sides = {dotted_name(test.left) or _string(test.left),
+             dotted_name(test.comparators[0]) or _string(test.comparators[0])}
+    return sides == {"__name__", "'__main__'"}
+
+
+def _string(node: ast.expr) -> str | None:
+    return repr(node.value) if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+        else None
+
+
+def _names_read(node: ast.AST) -> list[str]:
+    """Every Name and Attribute chain in an expression, inner ones included."""
+    return [name for sub in ast.walk(node) if isinstance(sub, (ast.Name, ast.Attribute))
+            and (name := dotted_name(sub)) is not None]
 
 
 def parameters(arguments: ast.arguments) -> tuple[Parameter, ...]:

@@ -14,8 +14,8 @@ import ast
 from celerylint.source.ast_context import (
     catches_import_error,
     is_attribute_on_app,
+    if_kind_of,
     is_celery_local,
-    is_type_checking_test,
     parameters,
     suppresses_import_error,
 )
@@ -146,23 +146,14 @@ class _Scanner(ScopeState):
         self.scopes.pop()
 
     def visit_if(self, node: ast.If) -> None:
-        type_checking = is_type_checking_test(node.test)
-        if type_checking:
-            self.type_checking += 1
-        else:
-            self.conditional += 1
+        kind = if_kind_of(node.test)
+        self.enter_if(kind)
         self.visit(node.test)
         self.visit_all(node.body)
-        if node.orelse and type_checking:
-            # ``else:`` of ``if TYPE_CHECKING`` runs at load time, conditionally.
-            self.type_checking -= 1
-            self.conditional += 1
-            type_checking = False
+        if node.orelse:
+            kind = self.enter_else(kind)
         self.visit_all(node.orelse)
-        if type_checking:
-            self.type_checking -= 1
-        else:
-            self.conditional -= 1
+        self.leave_if(kind)
 
     def visit_try(self, node: ast.Try) -> None:
         guard = catches_import_error(node)
@@ -195,6 +186,7 @@ class _Scanner(ScopeState):
             context=self.import_context(), level=level, conditional=bool(self.conditional),
             beyond_top_level=beyond, relative_name=written if level else None,
             module_span=module_span, function=self.function_qualname(),
+            guarded=bool(self.guarded),
         ))
 
     def visit_import(self, node: ast.Import) -> None:
@@ -348,6 +340,10 @@ _HANDLERS = {
     ast.Return: _Scanner.visit_return,
     ast.ExceptHandler: _Scanner.visit_except_handler,
 }
+
+
+if hasattr(ast, "TryStar"):  # Python 3.11+: ``except*`` guards like ``except``
+    _HANDLERS[ast.TryStar] = _Scanner.visit_try
 
 
 def scan_with_ast(base: ModuleFacts, tree: ast.Module, text: str, max_depth: int) -> ModuleFacts:

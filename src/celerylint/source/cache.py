@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
 # Bump when ModuleFacts changes shape or meaning in a way the source
 # fingerprint below would not notice (e.g. an installed build without sources).
-FACTS_SCHEMA_VERSION = 1
+FACTS_SCHEMA_VERSION = 2  # 2: ImportFact.guarded, ImportContext.SCRIPT
 ENTRY_SUFFIX = ".pickle"
 TEMP_PREFIX = ".tmp-"
 NAMESPACE_PREFIX = "facts-"

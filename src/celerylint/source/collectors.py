@@ -46,7 +46,7 @@ class ImportCollector(BatchedCollector):
             conditional=bool(self.scope.conditional), beyond_top_level=beyond,
             relative_name=written if level else None,
             module_span=self.span_of(module_node) if module_node is not None else None,
-            function=self.scope.function_qualname(),
+            function=self.scope.function_qualname(), guarded=bool(self.scope.guarded),
         ))
 
     def visit_Import(self, node: cst.Import) -> None:

@@ -1,11 +1,9 @@
-"""Signals that tell commented-out code from prose in a comment.
+"""How a parsed comment statement reads: code, prose, or either.
 
-Parsing alone cannot decide: ``# hello``, ``# Returns: dict``, ``# e.g. foo(bar)``
-and ``# something in particular`` are all valid Python. The checks here work at
-two levels. Text checks classify a comment line before anything is parsed, so
-the parser only ever sees lines that could be code. Statement checks judge
-what did parse: a statement must read like something a programmer wrote, not
-like a sentence that happens to be well-formed.
+What reaches here did parse (see ``comment_lines`` for what never gets that
+far). A statement must read like something a programmer wrote, not like a
+sentence, a data sample or a quoted error that happens to be well-formed:
+``# e.g. foo(bar)``, ``# {"id": 1}`` and ``# ValueError('bad')`` all parse.
 
 Everything is a pure function of its arguments; nothing is cached.
 """
@@ -14,18 +12,7 @@ from __future__ import annotations
 
 import ast
 import enum
-import keyword
-import re
 from collections.abc import Sequence
-
-
-class LineKind(enum.Enum):
-    """What a comment line can be, decided from its text alone."""
-
-    BLANK = "blank"  # nothing but '#' (or only a trailing note)
-    NEVER_CODE = "never_code"  # pragma, task note, URL, separator, sentence, ...
-    FRAGMENT = "fragment"  # may sit inside code (``result``), never starts it
-    CANDIDATE = "candidate"  # may be code; the parser decides
 
 
 class Signal(enum.Enum):
@@ -35,108 +22,6 @@ class Signal(enum.Enum):
     WEAK = "weak"  # valid Python that prose also produces; may join code
     PROSE = "prose"  # valid Python that reads as a sentence; rejects the chunk
 
-
-# --- Text checks ------------------------------------------------------------
-
-_STRING = r"""(?:(?<!\w)[rRbBuUfF]{1,2})?(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')"""
-_STRING_RE = re.compile(_STRING)
-_STRING_OR_HASH_RE = re.compile(rf"(?P<string>{_STRING})|#")
-
-# Word-led exclusions do not apply when the word is used as a name in code
-# (``note = ...``, ``todo.append(...)``, ``license[...]``, ``bug(...)``).
-_NOT_A_NAME = r"\b(?!\s*[=.\[(])"
-_NEVER_CODE_PREFIX_RE = re.compile(
-    "|".join(
-        (
-            rf"(?:noqa|nosec|noinspection|nolint|lgtm|pyre-\w+|region|endregion){_NOT_A_NAME}",
-            (
-                r"(?:type|pylint|pyright|mypy|fmt|isort|pragma|ruff|flake8|yapf|pylama"
-                r"|coverage|celerylint|black|pyre|cython|codespell|autopep8)\s*:"
-            ),
-            rf"(?:todo|fixme|xxx|hack|bug|note|nb|warning|caution|important){_NOT_A_NAME}",
-            rf"(?:copyright|licen[cs]ed?|spdx-license-identifier|all\s+rights){_NOT_A_NAME}",
-            r"\(c\)|©",
-            r"!",  # shebang
-            r"(?:vim?|ex|emacs)\s*:|coding[:=]",
-            r">>>(?:\s|$)|\.\.\.\s+\S",  # doctest prompt and continuation
-            r"(?:\d+|[a-zA-Z])[.)]\s",  # numbered list item: "1. Do", "a) Do"
-            r"[-*+\u2022]\s",  # bulleted list item
-        )
-    ),
-    re.IGNORECASE,
-)
-# Anywhere outside strings: an Emacs coding cookie, a URL, a ruler of
-# repeated punctuation (``-----``, ``=====``).
-_NEVER_CODE_INSIDE_RE = re.compile(
-    r"-\*-|\b[a-z][a-z0-9+.-]*://|\bwww\.\w|(?P<ruler>[-=*~+^|#<>/\\])(?P=ruler)(?P=ruler)",
-    re.IGNORECASE,
-)
-_CODE_CHAR_RE = re.compile(r"""[()\[\]{}=:,.'"+\-*/%<>@|&^~]""")
-_FIRST_WORD_RE = re.compile(r"\w+")
-_KEYWORDS = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist)
-_KEYWORD_ALTERNATIVES = "|".join(sorted(_KEYWORDS, key=len, reverse=True))
-_NOT_A_KEYWORD = rf"(?!(?:{_KEYWORD_ALTERNATIVES})(?!\w))"
-# A word, whitespace, a word, neither of them a keyword.
-_ADJACENT_WORDS_RE = re.compile(rf"(?<!\w){_NOT_A_KEYWORD}\w+[ \t]+{_NOT_A_KEYWORD}\w")
-
-
-def strip_trailing_note(body: str) -> str:
-    """Cut a trailing ``# note`` so ``x = 1  # old value`` parses as code.
-
-    A '#' inside a string literal is not a note; an unterminated quote (an
-    apostrophe in prose) simply does not protect what follows it.
-    """
-    if "#" not in body:
-        return body
-    for match in _STRING_OR_HASH_RE.finditer(body):
-        if match.lastgroup is None:
-            return body[: match.start()].rstrip()
-    return body
-
-
-def mask_strings(text: str) -> str:
-    """Replace string literals by ``0`` so their words and brackets don't count."""
-    if "'" not in text and '"' not in text:
-        return text
-    return _STRING_RE.sub("0", text)
-
-
-def bracket_delta(masked: str) -> int:
-    """Net opened brackets on a line, so a chunk is only tried where they balance."""
-    opened = masked.count("(") + masked.count("[") + masked.count("{")
-    return opened - masked.count(")") - masked.count("]") - masked.count("}")
-
-
-def has_adjacent_words(masked: str) -> bool:
-    """Two words side by side (``Clean up``, ``30 days``) never occur in code.
-
-    Python only puts whitespace between two names or numbers when one of them
-    is a keyword (``x if y``, ``import os``, ``match command:``).
-    """
-    return _ADJACENT_WORDS_RE.search(masked) is not None
-
-
-def classify_line(text: str) -> LineKind:
-    """Decide from text alone whether a comment line may be (part of) code.
-
-    ``text`` is the comment without its '#' and trailing note, stripped.
-    """
-    if not text:
-        return LineKind.BLANK
-    if _NEVER_CODE_PREFIX_RE.match(text):
-        return LineKind.NEVER_CODE
-    masked = mask_strings(text)
-    if has_adjacent_words(masked) or _NEVER_CODE_INSIDE_RE.search(masked):
-        return LineKind.NEVER_CODE
-    if _CODE_CHAR_RE.search(text):
-        return LineKind.CANDIDATE
-    first_word = _FIRST_WORD_RE.match(text)
-    if first_word is not None and first_word.group() in _KEYWORDS:
-        return LineKind.CANDIDATE
-    return LineKind.FRAGMENT
-
-
-# --- Statement checks -------------------------------------------------------
 
 # Words that follow a verb in prose (``return early``, ``import this``) and
 # would otherwise read as a bare name operand.
@@ -158,6 +43,8 @@ _BUILTIN_TYPES = frozenset((
     "int", "str", "float", "bool", "bytes", "list", "dict", "set", "tuple", "frozenset",
     "object", "type", "complex", "bytearray",
 ))
+_JSON_WORDS = frozenset(("true", "false", "null"))
+_ERROR_SUFFIXES = ("Error", "Exception", "Warning", "Exit", "Interrupt")
 _ALWAYS_CODE = tuple(
     getattr(ast, name)
     for name in (
@@ -237,7 +124,16 @@ def dict_entries_signal(node: ast.expr, *, closed_by_comma: bool) -> Signal:
             return Signal.PROSE
     if not closed_by_comma and all(isinstance(value, ast.Name) for value in node.values):
         return Signal.PROSE
+    if _has_json_literal(node):
+        return Signal.PROSE  # '"enabled": false,' -- a JSON sample, not Python
     return Signal.CODE
+
+
+def _has_json_literal(node: ast.expr) -> bool:
+    """``true``, ``false`` and ``null`` are JSON's words; Python code never names them."""
+    return any(
+        isinstance(child, ast.Name) and child.id in _JSON_WORDS for child in ast.walk(node)
+    )
 
 
 def _has_ellipsis_placeholder(stmt: ast.stmt, lines: Sequence[str]) -> bool:
@@ -325,7 +221,8 @@ def _operand_signal(operand: ast.expr | None, *, bare_name_is_code: bool) -> Sig
 
 def _expression_signal(value: ast.expr, lines: Sequence[str]) -> Signal:
     if isinstance(value, ast.Call):
-        is_code = _is_tight_call(value, lines) and not _is_notation(value)
+        is_code = (_is_tight_call(value, lines) and not _is_notation(value)
+                   and not _is_quoted_error(value))
         return Signal.CODE if is_code else Signal.WEAK
     if isinstance(value, ast.Await):
         if isinstance(value.value, ast.Call):
@@ -333,15 +230,15 @@ def _expression_signal(value: ast.expr, lines: Sequence[str]) -> Signal:
         return _operand_signal(value.value, bare_name_is_code=False)
     if isinstance(value, (ast.Yield, ast.YieldFrom)):
         return _operand_signal(value.value, bare_name_is_code=False)
-    if isinstance(value, ast.Dict):
-        literal = dict_entries_signal(value, closed_by_comma=True)
-        return Signal.CODE if literal is Signal.CODE else Signal.WEAK
     if (
         isinstance(value, ast.Tuple)
         and _ends_with_comma(value, lines)
         and any(_is_literal_or_call(element) for element in value.elts)
+        and not _has_json_literal(value)
     ):
         return Signal.CODE  # '"proj.tasks.old",' -- a commented-out element
+    # A bare literal ('{"id": 1, "name": "x"}', '[(a, b), ...]') does nothing as a
+    # statement: it is a sample payload or a data shape, not switched-off code.
     return Signal.WEAK
 
 
@@ -349,6 +246,18 @@ def _is_notation(call: ast.Call) -> bool:
     """``DIRECTIVE(name, value)``: an all-caps callee names a token, not a function."""
     func = call.func
     return isinstance(func, ast.Name) and len(func.id) > 1 and func.id.isupper()
+
+
+def _is_quoted_error(call: ast.Call) -> bool:
+    """``ValueError('bad task')`` on its own line quotes a message; code would raise it."""
+    func = call.func
+    return (
+        isinstance(func, ast.Name)
+        and func.id[:1].isupper()
+        and func.id.endswith(_ERROR_SUFFIXES)
+        and all(isinstance(arg, ast.Constant) for arg in call.args)
+        and not call.keywords
+    )
 
 
 def _is_literal_or_call(expr: ast.expr) -> bool:

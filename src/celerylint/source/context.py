@@ -9,12 +9,57 @@ from __future__ import annotations
 import libcst as cst
 
 from celerylint.source.batching import BatchedCollector
-from celerylint.source.scan_policy import IMPORT_GUARD_EXCEPTIONS, TYPE_CHECKING_NAMES, ScopeState
+from celerylint.source.scan_policy import IMPORT_GUARD_EXCEPTIONS, IfKind, ScopeState, if_kind
 from celerylint.source.values import dotted_name
 
 
-def _is_type_checking_test(test: cst.BaseExpression) -> bool:
-    return dotted_name(test) in TYPE_CHECKING_NAMES
+def _if_kind_of(test: cst.BaseExpression) -> IfKind:
+    names = _NamesRead()
+    test.visit(names)
+    return if_kind(dotted_name(test), _is_main_check(test), names.names)
+
+
+def _is_main_check(test: cst.BaseExpression) -> bool:
+    """``__name__ == "__main__"``, either way round."""
+    if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1
+            and isinstance(test.comparisons[0].operator, cst.Equal)):
+        return False
+    sides = {_side(test.left), _side(test.comparisons[0].comparator)}
+    return sides == {"__name__", "'__main__'"}
+
+
+def _side(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return repr(value) if isinstance(value, str) else None
+    return dotted_name(node)
+
+
+class _NamesRead(cst.CSTVisitor):
+    """Every Name and Attribute chain an expression reads, inner ones included, as
+    ``ast.walk`` meets them: attribute names, keyword names and parameters are not reads."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: list[str] = []
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.names.append(node.value)
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        if (name := dotted_name(node)) is not None:
+            self.names.append(name)
+        node.value.visit(self)
+        return False
+
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        node.value.visit(self)
+        return False
+
+    def visit_Param(self, node: cst.Param) -> bool:
+        if node.default is not None:
+            node.default.visit(self)
+        return False
 
 
 def _catches_import_error(node: cst.Try) -> bool:
@@ -49,7 +94,7 @@ class ScopeTracker(BatchedCollector, ScopeState):
     def __init__(self) -> None:
         BatchedCollector.__init__(self)
         ScopeState.__init__(self)
-        self._if_kinds: list[str] = []
+        self._if_kinds: list[IfKind] = []
         self._try_guards: list[bool] = []
         self._with_guards: list[bool] = []
 
@@ -70,26 +115,16 @@ class ScopeTracker(BatchedCollector, ScopeState):
 
     # -- guards -----------------------------------------------------------------
     def visit_If(self, node: cst.If) -> None:
-        kind = "type_checking" if _is_type_checking_test(node.test) else "conditional"
+        kind = _if_kind_of(node.test)
         self._if_kinds.append(kind)
-        if kind == "type_checking":
-            self.type_checking += 1
-        else:
-            self.conditional += 1
+        self.enter_if(kind)
 
     def visit_If_orelse(self, node: cst.If) -> None:
-        # ``else:`` of ``if TYPE_CHECKING`` runs at load time, conditionally.
-        if self._if_kinds and self._if_kinds[-1] == "type_checking":
-            self.type_checking -= 1
-            self.conditional += 1
-            self._if_kinds[-1] = "conditional"
+        if node.orelse is not None:
+            self._if_kinds[-1] = self.enter_else(self._if_kinds[-1])
 
     def leave_If(self, original_node: cst.If) -> None:
-        kind = self._if_kinds.pop()
-        if kind == "type_checking":
-            self.type_checking -= 1
-        else:
-            self.conditional -= 1
+        self.leave_if(self._if_kinds.pop())
 
     def visit_Try(self, node: cst.Try) -> None:
         guard = _catches_import_error(node)
@@ -100,6 +135,12 @@ class ScopeTracker(BatchedCollector, ScopeState):
     def leave_Try(self, original_node: cst.Try) -> None:
         self.guarded -= self._try_guards.pop()
         self.conditional -= 1
+
+    def visit_TryStar(self, node: cst.TryStar) -> None:
+        self.visit_Try(node)  # type: ignore[arg-type] - the same handlers, with ``except*``
+
+    def leave_TryStar(self, original_node: cst.TryStar) -> None:
+        self.leave_Try(original_node)  # type: ignore[arg-type]
 
     # ``with contextlib.suppress(ImportError): import x`` guards like try/except.
     def visit_With(self, node: cst.With) -> None:

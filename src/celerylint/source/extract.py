@@ -35,6 +35,7 @@ from celerylint.source.context import ScopeTracker
 from celerylint.source.facts import CommentFact, ModuleFacts, ParseFailure, Span
 from celerylint.source.scan_policy import Gathered, completed_facts
 from celerylint.source.values import ValueBuilder
+from celerylint.source.templates import TEMPLATE_FAILURE_HINT, source_for_analysis
 
 Scanner = Literal["auto", "libcst", "ast"]
 MAX_FILE_BYTES = 5_000_000
@@ -94,7 +95,7 @@ def _skip_requested_by(comments: Sequence[CommentFact]) -> bool:
 
 
 def _template_hint(data: bytes) -> str:
-    return " (the file looks like a template, e.g. Jinja)" if any(
+    return f" {TEMPLATE_FAILURE_HINT}" if any(
         marker in data for marker in _TEMPLATE_MARKERS) else ""
 
 
@@ -167,18 +168,35 @@ def _libcst_failure(exc: cst.ParserSyntaxError, data: bytes) -> ParseFailure:
 
 def extract_module_facts(path: str, module: str, is_package: bool, data: bytes,
                          scanner: Scanner = "auto") -> ModuleFacts:
-    """Never raises for bad input: a file that cannot be read as Python gets ``parse_failure``.
+    """Never raises: a file that cannot be read as Python gets ``parse_failure``, and so
+    does a file on which a parser or a collector fails unexpectedly (libcst raises
+    ``CSTValidationError`` or ``TypeError`` on some inputs), so one file never stops the run.
 
     ``scanner`` is for tests that hold the two scanners to the same facts; a run leaves
     it to ``needs_libcst``.
     """
     base = ModuleFacts(path=path, module=module, is_package=is_package,
                        skip_file=_skip_requested(data))
+    try:
+        return _extract(base, data, scanner)
+    except Exception as exc:  # noqa: BLE001 - any failure is this file's, never the run's
+        return _replace(base, parse_failure=analysis_failure(exc))
+
+
+def analysis_failure(exc: BaseException) -> ParseFailure:
+    """The CEL001 of a file celerylint's own analysis failed on (not the file's syntax)."""
+    detail = (str(exc).strip().splitlines() or [""])[0][:200]
+    name = type(exc).__name__
+    return ParseFailure(f"celerylint's analysis failed on this file ({name}"
+                        f"{': ' + detail if detail else ''})", 1, 1)
+
+
+def _extract(base: ModuleFacts, data: bytes, scanner: Scanner) -> ModuleFacts:
     if len(data) > MAX_FILE_BYTES:
         return _replace(base, parse_failure=ParseFailure(
             f"file is larger than {MAX_FILE_BYTES // 1_000_000} MB; not analysed", 1, 1))
     try:
-        text = decode_source(data)
+        text = source_for_analysis(decode_source(data), data)  # templates: markers blanked
     except ValueError as exc:
         return _replace(base, parse_failure=ParseFailure(str(exc), 1, 1))
     final, if_libcst_fails, tree = _cpython_verdict(text, data)

@@ -147,7 +147,8 @@ class ImportContext(str, enum.Enum):
     MODULE = "module"
     FUNCTION = "function"
     TYPE_CHECKING = "type_checking"
-    GUARDED = "guarded"  # inside try/except ImportError or ModuleNotFoundError
+    GUARDED = "guarded"  # at load time, but its failure is handled or switched off
+    SCRIPT = "script"  # under ``if __name__ == "__main__":``: never runs on import
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,10 @@ class ImportFact:
     relative_name: str | None = None  # for relative imports: what follows the dots
     module_span: Span | None = None  # where the module name stands (``from X import``)
     function: str = ""  # enclosing function qualname for function-level imports
+    # It cannot fail the program, wherever it stands: under ``try`` with an
+    # ImportError/ModuleNotFoundError/Exception handler, ``suppress(ImportError)``, or
+    # an ``if`` that is a feature switch (``if settings.USE_S3:``).
+    guarded: bool = False
 
 
 # --- Definitions ----------------------------------------------------------------

@@ -213,23 +213,31 @@ def parse_files(jobs: Sequence[ParseJob], processes: int, cache: FactsCache | No
 
 def _parse_here(jobs: Sequence[ParseJob], cache: FactsCache | None,
                 advance: Callable[..., None], parsed: _Parsed) -> None:
-    from celerylint.source.extract import extract_module_facts
-
     for job in jobs:
-        facts = extract_module_facts(job.path, job.module, job.is_package, job.data)
+        facts = facts_of(job)
         if cache is not None and cache.writable:
             cache.store(job.key, dump_facts(facts))
         parsed.facts[job.path] = facts
         advance(parsed=1)
 
 
+def facts_of(job: ParseJob) -> ModuleFacts:
+    """The job's facts; whatever goes wrong on one file is that file's CEL001, never the run's
+    (``extract_module_facts`` already promises it; this holds it for any stage in between)."""
+    from celerylint.source import extract
+
+    try:
+        return extract.extract_module_facts(job.path, job.module, job.is_package, job.data)
+    except Exception as exc:  # noqa: BLE001 - one file never stops the run
+        return ModuleFacts(path=job.path, module=job.module, is_package=job.is_package,
+                           parse_failure=extract.analysis_failure(exc))
+
+
 def parse_chunk(jobs: Sequence[ParseJob], entries_dir: str | None) -> list[tuple[str, bytes, bool]]:
     """Worker side: ``(path, pickled facts, cache entry written)`` for each job."""
-    from celerylint.source.extract import extract_module_facts
-
     results: list[tuple[str, bytes, bool]] = []
     for job in jobs:
-        blob = dump_facts(extract_module_facts(job.path, job.module, job.is_package, job.data))
+        blob = dump_facts(facts_of(job))
         written = entries_dir is not None and write_entry(entries_dir, job.key, blob)
         results.append((job.path, blob, written))
     return results
@@ -256,7 +264,6 @@ def _parse_in_pool(jobs: Sequence[ParseJob], processes: int, cache: FactsCache |
                    notes: list[str]) -> list[ParseJob]:
     """Parse in worker processes; return the jobs left for this process if the pool fails."""
     from concurrent.futures import as_completed
-    from concurrent.futures.process import BrokenProcessPool
 
     import celerylint.source.extract  # noqa: F401 - forked workers inherit it instead of importing
 
@@ -277,8 +284,9 @@ def _parse_in_pool(jobs: Sequence[ParseJob], processes: int, cache: FactsCache |
         pending = {executor.submit(parse_chunk, chunk, entries_dir): chunk for chunk in chunks}
         for future in as_completed(list(pending)):
             results = future.result()
-            collect(pending.pop(future), results)
-    except (BrokenProcessPool, OSError) as exc:
+            collect(pending[future], results)  # a chunk whose results fail stays pending
+            del pending[future]
+    except Exception as exc:  # noqa: BLE001 - a dead worker, or a result that does not load
         broken = exc
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
@@ -346,15 +354,13 @@ def _recover(chunks: list[list[ParseJob]], exc: BaseException, collect: _Collect
 def _parse_isolated(jobs: Sequence[ParseJob],
                     entries_dir: str | None) -> list[tuple[str, bytes, bool]] | None:
     """``parse_chunk`` in a fresh process of its own; None when that process dies."""
-    from concurrent.futures.process import BrokenProcessPool
-
     try:
         executor = _new_executor(1)
     except (OSError, ImportError, NotImplementedError, ValueError):
         return None
     try:
         return executor.submit(parse_chunk, jobs, entries_dir).result()
-    except (BrokenProcessPool, OSError):
+    except Exception:  # noqa: BLE001 - a dead process or a failed chunk: the caller decides
         return None
     finally:
         executor.shutdown(wait=True, cancel_futures=True)

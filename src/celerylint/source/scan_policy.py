@@ -6,6 +6,7 @@ Free of libcst so that the fast scanner and the rules can use it without loading
 from __future__ import annotations
 
 import dataclasses
+import enum
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Generic, TypeVar
 
@@ -37,6 +38,14 @@ MAX_ITEMS = 2000
 IMPORT_GUARD_EXCEPTIONS = frozenset({"ImportError", "ModuleNotFoundError", "Exception",
                                      "BaseException"})
 TYPE_CHECKING_NAMES = frozenset({"TYPE_CHECKING", "typing.TYPE_CHECKING", "t.TYPE_CHECKING"})
+# An ``if`` whose test reads configuration, the environment, the interpreter or what is
+# installed is a feature switch: what it imports may be absent wherever the switch is
+# off (``if settings.USE_S3:``, ``if os.environ.get("SENTRY_DSN"):``, ``if DEBUG:``,
+# ``if sys.version_info < (3, 11):``, ``if find_spec("ujson"):``).
+FEATURE_SWITCH_SEGMENTS = frozenset({
+    "settings", "conf", "config", "environ", "getenv", "find_spec", "is_installed",
+    "version_info", "platform",
+})
 # Local variables worth knowing inside functions: results of sending tasks, and apps
 # built in factories. Everything else local is left out to keep facts small.
 LOCAL_CALL_LEAVES = frozenset({
@@ -55,7 +64,8 @@ class ScopeState:
     def __init__(self) -> None:
         self.scopes: list[tuple[str, str]] = []  # ("function"|"class", name)
         self.type_checking = 0
-        self.guarded = 0
+        self.guarded = 0  # imports here cannot fail the program (see ``is_feature_switch``)
+        self.script = 0  # inside ``if __name__ == "__main__":``
         self.conditional = 0
 
     # -- queries ------------------------------------------------------------------
@@ -98,14 +108,76 @@ class ScopeState:
                 parts.append("<locals>")
         return ".".join(parts[:-1])
 
+    # -- ``if`` statements: both scanners call these at the same three points ----------
+    def enter_if(self, kind: "IfKind") -> None:
+        if kind is IfKind.TYPE_CHECKING:
+            self.type_checking += 1
+            return
+        self.conditional += 1
+        self.script += kind is IfKind.SCRIPT
+        self.guarded += kind is IfKind.FEATURE_SWITCH
+
+    def enter_else(self, kind: "IfKind") -> "IfKind":
+        """Switch to the ``else:`` branch; the kind now in force. The ``else:`` of
+        ``if TYPE_CHECKING`` or of the ``__main__`` check runs on import, conditionally;
+        that of a feature switch still depends on the configuration."""
+        if kind is IfKind.TYPE_CHECKING:
+            self.type_checking -= 1
+            self.conditional += 1
+        elif kind is IfKind.SCRIPT:
+            self.script -= 1
+        return IfKind.FEATURE_SWITCH if kind is IfKind.FEATURE_SWITCH else IfKind.CONDITIONAL
+
+    def leave_if(self, kind: "IfKind") -> None:
+        if kind is IfKind.TYPE_CHECKING:
+            self.type_checking -= 1
+            return
+        self.conditional -= 1
+        self.script -= kind is IfKind.SCRIPT
+        self.guarded -= kind is IfKind.FEATURE_SWITCH
+
     def import_context(self) -> ImportContext:
         if self.in_function:
             return ImportContext.FUNCTION
         if self.type_checking:
             return ImportContext.TYPE_CHECKING
+        if self.script:
+            return ImportContext.SCRIPT
         if self.guarded:
             return ImportContext.GUARDED
         return ImportContext.MODULE
+
+
+class IfKind(enum.Enum):
+    """What an ``if`` statement's test says about the imports under it."""
+
+    TYPE_CHECKING = "type_checking"  # never runs; its ``else:`` runs, conditionally
+    SCRIPT = "script"  # ``__name__ == "__main__"``: runs only as a script, never on import
+    FEATURE_SWITCH = "feature_switch"  # both branches depend on configuration
+    CONDITIONAL = "conditional"
+
+
+def if_kind(test_name: str | None, is_main_check: bool, test_names: Iterable[str]) -> IfKind:
+    """The kind of an ``if`` from its test: the test as a dotted name (or None), whether
+    it compares ``__name__`` with ``"__main__"``, and every dotted name it reads (each
+    Name and Attribute chain, inner ones included)."""
+    if test_name in TYPE_CHECKING_NAMES:
+        return IfKind.TYPE_CHECKING
+    if is_main_check:
+        return IfKind.SCRIPT
+    return IfKind.FEATURE_SWITCH if is_feature_switch(test_names) else IfKind.CONDITIONAL
+
+
+def is_feature_switch(test_names: Iterable[str]) -> bool:
+    """Whether a test reads configuration: a name in :data:`FEATURE_SWITCH_SEGMENTS`,
+    django-environ's ``env(...)``, or an UPPER_CASE constant such as ``DEBUG``."""
+    for name in test_names:
+        parts = name.split(".")
+        if FEATURE_SWITCH_SEGMENTS.intersection(parts) or parts[0] == "env":
+            return True
+        if parts[-1].isupper() and len(parts[-1]) > 1:
+            return True
+    return False
 
 
 def resolve_relative(module: str, is_package: bool, level: int, name: str | None) -> tuple[str, bool]:

@@ -1,4 +1,8 @@
-"""CEL502: ``crontab(hour=7)`` runs every minute of 07:00-07:59, not once at 07:00."""
+"""CEL502: ``crontab(hour=7)`` runs every minute of 07:00-07:59, not once at 07:00.
+
+Judged in beat entries (named by their key) and at every other ``crontab(...)`` call
+(periodic-task decorators, ``add_periodic_task``, schedule registries).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from celerylint.celery_knowledge.schedules import (
 )
 from celerylint.findings import Applicability, Edit, Finding, Fix, Severity
 from celerylint.project.beat_schedules import beat_schedules, entry_label, with_timezone
+from celerylint.project.crontab_calls import crontab_calls
 from celerylint.rules.base import ProjectRule
 from celerylint.source.facts import CallValue, Span
 
@@ -43,6 +48,20 @@ class CrontabSmallerUnitWildcard(ProjectRule):
                 fix_hint=_hint(result, warning),
                 fix=fix, subjects=(entry.key,) if isinstance(entry.key, str) else (),
             )
+        yield from self._outside_beat_entries(project)
+
+    def _outside_beat_entries(self, project: Project) -> Iterator[Finding]:
+        """Decorators' ``run_every``, handlers, registries: Celery reads them the same way."""
+        for found in crontab_calls(project):
+            result = found.info.crontab
+            warning = smaller_unit_wildcard(result) if result is not None else None
+            if result is None or warning is None or found.in_test:
+                continue
+            yield self.finding(
+                found.path, found.call.span,
+                f"This crontab {with_timezone(warning.reading, found.info.timezone)}: a crontab "
+                f"field left out means '*' (every value), not 0; {warning.fix}.",
+                fix_hint=_hint(result, warning), fix=crontab_fix(found.call, result, warning))
 
 
 def _hint(result: CrontabResult, warning: WildcardWarning) -> str:

@@ -13,6 +13,7 @@ from celerylint.project.beat_schedules import (
     beat_schedules,
     entry_label,
 )
+from celerylint.project.crontab_calls import CrontabCall, crontab_calls
 from celerylint.rules.base import ProjectRule
 from celerylint.rules.beat.unknown_entry_key import entry_keys
 
@@ -34,6 +35,16 @@ class InvalidSchedule(ProjectRule):
             span = entry.schedule.span if entry.schedule is not None else entry.span
             yield self.finding(entry.path, span, _message(entry, info),
                                fix_hint=_hint(info), subjects=_subjects(entry))
+        for found in crontab_calls(project):
+            if found.info.error is not None and not found.in_test:
+                yield self.finding(found.path, found.call.span, _crontab_message(found),
+                                   fix_hint=_hint(found.info))
+
+
+def _crontab_message(found: CrontabCall) -> str:
+    return (f"This crontab is one Celery rejects: {_sentence(found.info.error or '')} crontab() "
+            f"raises this when {found.path} is imported (or when the code that builds it runs), "
+            "so the process that loads it fails.")
 
 
 def _message(entry: BeatEntry, info: ScheduleInfo) -> str:

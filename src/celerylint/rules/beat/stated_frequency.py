@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from celerylint.celery_knowledge.schedules import CrontabResult
-from celerylint.celery_knowledge.stated import frequency_disagrees, stated_frequency
+from celerylint.celery_knowledge.stated import (
+    StatedFrequency,
+    frequency_disagrees,
+    stated_frequency,
+)
+from celerylint.celery_knowledge.stated_timezones import named_zone, times_in_zone
 from celerylint.findings import Finding, Severity
 from celerylint.project.beat_schedules import (
     ScheduleInfo,
@@ -50,6 +56,29 @@ def _schedule_value(info: ScheduleInfo) -> CrontabResult | float | None:
     return None
 
 
+def _verdict(stated: StatedFrequency, schedule: CrontabResult | float, text: str,
+             timezone: str) -> str | None:
+    """``frequency_disagrees``, with a time of day read in the zone the text names.
+
+    "daily at 2 AM EST" on a UTC app means 07:00 UTC; where daylight saving makes
+    several readings possible, any reading that agrees is agreement.
+    """
+    zone = named_zone(text) if stated.time_of_day is not None else None
+    if zone is None or stated.time_of_day is None:
+        return frequency_disagrees(stated, schedule)
+    name, offsets = zone
+    readings = times_in_zone(stated.time_of_day, offsets, timezone)
+    if readings is None:
+        return None  # the app's clock is not known: the time of day cannot be compared
+    verdicts = [frequency_disagrees(dataclasses.replace(stated, time_of_day=reading), schedule)
+                for reading in sorted(readings)]
+    if any(verdict is None for verdict in verdicts):
+        return None
+    hour, minute = stated.time_of_day
+    shown = " or ".join(f"{h:02}:{m:02}" for h, m in sorted(readings))
+    return f"{verdicts[0]} ({hour:02}:{minute:02} {name} is {shown} {timezone})"
+
+
 class StatedFrequencyMismatch(ProjectRule):
     code = "CEL507"
     name = "stated-frequency-mismatch"
@@ -64,7 +93,7 @@ class StatedFrequencyMismatch(ProjectRule):
                 continue
             for where, text in stated_texts(entry, facts_by_path.get(entry.path)):
                 stated = stated_frequency(text)
-                verdict = frequency_disagrees(stated, schedule) if stated else None
+                verdict = _verdict(stated, schedule, text, info.timezone) if stated else None
                 if verdict is None:
                     continue
                 if info.timezone != "UTC":  # the shared wording describes crontabs in UTC

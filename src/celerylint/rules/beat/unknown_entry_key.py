@@ -4,6 +4,13 @@ Celery turns each entry dict into ``ScheduleEntry(**dict(entry, name=..., app=..
 (``Scheduler._maybe_entry`` / ``merge_inplace``), so the accepted keys are that
 constructor's parameters, read from the installed Celery. Any other key is a
 ``TypeError`` when beat loads its schedule.
+
+django-celery-beat's ``DatabaseScheduler`` is different: it saves each entry as a
+``PeriodicTask`` row, and keys ``ScheduleEntry`` refuses (``description``, ``enabled``,
+``one_off``...) are fields of that model. When a project's beat uses it (the
+``beat_scheduler`` setting, or ``--scheduler``/``-S`` on a beat command line), only a
+near-miss of an entry key (``kwarg``, ``shedule``) is reported: celerylint cannot read
+the model's fields without django-celery-beat, and has no such table of its own.
 """
 
 from __future__ import annotations
@@ -11,16 +18,20 @@ from __future__ import annotations
 import difflib
 import functools
 import inspect
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
+from celerylint.project.beat_processes import beat_processes
 from celerylint.project.beat_schedules import entry_label
 from celerylint.project.celery_model import celery_model
+from celerylint.project.deployment_groups import deployment_groups
 from celerylint.rules.base import ProjectRule
 
 if TYPE_CHECKING:
     from celerylint.project.beat import BeatEntry
+    from celerylint.project.celery_model import CeleryModel
     from celerylint.project.model import Project
 
 
@@ -56,19 +67,58 @@ class UnknownBeatEntryKey(ProjectRule):
 
     def check_project(self, project: Project) -> Iterator[Finding]:
         accepted = entry_keys()
-        for entry in celery_model(project).beat_entries:
+        model = celery_model(project)
+        database = uses_database_scheduler(model)
+        for entry in model.beat_entries:
             if entry.source != "beat_schedule":
                 continue
             for key, span in entry.extra_keys:
-                if key not in accepted:
-                    yield self.finding(
-                        entry.path, span,
-                        f"{entry_label(entry)} has the key '{key}', which Celery's ScheduleEntry "
-                        "does not accept: beat stops at start-up with \"TypeError: "
-                        f"ScheduleEntry.__init__() got an unexpected keyword argument '{key}'\".",
-                        fix_hint=_hint(entry, key, accepted),
-                        subjects=(key,),
-                    )
+                if key in accepted:
+                    continue
+                if database:
+                    near = _near_miss(key, accepted)
+                    if near is not None:
+                        yield self.finding(
+                            entry.path, span,
+                            f"{entry_label(entry)} has the key '{key}', which Celery's "
+                            "ScheduleEntry does not accept, and django-celery-beat's "
+                            "DatabaseScheduler, which stores other keys as fields of its "
+                            "PeriodicTask model, has no field of that name either: beat fails "
+                            "when it saves the schedule.",
+                            fix_hint=f"Did you mean '{near}'?", subjects=(key,))
+                    continue
+                yield self.finding(
+                    entry.path, span,
+                    f"{entry_label(entry)} has the key '{key}', which Celery's ScheduleEntry "
+                    "does not accept: beat stops at start-up with \"TypeError: "
+                    f"ScheduleEntry.__init__() got an unexpected keyword argument '{key}'\".",
+                    fix_hint=_hint(entry, key, accepted),
+                    subjects=(key,),
+                )
+
+
+_DATABASE_SCHEDULER = re.compile(r"django_celery_beat|DatabaseScheduler|^django$")
+_SCHEDULER_OPTION = re.compile(r"(?:--scheduler[=\s]+|(?<!\S)-S\s*)['\"]?([\w.:]+)")
+
+
+def uses_database_scheduler(model: CeleryModel) -> bool:
+    """Whether any app's ``beat_scheduler`` or any beat command line names django-celery-beat's
+    scheduler (its class path, or the ``django`` alias it registers)."""
+    for settings in model.settings.values():
+        value = settings.value("beat_scheduler")
+        if isinstance(value, str) and _DATABASE_SCHEDULER.search(value):
+            return True
+    for group in deployment_groups(model.project):
+        for process in beat_processes(model, group):
+            for scheduler in _SCHEDULER_OPTION.findall(process.command.raw):
+                if _DATABASE_SCHEDULER.search(scheduler):
+                    return True
+    return False
+
+
+def _near_miss(key: str, accepted: frozenset[str]) -> str | None:
+    close = difflib.get_close_matches(key, sorted(accepted), n=1, cutoff=0.8)
+    return close[0] if close else None
 
 
 def _hint(entry: BeatEntry, key: str, accepted: frozenset[str]) -> str:

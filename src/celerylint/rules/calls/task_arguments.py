@@ -11,7 +11,8 @@ from celerylint.project.celery_model import celery_model
 from celerylint.project.evaluate import UNKNOWN, plain
 from celerylint.project.named_references import named_references
 from celerylint.rules.base import ProjectRule
-from celerylint.source.facts import ParamKind, Span
+from celerylint.rules.calls.wrapped_tasks import checked_parameters
+from celerylint.source.facts import Parameter, ParamKind, Span
 
 if TYPE_CHECKING:
     from celerylint.project.celery_tasks import TaskDefinition
@@ -26,9 +27,13 @@ _KINDS = {
 }
 
 
-def task_signature(task: "TaskDefinition") -> inspect.Signature:
-    """The signature callers must satisfy: bound tasks receive ``self`` from Celery."""
-    parameters = list(task.parameters)
+def task_signature(task: "TaskDefinition",
+                   checked: tuple[Parameter, ...] | None = None) -> inspect.Signature:
+    """The signature callers must satisfy: bound tasks receive ``self`` from Celery.
+
+    ``checked`` replaces the function's parameters when a decorator below the task
+    decorator wraps the function (see ``checked_parameters``)."""
+    parameters = list(task.parameters if checked is None else checked)
     if task.bind and parameters and parameters[0].kind in (
             ParamKind.POSITIONAL_ONLY, ParamKind.POSITIONAL_OR_KEYWORD):
         parameters = parameters[1:]
@@ -39,7 +44,8 @@ def task_signature(task: "TaskDefinition") -> inspect.Signature:
     ])
 
 
-def binding_error(task: "TaskDefinition", args: Any, kwargs: Any, partial: bool) -> str | None:
+def binding_error(task: "TaskDefinition", args: Any, kwargs: Any, partial: bool,
+                  checked: tuple[Parameter, ...] | None = None) -> str | None:
     """Python's own TypeError text for the call, or None when it fits or is unknown."""
     args, kwargs = plain(args), plain(kwargs)
     if args is UNKNOWN or kwargs is UNKNOWN:
@@ -50,7 +56,7 @@ def binding_error(task: "TaskDefinition", args: Any, kwargs: Any, partial: bool)
         return None
     if not all(isinstance(k, str) for k in kwargs):
         return None
-    signature = task_signature(task)
+    signature = task_signature(task, checked)
     try:
         (signature.bind_partial if partial else signature.bind)(*args, **kwargs)
     except TypeError as exc:
@@ -77,23 +83,26 @@ class TaskArgumentsMismatch(ProjectRule):
         for call in model.calls:
             if call.task.custom_decorator or call.call.has_star_args or call.call.has_star_kwargs:
                 continue
-            checked = self._call_arguments(call.method, call.call, call.module, model)
-            if checked is None:
+            arguments = self._call_arguments(call.method, call.call, call.module, model)
+            checked = checked_parameters(call.task, model)
+            if arguments is None or checked is None:
                 continue
-            args, kwargs, partial = checked
-            error = binding_error(call.task, args, kwargs, partial)
+            args, kwargs, partial = arguments
+            error = binding_error(call.task, args, kwargs, partial, checked)
             if error:
-                yield self._report(call.task, call.path, call.span, f".{call.method}()", error)
+                yield self._report(call.task, call.path, call.span, f".{call.method}()", error,
+                                   checked)
         for reference in named_references(model):
             if reference.is_pattern or reference.kind.value not in ("beat_schedule", "send_task"):
                 continue
             tasks = model.tasks_named(reference.name)
-            if len(tasks) != 1 or tasks[0].custom_decorator:
+            checked = checked_parameters(tasks[0], model) if len(tasks) == 1 else None
+            if checked is None or tasks[0].custom_decorator:
                 continue
-            error = binding_error(tasks[0], reference.args, reference.kwargs, False)
+            error = binding_error(tasks[0], reference.args, reference.kwargs, False, checked)
             if error:
                 yield self._report(tasks[0], reference.path, reference.arguments_location,
-                                   reference.label, error)
+                                   reference.label, error, checked)
 
     def _call_arguments(self, method: str, call: Any, module: str, model: Any) -> Any:
         evaluate = model.evaluator.evaluate
@@ -110,8 +119,8 @@ class TaskArgumentsMismatch(ProjectRule):
         return None
 
     def _report(self, task: "TaskDefinition", path: str, span: Span, how: str,
-                error: str) -> Finding:
-        signature = task_signature(task)
+                error: str, checked: tuple[Parameter, ...]) -> Finding:
+        signature = task_signature(task, checked)
         return self.finding(
             path, span,
             f"Arguments passed by {how} do not fit task '{task.name or task.function}"

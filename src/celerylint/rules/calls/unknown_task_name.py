@@ -33,12 +33,23 @@ class UnknownTaskName(ProjectRule):
             if not is_ours(reference.name, model) or explicit_name_for_path(reference.name, model):
                 continue
             hint = did_you_mean(reference.name, defined) or "."
+            plain_function = _plain_function(project, reference.name)
+            what = (f"'{reference.name}', a plain function without a task decorator, so no "
+                    f"worker registers it{hint}" if plain_function else
+                    f"task '{reference.name}', which no module defines{hint}")
             yield self.finding(
                 reference.path, reference.span,
-                f"{reference.label[0].upper()}{reference.label[1:]} names task "
-                f"'{reference.name}', which no module defines{hint} The worker rejects the "
-                "message with \"Received unregistered task\".",
-                fix_hint="Use the task's registered name (module path plus function name, or "
-                "its explicit name=).",
+                f"{reference.label[0].upper()}{reference.label[1:]} names {what} The worker "
+                "rejects the message with \"Received unregistered task\".",
+                fix_hint="Decorate the function with @app.task or @shared_task." if
+                plain_function else "Use the task's registered name (module path plus "
+                "function name, or its explicit name=).",
                 subjects=(reference.name,),
             )
+
+
+def _plain_function(project: "Project", name: str) -> bool:
+    """``module.function`` where the module defines that function, undecorated as a task."""
+    module, _, function = name.rpartition(".")
+    facts = project.module(module) if module else None
+    return facts is not None and any(f.qualname == function for f in facts.functions)

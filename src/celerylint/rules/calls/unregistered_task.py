@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
 from celerylint.project.celery_model import Closure, celery_model
+from celerylint.project.celery_tasks import SHARED
 from celerylint.project.named_references import named_references
 from celerylint.rules.base import ProjectRule
 
 if TYPE_CHECKING:
-    from celerylint.project.celery_model import CeleryModel
+    from celerylint.project.celery_model import CeleryModel, Worker
     from celerylint.project.celery_tasks import TaskDefinition
     from celerylint.project.model import Project
 
@@ -29,19 +30,43 @@ def used_tasks(model: "CeleryModel") -> dict[tuple[str, str], tuple["TaskDefinit
     return used
 
 
-def worker_closures(model: "CeleryModel", task: "TaskDefinition") -> list[Closure] | None:
-    """Closures of every worker that could run ``task``; None when any is unknowable."""
-    apps = model.apps_of(task)
+def unregistered_reasons(model: "CeleryModel", task: "TaskDefinition") -> list[str] | None:
+    """Why no worker registers ``task``, one reason per worker; None when some worker
+    does (or may: its app or module list is unknowable)."""
     workers = model.workers()
-    if any(w.command.app_known and w.app_id is None for w in workers):
-        return None  # a worker whose app we cannot resolve might register it
-    if any(not w.command.app_known for w in workers):
+    if not workers:
+        return _app_closure_reasons(model, task, model.apps_of(task))
+    if _runs_elsewhere(model, task, workers):
+        return _app_closure_reasons(model, task, [task.app_id])
+    reasons: list[str] = []
+    for worker in workers:
+        registration = model.registration(worker, task)
+        if registration.registered is not False:
+            return None
+        reasons.append(f"{worker.service} ({worker.deployment.path}): {registration.reason}")
+    return sorted(set(reasons))
+
+
+def _runs_elsewhere(model: "CeleryModel", task: "TaskDefinition",
+                    workers: list["Worker"]) -> bool:
+    """The task's own app runs in no worker found, and no worker found imports the task:
+    its workers are probably deployed where celerylint does not look."""
+    if task.app_id == SHARED or any(w.app_id == task.app_id for w in workers):
+        return False
+    return not any(task.registering_module in model.registration_closure(w).modules
+                   for w in workers if w.app_id is not None)
+
+
+def _app_closure_reasons(model: "CeleryModel", task: "TaskDefinition",
+                         apps: list[str]) -> list[str] | None:
+    """Judged by what a worker of each app would import at start-up."""
+    closures: list[Closure] = [model.registration_closure(a) for a in apps]
+    if not closures or any(not c.complete or task.registering_module in c.modules
+                           for c in closures):
         return None
-    relevant = [w for w in workers if w.app_id in apps]
-    if relevant:
-        return [model.registration_closure(w.app_id, model.target_module(w.command.app))
-                for w in relevant if w.app_id]
-    return [model.registration_closure(app_id) for app_id in apps]
+    how = "; ".join(sorted({s for c in closures for s in c.sources}))
+    return [f"its module '{task.registering_module}' is never imported when the worker starts "
+            f"(modules come from: {how})"]
 
 
 class UnregisteredTask(ProjectRule):
@@ -53,19 +78,16 @@ class UnregisteredTask(ProjectRule):
     def check_project(self, project: "Project") -> Iterator[Finding]:
         model = celery_model(project)
         for task, first_use in sorted(used_tasks(model).values(), key=lambda v: v[0].key):
-            closures = worker_closures(model, task)
-            if not closures or any(not c.complete for c in closures):
+            reasons = unregistered_reasons(model, task)
+            if reasons is None:
                 continue
-            module = task.registered_in or task.module
-            if any(module in c.modules for c in closures):
-                continue
-            how = "; ".join(sorted({s for c in closures for s in c.sources}))
             yield self.finding(
                 task.path, task.span,
-                f"Task '{task.name}' is used ({first_use}) but its module '{module}' is "
-                f"never imported when the worker starts (modules come from: {how}); the "
-                "worker logs \"Received unregistered task\" and drops the message.",
-                fix_hint=f"Add '{module}' to the app's include=, or import it from a "
-                "module the worker loads, or fix autodiscover_tasks(related_name=...).",
+                f"Task '{task.name}' is used ({first_use}) but no worker registers it: "
+                f"{'; '.join(reasons)}; the worker logs \"Received unregistered task\" and "
+                "drops the message.",
+                fix_hint=f"Add '{task.registering_module}' to the app's include=, or import it "
+                "from a module the worker loads, or fix autodiscover_tasks(related_name=...)"
+                + (", or drop shared=False" if not task.shared else "") + ".",
                 subjects=(task.name,),
             )

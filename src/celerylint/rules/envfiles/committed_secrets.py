@@ -2,27 +2,63 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
 from celerylint.project.env_model import env_model
+from celerylint.project.envfiles import EnvFile
 from celerylint.project.git_status import is_committed, is_ignored, is_tracked
 from celerylint.rules.base import ProjectRule
-from celerylint.secrets import looks_like_placeholder, looks_like_secret_key
+from celerylint.secrets import (
+    looks_like_placeholder,
+    looks_like_secret_key,
+    looks_like_secret_value,
+)
 from celerylint.source.facts import Span
 
 if TYPE_CHECKING:
     from celerylint.project.model import Project
 
 
+_USER_KEY_TOKENS = frozenset({"USER", "USERNAME", "LOGIN"})
+# A comment that says the file's credentials are a throwaway demo stack's.
+_DEMO_NOTE = re.compile(
+    r"#.*\b(demo|for (local )?development only|local development only|dev(elopment)? only|"
+    r"not (for|in|to be used in) production|never use in production|insecure|testing only)\b",
+    re.IGNORECASE,
+)
+
+
 def _url_password(value: str) -> bool:
     from celerylint.project.broker_urls import parse_broker_url
+    from celerylint.project.url_parts import split_url, split_userinfo
 
     if "://" not in value:
         return False
     parsed = parse_broker_url(value)
-    return parsed.has_password and not parsed.password_is_placeholder
+    parts = split_url(value)
+    username, password = split_userinfo(parts.userinfo if parts else None)
+    return parsed.has_password and not parsed.password_is_placeholder and password != username
+
+
+def _user_names(env_file: EnvFile) -> set[str]:
+    """Values of the file's user-name keys: a password equal to one is a demo default."""
+    return {entry.value for entry in env_file.entries if entry.value
+            and _USER_KEY_TOKENS.intersection(re.split(r"[^A-Z0-9]+", entry.key.upper()))}
+
+
+def _documented_as_demo(project: "Project", path: str) -> bool:
+    data = project.read_bytes(path)
+    return data is not None and _DEMO_NOTE.search(data.decode("utf-8", "replace")) is not None
+
+
+def _holds_secret(key: str, value: str, user_names: set[str]) -> bool:
+    if _url_password(value):
+        return True
+    return (looks_like_secret_key(key) and bool(value) and not looks_like_placeholder(value)
+            and looks_like_secret_value(value) and value not in user_names)
 
 
 class CommittedSecret(ProjectRule):
@@ -35,11 +71,11 @@ class CommittedSecret(ProjectRule):
         for env_file in env_model(project).files:
             if env_file.is_example or not is_committed(project.root, env_file.path):
                 continue
+            if _documented_as_demo(project, env_file.path):
+                continue  # a demo stack's throwaway credentials, said so in the file
+            user_names = _user_names(env_file)
             for entry in env_file.entries:
-                value = entry.value or ""
-                secret = (looks_like_secret_key(entry.key) and value
-                          and not looks_like_placeholder(value)) or _url_password(value)
-                if not secret:
+                if not _holds_secret(entry.key, entry.value or "", user_names):
                     continue
                 yield self.finding(
                     env_file.path, Span(entry.line, entry.column, entry.line, entry.column),

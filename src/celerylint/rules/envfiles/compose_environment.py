@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from celerylint.findings import Finding, Severity
 from celerylint.project.broker_urls import host_of
 from celerylint.project.deployment_facts import DeploymentFacts
-from celerylint.project.env_model import _join, env_model
+from celerylint.project.env_model import _join, env_model, example_sibling, service_env_files
 from celerylint.rules.base import ProjectRule
 from celerylint.source.facts import Span
 
@@ -35,6 +35,8 @@ class ComposeEnvFileMissing(ProjectRule):
                     target = _join(base, written)
                     if target in existing or (project.root / target).is_file():
                         continue
+                    if example_sibling(target, existing):
+                        continue  # gitignored, and the setup copies it from the example
                     yield self.finding(
                         deployment.path, Span(line, 1, line, 1),
                         f"Service '{service.name}' reads env_file '{written}', which does not "
@@ -70,9 +72,14 @@ class ComposeUnsetVariable(ProjectRule):
                 )
 
     def _known_keys(self, deployment: DeploymentFacts, by_path: dict) -> set[str]:  # type: ignore[type-arg]
+        """Keys of the project's ``.env`` and the services' env files, or of the
+        examples they are copied from where they are not committed."""
         base = _directory(deployment.path)
         candidates = {_join(base, ".env")}
-        candidates |= {_join(base, written) for s in deployment.services for written, _ in s.env_files}
+        candidates |= {_join(base, written) for s in deployment.services
+                       for written, _ in service_env_files(s)}
+        candidates |= {example for path in candidates if path not in by_path
+                       for example in [example_sibling(path, by_path)] if example}
         return {k for path in candidates if path in by_path for k in by_path[path].keys()}
 
 
@@ -106,7 +113,7 @@ class WorkerWithoutBrokerDependency(ProjectRule):
 
     def _broker_hosts(self, service, base: str, by_path: dict) -> set[str]:  # type: ignore[no-untyped-def,type-arg]
         values = [v for _, v, _ in service.environment if v]
-        for written, _ in service.env_files:
+        for written, _ in service_env_files(service):
             env_file = by_path.get(_join(base, written))
             if env_file is not None:
                 values += [e.value for e in env_file.entries if e.value]

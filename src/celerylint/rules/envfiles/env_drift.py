@@ -1,13 +1,14 @@
-"""CEL604: a key present in one environment's env file and missing from a sibling's."""
+"""CEL604: sibling env files that disagree on a variable a Celery process needs."""
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
-from celerylint.project.env_model import env_model
+from celerylint.project.env_model import EnvModel, _join, env_model, service_env_files
 from celerylint.project.envfiles import EnvFile, sibling_key
 from celerylint.rules.base import ProjectRule
 from celerylint.source.facts import Span
@@ -30,6 +31,26 @@ def sibling_groups(files: list[EnvFile]) -> list[list[EnvFile]]:
     return sorted(result, key=lambda g: g[0].path)
 
 
+def overlay_pairs(model: EnvModel) -> set[frozenset[str]]:
+    """Pairs of files one service loads together: the later one overrides, not rivals."""
+    pairs: set[frozenset[str]] = set()
+    for deployment in model.compose:
+        base = deployment.path.rsplit("/", 1)[0] if "/" in deployment.path else ""
+        for service in deployment.services:
+            loaded = [_join(base, written) for written, _ in service_env_files(service)]
+            pairs.update(frozenset(pair) for pair in itertools.combinations(loaded, 2))
+    return pairs
+
+
+def _is_local_override(first: str, second: str) -> bool:
+    """``.env.local`` overrides ``.env`` (and ``.env.production.local`` its base)."""
+    return first.removesuffix(".local") == second or second.removesuffix(".local") == first
+
+
+def _keys_listed(keys: list[str]) -> str:
+    return ", ".join(keys)
+
+
 class EnvDrift(ProjectRule):
     code = "CEL604"
     name = "env-drift"
@@ -37,22 +58,38 @@ class EnvDrift(ProjectRule):
     summary = "Sibling env files (development/production, real/example) disagree on which keys exist."
 
     def check_project(self, project: "Project") -> Iterator[Finding]:
-        for group in sibling_groups(env_model(project).files):
-            all_keys = sorted({k for f in group for k in f.keys()})
-            for key in all_keys:
-                having = [f for f in group if key in f.keys()]
-                lacking = [f for f in group if key not in f.keys()]
-                if not lacking:
+        model = env_model(project)
+        needed = model.keys_celery_needs()
+        overlays = overlay_pairs(model)
+        for group in sibling_groups(model.files):
+            for first, second in itertools.combinations(group, 2):
+                if (first.environment, first.is_example) == (second.environment, second.is_example):
                     continue
-                first = having[0]
-                entry = first.entry(key)
-                line = entry.line if entry else 1
-                yield self.finding(
-                    first.path, Span(line, 1, line, 1),
-                    f"'{key}' is set in {', '.join(f.path for f in having)} but missing from "
-                    f"{', '.join(f.path for f in lacking)}: that environment runs with a "
-                    "different configuration (or the example misleads whoever sets it up).",
-                    fix_hint=f"Add {key} to {', '.join(f.path for f in lacking)} (an empty "
-                    "value documents it in an example).",
-                    subjects=(key,),
-                )
+                if frozenset((first.path, second.path)) in overlays \
+                        or _is_local_override(first.path, second.path):
+                    continue
+                finding = self._pair_finding(first, second, needed)
+                if finding is not None:
+                    yield finding
+
+    def _pair_finding(self, first: EnvFile, second: EnvFile, needed: set[str]) -> Finding | None:
+        only_first = sorted((first.keys() - second.keys()) & needed)
+        only_second = sorted((second.keys() - first.keys()) & needed)
+        if not only_first and not only_second:
+            return None
+        where, keys = (first, only_first) if only_first else (second, only_second)
+        entry = where.entry(keys[0])
+        line = entry.line if entry else 1
+        parts = [f"{_keys_listed(only)} only in {f.path}"
+                 for f, only in ((first, only_first), (second, only_second)) if only]
+        lacking = [f.path for f, only in ((second, only_first), (first, only_second)) if only]
+        return self.finding(
+            where.path, Span(line, 1, line, 1),
+            f"{first.path} and {second.path} disagree on variables a Celery process reads "
+            f"without a default: {'; '.join(parts)}. A worker started with "
+            f"{' or '.join(lacking)} fails at start-up or runs with Celery's default there "
+            "(and an example that lacks a key misleads whoever sets the environment up).",
+            fix_hint=f"Add the missing keys to {' and '.join(lacking)} (an empty value "
+            "documents a key in an example).",
+            subjects=(first.path, second.path),
+        )

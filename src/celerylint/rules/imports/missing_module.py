@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 from celerylint.findings import Finding, Severity
 from celerylint.rules.base import ModuleRule
 from celerylint.rules.imports.resolution import (
-    CHECKED_CONTEXTS,
+    can_fail,
     candidate_modules,
     is_ambiguous_top_level,
 )
-from celerylint.source.facts import ImportFact, ModuleFacts
+from celerylint.source.facts import ImportContext, ImportFact, ModuleFacts
 
 if TYPE_CHECKING:
     from celerylint.project.model import Project
@@ -52,7 +52,7 @@ class MissingModule(ModuleRule):
     def check_module(self, facts: ModuleFacts, project: "Project") -> Iterator[Finding]:
         reported: set[tuple[int, str]] = set()
         for fact in facts.imports:
-            if fact.context not in CHECKED_CONTEXTS or fact.beyond_top_level:
+            if not can_fail(fact):
                 continue
             missing = self._missing(fact, facts, project)
             if missing is None or (fact.span.line, missing) in reported:
@@ -82,8 +82,9 @@ class MissingModule(ModuleRule):
         suggestion = suggest_module(missing, project)
         hint = f"did you mean '{suggestion}'?" if suggestion else \
             "restore the module, or remove or update the import"
-        where = "when this module loads" if fact.context.value == "module" else \
-            "when this function runs"
+        where = ("when this module loads, so a worker or beat that imports it fails at "
+                 "start-up") if fact.context is ImportContext.MODULE else \
+            "when this function runs, so a task that calls it fails each time"
         return self.finding(
             facts.path, fact.module_span or fact.span,
             f"Module '{missing}' does not exist in this project; the import raises "

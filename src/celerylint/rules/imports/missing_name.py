@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 from celerylint.findings import Finding, Severity
 from celerylint.rules.base import ModuleRule
 from celerylint.rules.imports.resolution import (
-    CHECKED_CONTEXTS,
+    can_fail,
     candidate_modules,
     is_ambiguous_top_level,
 )
-from celerylint.source.facts import ImportFact, ModuleFacts
+from celerylint.source.facts import ImportContext, ImportFact, ModuleFacts
 
 if TYPE_CHECKING:
     from celerylint.project.model import Project
@@ -45,7 +45,7 @@ class MissingImportedName(ModuleRule):
 
     def check_module(self, facts: ModuleFacts, project: "Project") -> Iterator[Finding]:
         for fact in facts.imports:
-            if fact.context not in CHECKED_CONTEXTS or not fact.name or fact.name == "*":
+            if not can_fail(fact) or not fact.name or fact.name == "*":
                 continue
             module = self._checked_module(fact, facts, project)
             if module is None:
@@ -79,7 +79,9 @@ class MissingImportedName(ModuleRule):
         return self.finding(
             facts.path, fact.span,
             f"'{module}' does not define '{fact.name}'; this import raises ImportError "
-            f"when it runs.",
+            + ("when the module loads, so a worker or beat that imports it fails at start-up."
+               if fact.context is ImportContext.MODULE else
+               "when the function runs, so a task that calls it fails each time."),
             fix_hint=hint,
             subjects=(module, fact.name or ""),
         )

@@ -7,7 +7,10 @@ from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
 from celerylint.rules.base import ModuleRule
-from celerylint.rules.imports.resolution import CHECKED_CONTEXTS, candidate_modules
+from celerylint.rules.imports.resolution import (
+    unimportable_folder,
+    unresolvable_relative_imports,
+)
 from celerylint.source.facts import ModuleFacts
 
 if TYPE_CHECKING:
@@ -23,19 +26,20 @@ class RelativeImportBeyondTopLevel(ModuleRule):
     process_consequence = "it is the {process} that fails"
 
     def check_module(self, facts: ModuleFacts, project: "Project") -> Iterator[Finding]:
+        if unimportable_folder(facts.path) is not None:
+            return  # not a package at all: one --verbose note says so for the folder
         reported: set[int] = set()
-        for fact in facts.imports:
-            if not fact.level or not fact.beyond_top_level or fact.span.line in reported:
+        for fact in unresolvable_relative_imports(facts, project):
+            if fact.span.line in reported:
                 continue
-            if fact.context not in CHECKED_CONTEXTS or candidate_modules(fact, facts, project):
-                continue  # valid under another source root
             reported.add(fact.span.line)
             dots = "." * fact.level
             yield self.finding(
                 facts.path, fact.span,
                 f"Relative import '{dots}{fact.relative_name or ''}' goes above the top-level "
                 f"package of '{facts.module or facts.path}'; Python raises ImportError "
-                "(attempted relative import beyond top-level package).",
+                "(attempted relative import beyond top-level package) when it runs, so a "
+                "worker or beat that imports this module fails.",
                 fix_hint="Use fewer dots or an absolute import.",
                 subjects=(f"{dots}{fact.relative_name or ''}",),
             )

@@ -1,17 +1,25 @@
 """Shared answers for the import rules: what an import names and whether it exists.
 
 A file can have several module names (one per source root that contains it);
-an import is only reported when it fails under every one of them.
+an import is only reported when it fails under every one of them.  A file whose
+own name is not an identifier (Django's ``migrations/0091_populate_x.py``) has no
+module name, yet its loader imports it through its package, so its relative
+imports resolve from that package.  A file inside a folder whose name is not an
+identifier (``docs/old.v1/``, ``my-scripts/``) belongs to no package at all: its
+relative imports are not judged one by one, and :func:`unimportable_folder_notes`
+says so once.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
-from celerylint.source.scan_policy import resolve_relative
 from celerylint.source.facts import ImportContext, ImportFact, ModuleFacts
+from celerylint.source.scan_policy import resolve_relative
 
 if TYPE_CHECKING:
     from celerylint.project.model import Project
@@ -19,11 +27,60 @@ if TYPE_CHECKING:
 CHECKED_CONTEXTS = (ImportContext.MODULE, ImportContext.FUNCTION)
 
 
+def can_fail(fact: ImportFact) -> bool:
+    """Whether a failing import would break the program: it runs on import or in a
+    function, and no ImportError handler or feature switch stands around it."""
+    return fact.context in CHECKED_CONTEXTS and not fact.guarded
+
+
 def names_of(facts: ModuleFacts, project: "Project") -> list[str]:
     names = project.names_by_path.get(facts.path)
     if names:
         return list(names)
-    return [facts.module] if facts.module else []
+    if facts.module:
+        return [facts.module]
+    return list(_names_in_package(facts.path, project.inventory.source_roots))
+
+
+def _names_in_package(path: str, source_roots: Sequence[str]) -> Iterator[str]:
+    """``app.migrations.0091_populate_x`` for a file whose package is importable: not an
+    importable name, but the package part is what relative imports resolve from."""
+    pure = PurePosixPath(path)
+    for root in source_roots:
+        if root and not path.startswith(root + "/"):
+            continue
+        folders = pure.parent.relative_to(root).parts if root else pure.parent.parts
+        if folders and all(folder.isidentifier() for folder in folders):
+            yield ".".join((*folders, pure.stem))
+
+
+def unimportable_folder(path: str) -> str | None:
+    """The outermost folder of ``path`` whose name is not an identifier, if any."""
+    folders = PurePosixPath(path).parent.parts
+    for index, folder in enumerate(folders):
+        if not folder.isidentifier():
+            return "/".join(folders[: index + 1])
+    return None
+
+
+def unresolvable_relative_imports(facts: ModuleFacts, project: "Project") -> list[ImportFact]:
+    """Relative imports that would fail and that nothing guards: above the top-level
+    package under every name the file has (or it has none)."""
+    return [fact for fact in facts.imports
+            if fact.level and can_fail(fact) and not candidate_modules(fact, facts, project)]
+
+
+def unimportable_folder_notes(project: "Project") -> list[str]:
+    """One ``--verbose`` note per folder that cannot be imported yet holds relative
+    imports that only work if it were a package; CEL703 leaves those imports alone."""
+    counts: dict[str, int] = {}
+    for facts in project.python_facts():
+        folder = unimportable_folder(facts.path)
+        if folder is not None and unresolvable_relative_imports(facts, project):
+            counts[folder] = counts.get(folder, 0) + 1
+    return [f"{folder}/ is not a package (its name is not a Python identifier, so no import "
+            f"can name it): the relative imports of its {count} file(s) were not checked"
+            for folder, count in sorted(counts.items())]
 
 
 def candidate_modules(fact: ImportFact, facts: ModuleFacts, project: "Project") -> list[str]:

@@ -6,12 +6,19 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
+from celerylint.project.dependencies import Provision
 from celerylint.rules.base import ModuleRule
-from celerylint.rules.imports.resolution import CHECKED_CONTEXTS, stdlib_modules
-from celerylint.source.facts import ModuleFacts
+from celerylint.rules.imports.resolution import can_fail, stdlib_modules
+from celerylint.source.facts import ImportContext, ModuleFacts
 
 if TYPE_CHECKING:
     from celerylint.project.model import Project
+
+
+_FAILURE = {
+    ImportContext.MODULE: "a worker or beat that imports this module fails at start-up",
+    ImportContext.FUNCTION: "a task that calls this function fails each time",
+}
 
 
 class UndeclaredDependency(ModuleRule):
@@ -28,20 +35,20 @@ class UndeclaredDependency(ModuleRule):
             return  # a project that declares nothing: we cannot tell what is installed
         reported: set[str] = set()
         for fact in facts.imports:
-            if fact.level or fact.context not in CHECKED_CONTEXTS or not fact.module:
+            if fact.level or not can_fail(fact) or not fact.module:
                 continue
             top = fact.module.split(".")[0]
             if top in reported or top in stdlib_modules() or project.is_first_party(top):
                 continue
-            if declarations.provides_import(top):
-                continue
+            if declarations.provision(top) is not Provision.MISSING:
+                continue  # provided, or a declared distribution's import names are unknown
             reported.add(top)
             sources = ", ".join(declarations.sources) or "the project's dependency files"
             yield self.finding(
                 facts.path, fact.span,
                 f"'{top}' is imported but no declared dependency provides it (checked "
-                f"{sources}): it works only where something else happens to install it, "
-                "and a clean install from your requirements raises ModuleNotFoundError.",
+                f"{sources} and what they install): in an image built from these "
+                f"declarations, {_FAILURE[fact.context]} with ModuleNotFoundError.",
                 fix_hint=f"Add the distribution that provides '{top}' to your dependencies.",
                 subjects=(top,),
             )

@@ -14,6 +14,7 @@ from celerylint.rules.base import ProjectRule
 
 if TYPE_CHECKING:
     from celerylint.project.celery_model import CeleryModel
+    from celerylint.project.celery_tasks import TaskDefinition
     from celerylint.project.conf import EffectiveSettings
     from celerylint.project.model import Project
 
@@ -38,13 +39,37 @@ def visibility_timeout(settings: "EffectiveSettings") -> float | None:
     return redis_visibility_timeout_default()
 
 
+_SOFT_LIMIT_EXCEPTION = "celery.exceptions.SoftTimeLimitExceeded"
+
+
+def _ends_at_soft_limit(model: CeleryModel, task: TaskDefinition, settings: EffectiveSettings,
+                        limit: float) -> bool:
+    """A soft limit below the hard one that the task handles: the task returns (and is
+    acknowledged) at the soft limit, before the hard limit reaches the visibility timeout.
+
+    Handling is read from the facts available: the task's module imports
+    ``SoftTimeLimitExceeded``, or the task catches every exception.
+    """
+    soft = _number(task.options.get("soft_time_limit", settings.value("task_soft_time_limit")))
+    if soft is None or soft >= limit:
+        return False
+    facts = model.project.module(task.module)
+    if facts is None:
+        return False
+    function = next((f for f in facts.functions if f.qualname == task.qualname), None)
+    if function is not None and function.broad_handlers:
+        return True
+    return any(model.symbols.resolve(task.module, i.bound).qualified == _SOFT_LIMIT_EXCEPTION
+               for i in facts.imports if not i.function or i.function == task.qualname)
+
+
 class VisibilityTimeoutExceeded(ProjectRule):
     code = "CEL113"
     name = "visibility-timeout-exceeded"
     severity = Severity.WARNING
     summary = "Late-acked tasks or delays outlast Redis' visibility_timeout and get delivered twice."
 
-    def check_project(self, project: "Project") -> Iterator[Finding]:
+    def check_project(self, project: Project) -> Iterator[Finding]:
         model = celery_model(project)
         for app_id, settings in sorted(model.settings.items()):
             timeout = visibility_timeout(settings)
@@ -53,14 +78,16 @@ class VisibilityTimeoutExceeded(ProjectRule):
             yield from self._late_acked_tasks(model, app_id, settings, timeout)
             yield from self._delays(model, app_id, timeout)
 
-    def _late_acked_tasks(self, model: "CeleryModel", app_id: str,
-                          settings: "EffectiveSettings", timeout: float) -> Iterator[Finding]:
+    def _late_acked_tasks(self, model: CeleryModel, app_id: str,
+                          settings: EffectiveSettings, timeout: float) -> Iterator[Finding]:
         for task in model.tasks:
             if task.app_id not in (app_id, "<shared>"):
                 continue
             acks_late = task.options.get("acks_late", settings.value("task_acks_late"))
             limit = _number(task.options.get("time_limit", settings.value("task_time_limit")))
             if acks_late is not True or limit is None or limit < timeout:
+                continue
+            if limit == timeout and _ends_at_soft_limit(model, task, settings, limit):
                 continue
             yield self.finding(
                 task.path, task.span,

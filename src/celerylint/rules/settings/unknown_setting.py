@@ -9,10 +9,21 @@ from celerylint.celery_knowledge.settings import SettingStatus
 from celerylint.findings import Finding, Severity
 from celerylint.rules.base import ProjectRule
 from celerylint.celery_knowledge.undeclared import reads_undeclared
-from celerylint.rules.settings.sources import judged_entries
+from celerylint.project.setting_owners import library_owner, read_by_project
+from celerylint.rules.settings.sources import JudgedEntry, judged_entries
 
 if TYPE_CHECKING:
     from celerylint.project.model import Project
+
+
+def _candidate(judged: JudgedEntry) -> bool:
+    """An unknown key, or any key of conf.update(...), which is meant as a setting."""
+    status = judged.lookup.status
+    if status is not SettingStatus.UNKNOWN and not (
+            status is SettingStatus.NOT_CELERY and judged.explicit):
+        return False
+    # Celery reads a few keys with conf.get(...) though they are not in its defaults.
+    return not reads_undeclared(judged.entry.key, judged.entry.namespace)
 
 
 class UnknownSetting(ProjectRule):
@@ -22,14 +33,13 @@ class UnknownSetting(ProjectRule):
     summary = "A configuration key is not a Celery setting, so Celery silently ignores it."
 
     def check_project(self, project: "Project") -> Iterator[Finding]:
-        for judged in judged_entries(project):
+        candidates = [judged for judged in judged_entries(project) if _candidate(judged)]
+        shared = {j.entry.key for j in candidates if j.entry.django}
+        owned = read_by_project(project, shared)
+        for judged in candidates:
             lookup, entry = judged.lookup, judged.entry
-            if lookup.status is SettingStatus.NOT_CELERY and judged.explicit:
-                pass  # conf.update(foo=...) is meant as a setting whatever its name
-            elif lookup.status is not SettingStatus.UNKNOWN:
-                continue
-            if reads_undeclared(entry.key, entry.namespace):
-                continue  # read by Celery with conf.get(...) though not in its defaults
+            if entry.django and (entry.key in owned or library_owner(entry.key)):
+                continue  # a Django setting the project or another library reads
             if lookup.transport_option:
                 hint = (f"'{lookup.transport_option}' is a broker transport option: set it "
                         f"inside {lookup.suggestion}={{'{lookup.transport_option}': ...}}.")

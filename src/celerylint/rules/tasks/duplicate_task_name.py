@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
 from celerylint.project.celery_model import celery_model
+from celerylint.project.celery_tasks import SHARED
 from celerylint.rules.base import ProjectRule
 
 if TYPE_CHECKING:
@@ -26,7 +27,9 @@ class DuplicateTaskName(ProjectRule):
         for task in ordered:
             if not task.name or not task.visibly_registered:
                 continue
-            for app_id in model.apps_of(task) or [task.app_id]:
+            # Two apps' own tasks clash only in a process importing both modules, which
+            # per-worker-type apps avoid: judge ``@app.task`` tasks within their app.
+            for app_id in (model.apps_of(task) if task.app_id == SHARED else [task.app_id]):
                 first = seen.get((app_id, task.name))
                 if first is None:
                     seen[(app_id, task.name)] = task

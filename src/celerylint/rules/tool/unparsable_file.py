@@ -1,8 +1,10 @@
-"""CEL001: a file that cannot be parsed hides everything in it from analysis.
+"""CEL001: a file that cannot be read or parsed hides everything in it from analysis.
 
-Two kinds of file: Python modules (the parse failure is a fact of the module)
-and docker-compose files (the YAML reader's problems are facts of the
-deployment). Both were parsed once, earlier; this rule only reports.
+Python modules (the parse failure is a fact of the module), YAML deployment files
+(compose and Kubernetes: the YAML reader's problems are facts of the deployment),
+deployment files too large or binary to read, and dependency files that cannot be
+read or are not valid TOML. All were read once, earlier; this rule only reports, so
+nothing discovery selected is skipped in silence.
 """
 
 from __future__ import annotations
@@ -17,13 +19,15 @@ from celerylint.project.deployment_facts import (
     DeploymentProblem,
     DeploymentProblemKind,
 )
-from celerylint.project.deployment_files import project_deployments
+from celerylint.project.deployment_files import project_deployments, unread_deployment_files
 from celerylint.rules.base import ProjectRule
 from celerylint.source.facts import ModuleFacts, Span
+from celerylint.source.templates import is_unparsable_template
 
 if TYPE_CHECKING:
     from celerylint.project.model import Project
 
+_YAML_KINDS = (DeploymentKind.COMPOSE, DeploymentKind.KUBERNETES)
 # Template placeholders are not reported: such a file is rendered by another tool first.
 _COMPOSE_FIX_HINTS = {
     DeploymentProblemKind.INVALID_YAML: "Fix the YAML here (`docker compose config` shows the "
@@ -37,14 +41,29 @@ class UnparsableFile(ProjectRule):
     code = "CEL001"
     name = "unparsable-file"
     severity = Severity.ERROR
-    summary = "A Python or compose file could not be parsed, so nothing in it was checked."
+    summary = "A file could not be read or parsed, so nothing in it was checked."
 
     def check_project(self, project: Project) -> Iterator[Finding]:
         for facts in project.python_facts():
+            failure = facts.parse_failure
+            if failure and is_unparsable_template(project, facts.path, failure.message):
+                continue  # template syntax, not a broken file: a --verbose note says so
             yield from self._python_file(facts)
         for deployment in project_deployments(project):
-            if deployment.kind is DeploymentKind.COMPOSE:
+            if deployment.kind in _YAML_KINDS:
                 yield from self._compose_file(deployment)
+        for path, why in unread_deployment_files(project):
+            yield self.finding(path, Span(1, 1, 1, 1),
+                               f"Not read as a deployment file: {why}; the worker and beat "
+                               "commands it may start were not checked.",
+                               fix_hint="Exclude the file in [tool.celerylint] extend-exclude "
+                               "if it is no deployment file.")
+        for path, line, why in project.dependencies.unreadable:
+            yield self.finding(path, Span(line, 1, line, 1),
+                               f"Cannot read this dependency file: {why[0].lower()}{why[1:]} "
+                               "The dependency rules treat what it declares as unknown.",
+                               fix_hint="Fix the file (pip and build tools fail on it too), "
+                               "or exclude it in [tool.celerylint] extend-exclude.")
 
     def _python_file(self, facts: ModuleFacts) -> Iterator[Finding]:
         failure = facts.parse_failure

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
 from celerylint.project.celery_model import celery_model
+from celerylint.project.deployment_groups import process_groups
 from celerylint.project.queue_traffic import queue_traffic
 from celerylint.project.routing import declared_queues, default_queue
 from celerylint.rules.base import ProjectRule
@@ -26,6 +27,7 @@ class UnusedWorkerQueue(ProjectRule):
     def check_project(self, project: "Project") -> Iterator[Finding]:
         model = celery_model(project)
         traffic = {app_id: queue_traffic(model, app_id) for app_id in model.apps}
+        groups = process_groups(project)
         for worker in model.workers():
             command = worker.command
             if worker.app_id is None or not command.queues_known or command.queues is None:
@@ -42,10 +44,14 @@ class UnusedWorkerQueue(ProjectRule):
                 suggestion = closest_name(queue, known.producers, cutoff=0.6)
                 hint = f"did you mean '{suggestion}'?" if suggestion else \
                     "remove it, or route tasks to it"
+                group = groups.get((worker.deployment.path, worker.service, command.line,
+                                    command.column))
+                where = group.name if group is not None else worker.deployment.path
                 yield self.finding(
                     worker.deployment.path,
                     Span(command.line, command.column, command.line, command.column),
-                    f"Worker '{worker.service}' consumes queue '{queue}', but no task is sent "
+                    f"Worker '{worker.service}' of the deployment {where} consumes queue "
+                    f"'{queue}', but no task is sent "
                     "there and task_queues does not declare it; the worker idles on it while "
                     "the queue it was meant for may fill up.",
                     fix_hint=hint[0].upper() + hint[1:],
