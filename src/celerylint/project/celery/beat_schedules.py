@@ -20,14 +20,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from celerylint.celery_knowledge.intervals import (
+    describe_interval,
+    validate_interval,
+    validate_solar,
+)
 from celerylint.celery_knowledge.schedules import (
     CrontabResult,
     crontab_from_call,
     crontab_from_string,
     describe_crontab,
-    describe_interval,
-    validate_interval,
-    validate_solar,
 )
 from celerylint.project.celery.beat import follow
 from celerylint.project.evaluate import UNKNOWN, StaticCall, plain
