@@ -59,3 +59,15 @@ def project_urls(monkeypatch: pytest.MonkeyPatch) -> Callable[[dict[str, str]], 
 
     use({})
     return use
+
+
+@pytest.fixture
+def preview_rules_as_stable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests of the machinery (CLI, suppression, baselines, trust) use rules such as
+    missing-module (CEL701) as handy examples; whether those rules are stable or preview
+    is not their subject, so here every rule runs in the default set."""
+    from celerylint.rules.registry import all_rules
+
+    for rule in all_rules():
+        if rule.preview:
+            monkeypatch.setattr(rule, "preview", False)

@@ -21,6 +21,8 @@ from tests.conftest import write_tree
 from celerylint import cli
 from celerylint.source.extract import extract_module_facts
 
+pytestmark = pytest.mark.usefixtures("preview_rules_as_stable")
+
 LONG_FILE_LINES = 20_000
 # A 20,000-line module: a long docstring, then a broken import on its last line.
 LONG_FILE = '"""\n' + "documentation line\n" * (LONG_FILE_LINES - 3) + '"""\nimport pkg.gone\n'

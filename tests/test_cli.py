@@ -21,6 +21,8 @@ from tests.conftest import REPO_ROOT, write_tree
 from celerylint import __version__, cli
 from celerylint.project_links import rule_doc_url
 
+pytestmark = pytest.mark.usefixtures("preview_rules_as_stable")
+
 # CEL701 in a.py (line 1) and b.py (line 1), CEL702 in a.py (line 2).
 PROJECT = {
     "pkg/__init__.py": "",

@@ -12,6 +12,8 @@ from tests.conftest import FIXTURES, write_tree
 
 from celerylint.cli import build_parser, main, subcommand_names
 
+pytestmark = pytest.mark.usefixtures("preview_rules_as_stable")
+
 SHOP: Mapping[str, str] = {
     "shop/__init__.py": "",
     "shop/settings.py": 'INSTALLED_APPS = ["django.contrib.admin"]\n'

@@ -69,6 +69,7 @@ def test_default_selection_is_every_default_enabled_rule() -> None:
     (["CEL70"], [], ["missing-module", "CEL702", "CEL703", "CEL704"], set()),
     (["ALL"], [], ["CEL"], set()),
 ])
+@pytest.mark.usefixtures("preview_rules_as_stable")
 def test_select_extend_and_ignore(select: list[str], extend: list[str], ignore: list[str],
                                   expected: set[str]) -> None:
     chosen = codes(select_rules(select, extend, ignore))

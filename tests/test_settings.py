@@ -13,6 +13,8 @@ from celerylint.config_file import ConfigError
 from celerylint.discovery import discover
 from celerylint.settings import find_config, load_settings, parse_table
 
+pytestmark = pytest.mark.usefixtures("preview_rules_as_stable")
+
 BROKEN = {
     "pkg/__init__.py": "",
     "pkg/helpers.py": "present = 1\n",

@@ -20,6 +20,8 @@ from celerylint.suppression import (
     suppressions_from_text,
 )
 
+pytestmark = pytest.mark.usefixtures("preview_rules_as_stable")
+
 
 def finding(code: str, line: int, path: str = "pkg/a.py") -> Finding:
     names = {"CEL701": "missing-module", "CEL702": "missing-imported-name",

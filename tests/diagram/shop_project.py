@@ -126,4 +126,4 @@ SHOP = {
 
 def shop_result(tmp_path: Path) -> RunResult:
     root = write_tree(tmp_path / "shop_project", SHOP)
-    return api.run(Settings(root=root, paths=(root,), use_cache=False))
+    return api.run(Settings(root=root, paths=(root,), use_cache=False, preview=True))

@@ -41,7 +41,7 @@ def _cel302(tmp_path: Path, factory: str) -> list[str]:
         "proj/views.py": "from proj.reports import build\n\n\ndef go():\n    build.delay()\n",
         "Procfile": "worker: celery -A proj.worker worker\n",
     })
-    result = api.run(load_settings([root], None, {"use_cache": False}))
+    result = api.run(load_settings([root], None, {"use_cache": False, "select": ["CEL302"]}))
     return [f.message for f in result.findings if f.code == "CEL302"]
 
 

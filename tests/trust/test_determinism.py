@@ -23,6 +23,8 @@ from tests.trust.conftest import CACHE_DIR_NAME, assert_no_crash, copy_fixture, 
 from celerylint.report import FORMATS
 from celerylint.source import pool
 
+pytestmark = pytest.mark.usefixtures("preview_rules_as_stable")
+
 FIXTURE = "demo"
 
 

@@ -20,6 +20,8 @@ from tests.trust.conftest import CliOutcome, assert_no_crash, run_cli
 
 from celerylint.report import FORMATS
 
+pytestmark = pytest.mark.usefixtures("preview_rules_as_stable")
+
 ROOT_NAME = b"caf\xe9"  # Latin-1 'café': not UTF-8
 PRINTED = "caf\\xe9"
 JSON_PRINTED = json.dumps(PRINTED)[1:-1]  # the backslash escaped, as JSON writes it

@@ -28,6 +28,8 @@ from celerylint import api
 from celerylint.discovery import FileInventory, PythonFile
 from celerylint.source import pool
 
+pytestmark = pytest.mark.usefixtures("preview_rules_as_stable")
+
 SMALL_PROJECT: dict[str, str | bytes] = {
     "pkg/__init__.py": "",
     "pkg/app.py": "from celery import Celery\n\napp = Celery('pkg')\n",
@@ -160,7 +162,7 @@ def test_a_20000_term_boolean_chain_is_refused_before_it_reaches_libcst(tmp_path
     """libcst nests the chain 20,000 deep and its native parser segfaults on it."""
     root = write_tree(tmp_path / "p", {**SMALL_PROJECT, "pkg/chain.py": AND_CHAIN})
     completed = _child(["check", ".", "--format", "json", "--no-cache", "--jobs", "1",
-                        "--scope", "project"], root)
+                        "--scope", "project", "--preview"], root)
     assert completed.returncode == 1, (completed.returncode, completed.stderr[-2000:])
     assert "Traceback" not in completed.stderr
     findings = json.loads(completed.stdout)
@@ -186,7 +188,7 @@ def test_a_worker_killed_by_the_parser_costs_only_its_file(tmp_path: Path) -> No
         files[f"pkg/mod{index}.py"] = f"import pkg.missing_{index}\n"
     root = write_tree(tmp_path / "p", files)
     completed = _child(["check", ".", "--format", "json", "--no-cache", "--jobs", "2",
-                        "--verbose", "--scope", "project"], root, CRASHING_WORKERS)
+                        "--verbose", "--scope", "project", "--preview"], root, CRASHING_WORKERS)
     assert completed.returncode == 1, (completed.returncode, completed.stderr[-2000:])
     assert "Traceback" not in completed.stderr and "internal error" not in completed.stderr
     findings = json.loads(completed.stdout)

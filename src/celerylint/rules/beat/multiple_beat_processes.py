@@ -22,6 +22,7 @@ class MultipleBeatProcesses(ProjectRule):
     name = "multiple-beat-processes"
     severity = Severity.ERROR
     summary = "A deployment starts several beat schedulers for one app; periodic tasks run twice."
+    preview = True  # below 95 % on the precision benchmark: see its doc's Known limits
 
     def check_project(self, project: Project) -> Iterator[Finding]:
         return once_per_place(self._findings(project))

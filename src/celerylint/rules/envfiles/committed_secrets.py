@@ -66,6 +66,7 @@ class CommittedSecret(ProjectRule):
     name = "committed-secret"
     severity = Severity.WARNING
     summary = "A committed (non-example) env file holds a real-looking password, token or key."
+    preview = True  # below 95 % on the precision benchmark: see its doc's Known limits
 
     def check_project(self, project: "Project") -> Iterator[Finding]:
         for env_file in env_model(project).files:
@@ -93,6 +94,7 @@ class EnvFileNotIgnored(ProjectRule):
     name = "env-file-not-ignored"
     severity = Severity.WARNING
     summary = "A local .env file is not listed in .gitignore, so secrets end up committed."
+    preview = True  # below 95 % on the precision benchmark: see its doc's Known limits
 
     def check_project(self, project: "Project") -> Iterator[Finding]:
         for env_file in env_model(project).files:

@@ -30,6 +30,7 @@ class ComposeEnvFileMissing(ProjectRule):
     name = "compose-env-file-missing"
     severity = Severity.ERROR
     summary = "A compose service names an env_file that does not exist."
+    preview = True  # below 95 % on the precision benchmark: see its doc's Known limits
 
     def check_project(self, project: "Project") -> Iterator[Finding]:
         existing = set(project.files)
@@ -56,6 +57,7 @@ class ComposeUnsetVariable(ProjectRule):
     name = "compose-unset-variable"
     severity = Severity.WARNING
     summary = "A compose ${VAR} has no default and no env file of that compose file sets it."
+    preview = True  # below 95 % on the precision benchmark: see its doc's Known limits
 
     def check_project(self, project: "Project") -> Iterator[Finding]:
         model = env_model(project)
@@ -93,6 +95,7 @@ class WorkerWithoutBrokerDependency(ProjectRule):
     name = "worker-without-broker-dependency"
     severity = Severity.INFO
     summary = "A worker or beat service does not depend_on the broker service it connects to."
+    preview = True  # below 95 % on the precision benchmark: see its doc's Known limits
 
     def check_project(self, project: "Project") -> Iterator[Finding]:
         model = env_model(project)

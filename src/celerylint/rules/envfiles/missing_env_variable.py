@@ -121,6 +121,7 @@ class MissingEnvVariable(ProjectRule):
     name = "missing-env-variable"
     severity = Severity.ERROR
     summary = "Code reads a variable without a default that no env file or compose service sets."
+    preview = True  # below 95 % on the precision benchmark: see its doc's Known limits
 
     def check_project(self, project: "Project") -> Iterator[Finding]:
         model = env_model(project)

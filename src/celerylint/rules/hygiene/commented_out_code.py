@@ -46,6 +46,7 @@ class CommentedOutCode(ModuleRule):
     name = "commented-out-code"
     severity = Severity.WARNING
     summary = "Code is left in comments, often calls disabled 'until the module exists'."
+    preview = True  # below 95 % on the precision benchmark: see its doc's Known limits
     hygiene = True
     process_consequence = "the {process} runs this module without the commented-out code"
 

@@ -43,6 +43,7 @@ class PickleSerializer(ProjectRule):
     name = "pickle-serializer"
     severity = Severity.WARNING
     summary = "pickle is accepted or used: anyone who can write to the broker can run code on workers."
+    preview = True  # below 95 % on the precision benchmark: see its doc's Known limits
 
     def check_project(self, project: "Project") -> Iterator[Finding]:
         model = celery_model(project)
