@@ -200,6 +200,14 @@ def celery_version_notes(project: Project) -> list[str]:
     return [note] if note else []
 
 
+def settings_notes(project: Project) -> list[str]:
+    """Which settings module the findings are for, and what of it could not be read."""
+    from celerylint.project.celery_model import celery_model
+
+    configs = celery_model(project).configs.values()
+    return sorted({note for config in configs for note in config.notes})
+
+
 def run(
     settings: Settings,
     *,
@@ -220,6 +228,7 @@ def run(
                        timings=timings, extraction=stats, warnings=warnings)
     findings = run_rules(project, rules, result)
     result.notes.extend(celery_version_notes(project))
+    result.notes.extend(settings_notes(project))
     result.notes.extend(import_rule_notes(project))
     result.notes.extend(template_notes(project))
     result.notes.extend(deployment_notes(project))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from celerylint.project.celery_apps import SettingEntry
+from celerylint.project.celery_apps import SettingEntry, SourceKind
 from celerylint.project.conf import canonical_setting_name
 from celerylint.project.evaluate import UNKNOWN, Evaluator, plain
 from celerylint.project.symbols import SymbolKind, SymbolTable
@@ -246,11 +246,21 @@ def _task_of_signature(signature: Value, module: str, model: "CeleryModel") -> A
     return UNKNOWN
 
 
+def _live(entries: list[SettingEntry]) -> list[SettingEntry]:
+    """Every written entry is checked, except a settings module's schedule that a later
+    file of the same composed settings replaces as a whole (``from .base import *``,
+    then a new ``CELERY_BEAT_SCHEDULE``): that one never reaches Celery."""
+    replaced = [i for i, e in enumerate(entries)
+                if e.source is SourceKind.OBJECT and not e.conditional]
+    last = replaced[-1] if replaced else 0
+    return [e for i, e in enumerate(entries) if i >= last or e.source is not SourceKind.OBJECT]
+
+
 def collect_beat_entries(model: "CeleryModel") -> list[BeatEntry]:
     """Every beat entry of every app, once each, in file order."""
     entries: list[BeatEntry] = []
     for app_id, settings in sorted(model.settings.items()):
-        for entry in settings.by_name.get("beat_schedule", []):
+        for entry in _live(settings.by_name.get("beat_schedule", [])):
             entries.extend(_entries_from_setting(entry, model))
         entries.extend(_item_additions(model, app_id))
     entries.extend(_conf_additions(model))

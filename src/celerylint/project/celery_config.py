@@ -24,6 +24,13 @@ from celerylint.project.celery_apps import (
     settings_from_constructor,
 )
 from celerylint.project.evaluate import UNKNOWN, Evaluator, plain
+from celerylint.project.settings_composition import ComposedAssignment, SettingsComposer
+from celerylint.project.settings_environment import (
+    CONFIGURATION_VARIABLE,
+    SETTINGS_VARIABLE,
+    choose,
+    environment_settings,
+)
 from celerylint.project.symbols import SymbolKind, SymbolTable
 from celerylint.source.facts import CallFact, Lambda, ModuleFacts, NameRef
 
@@ -31,7 +38,6 @@ if TYPE_CHECKING:
     from celerylint.project.model import Project
 
 DJANGO_SETTINGS_OBJECTS = {"django.conf:settings", "django.conf.settings"}
-MAX_STAR_DEPTH = 6
 
 
 @dataclass
@@ -41,6 +47,8 @@ class AppConfiguration:
     objects: list[ConfigObject] = field(default_factory=list)
     autodiscoveries: list[Autodiscovery] = field(default_factory=list)
     calls: list[tuple[ModuleFacts, CallFact]] = field(default_factory=list)  # app.<method>(...)
+    # What the reading of composed settings could not settle, for ``--verbose``.
+    notes: list[str] = field(default_factory=list)
 
 
 class ConfigCollector:
@@ -48,28 +56,48 @@ class ConfigCollector:
                  apps: AppFinder) -> None:
         self.project, self.symbols, self.evaluator, self.apps = project, symbols, evaluator, apps
         self.configs: dict[str, AppConfiguration] = {a: AppConfiguration(a) for a in apps.apps}
-        self.django_settings_modules = self._django_settings_modules()
+        self.composer = SettingsComposer(project, symbols, evaluator)
+        self.notes: list[str] = []
+        self.django_target = self._django_settings_target()
+        self.django_settings_modules = [self.django_target[0]] if self.django_target else []
         for facts in project.python_facts():
             if facts.module and facts.parse_failure is None and self.configs:
                 self._scan(facts)
         for app in apps.apps.values():
             self.configs[app.id].entries.extend(settings_from_constructor(app))
+        for config in self.configs.values():
+            config.notes.extend(self.notes)
 
     # -- Django ------------------------------------------------------------------------
-    def _django_settings_modules(self) -> list[str]:
-        """Modules named by ``os.environ.setdefault("DJANGO_SETTINGS_MODULE", ...)``."""
-        found: list[str] = []
-        for facts in self.project.python_facts():
-            for call in facts.calls:
-                if not call.func.endswith("setdefault") or len(call.call.args) < 2:
-                    continue
-                key = literal_str(self.evaluator, call.call.args[0], facts.module)
-                if key != "DJANGO_SETTINGS_MODULE":
-                    continue
-                module = literal_str(self.evaluator, call.call.args[1], facts.module)
-                if isinstance(module, str) and self.project.has_module(module):
-                    found.append(self.project.canonical_module_name(module))
-        return sorted(set(found))
+    def _django_settings_target(self) -> tuple[str, str] | None:
+        """The settings module (and django-configurations class, or "") Celery's
+        Django fixup loads, from ``DJANGO_SETTINGS_MODULE``/``DJANGO_CONFIGURATION``."""
+        from celerylint.project.deployment_files import project_deployments
+
+        deployments = project_deployments(self.project)
+        app_modules = {app.module for app in self.apps.apps.values()}
+        found = environment_settings(self.project, self.evaluator, deployments,
+                                     SETTINGS_VARIABLE, app_modules)
+        modules = {s.value for s in found if self.project.has_module(s.value)}
+        choice = choose(found, modules)
+        self._note(choice.note())
+        if choice.value is None:
+            return None
+        module = self.project.canonical_module_name(choice.value)
+        classes = self.composer.configuration_classes(module)
+        if not classes:
+            return module, ""
+        named = environment_settings(self.project, self.evaluator, deployments,
+                                     CONFIGURATION_VARIABLE, app_modules)
+        configuration = choose(named, classes)
+        self._note(configuration.note())
+        if configuration.value is None and len(classes) == 1:
+            return module, classes[0]
+        return (module, configuration.value) if configuration.value else None
+
+    def _note(self, note: str | None) -> None:
+        if note:
+            self.notes.append(note)
 
     # -- scanning ----------------------------------------------------------------------
     def _scan(self, facts: ModuleFacts) -> None:
@@ -119,8 +147,7 @@ class ConfigCollector:
         text = literal_str(self.evaluator, value, facts.module)
         if isinstance(text, str):
             if text in DJANGO_SETTINGS_OBJECTS:
-                modules = self.django_settings_modules
-                return (modules[0] if len(modules) == 1 else None), True
+                return self._django_object(), True
             return text, False
         if isinstance(value, NameRef):
             symbol = self.symbols.resolve(facts.module, value.dotted)
@@ -129,9 +156,14 @@ class ConfigCollector:
             if symbol.kind is SymbolKind.CLASS and not symbol.attribute:
                 return f"{symbol.module}:{symbol.name}", False
             if symbol.kind is SymbolKind.EXTERNAL and symbol.qualified == "django.conf.settings":
-                modules = self.django_settings_modules
-                return (modules[0] if len(modules) == 1 else None), True
+                return self._django_object(), True
         return None, False
+
+    def _django_object(self) -> str | None:
+        if self.django_target is None:
+            return None
+        module, class_name = self.django_target
+        return f"{module}:{class_name}" if class_name else module
 
     def _object_entries(self, config: ConfigObject) -> Iterator[SettingEntry]:
         module, _, class_name = config.target.partition(":")
@@ -140,32 +172,28 @@ class ConfigCollector:
             parent, _, attr = module.rpartition(".")
             if self.project.has_module(parent):
                 module, class_name = parent, attr
-        for facts in self._with_star_imports(module):
-            for assignment in facts.assignments:
-                if assignment.function or assignment.key is not None or assignment.augmented:
-                    continue
-                if assignment.scope != class_name or "." in assignment.target:
-                    continue
-                if not class_name and assignment.target.startswith("_"):
-                    continue
-                yield SettingEntry(config.app_id, assignment.target, assignment.value,
-                                   facts.module, facts.path, assignment.span, SourceKind.OBJECT,
-                                   config.namespace, assignment.conditional, config.target,
-                                   key_span=assignment.span, django=config.is_django,
-                                   source_id=f"object@{facts.path}:{class_name}")
+        for composed in self._composed(module, class_name):
+            facts, assignment = composed.facts, composed.assignment
+            if assignment.key is not None or assignment.augmented:
+                continue
+            if not class_name and assignment.target.startswith("_"):
+                continue
+            yield SettingEntry(config.app_id, assignment.target, composed.value,
+                               composed.value_module, facts.path, assignment.span,
+                               SourceKind.OBJECT,
+                               config.namespace, composed.conditional, config.target,
+                               key_span=assignment.span, django=config.is_django,
+                               source_id=f"object@{facts.path}:{class_name}")
 
-    def _with_star_imports(self, module: str, depth: int = 0) -> list[ModuleFacts]:
-        """A settings module and, before it, what it star-imports (``from .base import *``)."""
-        facts = self.project.module(module)
-        if facts is None or depth > MAX_STAR_DEPTH:
-            return []
-        result: list[ModuleFacts] = []
-        for fact in facts.imports:
-            if fact.name == "*":
-                result.extend(self._with_star_imports(
-                    self.project.canonical_module_name(fact.module), depth + 1))
-        result.append(facts)
-        return result
+    def _composed(self, module: str, class_name: str) -> list[ComposedAssignment]:
+        if class_name:
+            return self.composer.class_assignments(module, class_name)
+        composed = self.composer.module_assignments(module)
+        self.notes.extend(f"include() at {where} names some files with a pattern computed "
+                          "at run time; the settings in those files are not analysed."
+                          for where in self.composer.unread_includes if not any(
+                              where in note for note in self.notes))
+        return composed
 
     # -- autodiscovery -----------------------------------------------------------------
     def _autodiscovery(self, app_id: str, facts: ModuleFacts, call: CallFact) -> Autodiscovery:
@@ -189,21 +217,25 @@ class ConfigCollector:
         return Autodiscovery(app_id, packages, related, facts.path, call.span)
 
     def installed_apps(self) -> tuple[str, ...] | None:
-        if len(self.django_settings_modules) != 1:
+        """INSTALLED_APPS as the composed settings leave it: assignments, then
+        ``INSTALLED_APPS += [...]`` in run order; None when any step is unknowable."""
+        if self.django_target is None:
             return None
-        module = self.django_settings_modules[0]
-        chain = self._with_star_imports(module)
-        if any(a.target == "INSTALLED_APPS" and (a.augmented or a.conditional or a.key)
-               for facts in chain for a in facts.assignments):
-            return None  # extended conditionally or in place: the full list is unknowable
-        for facts in reversed(chain):
-            value = self.evaluator.assignment_value(facts.module, "INSTALLED_APPS")
-            value = plain(value)
-            if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
-                return tuple(_app_package(v) for v in value)
-            if value is not UNKNOWN:
+        apps: list[str] | None = None
+        for composed in self._composed(*self.django_target):
+            assignment = composed.assignment
+            if assignment.target != "INSTALLED_APPS":
+                continue
+            if composed.conditional or assignment.key is not None or \
+                    assignment.augmented not in ("", "AddAssign"):
+                return None  # changed conditionally or in place: the full list is unknowable
+            value = plain(self.evaluator.evaluate(composed.value, composed.value_module))
+            if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
                 return None
-        return None
+            if assignment.augmented and apps is None:
+                return None
+            apps = [*(apps or []), *value] if assignment.augmented else list(value)
+        return tuple(_app_package(v) for v in apps) if apps is not None else None
 
 
 def _app_package(entry: str) -> str:

@@ -18,6 +18,7 @@ from celerylint.project.conf import EffectiveSettings
 from celerylint.project.evaluate import UNKNOWN, Evaluator, plain
 from celerylint.project.routing import declared_queues, default_queue, destination_queue
 from celerylint.project.symbols import SymbolKind, SymbolTable
+from celerylint.project.task_classes import TaskClassCollector
 from celerylint.project.task_references import TaskCall, TaskReference, collect_references
 
 if TYPE_CHECKING:
@@ -305,14 +306,14 @@ class CeleryModel:
                                 f"shared=False: registered only on {task.app_id}, "
                                 f"and this worker runs {worker.app_id}")
         closure = self.registration_closure(worker)
-        chain = closure.chain(task.module)
+        chain = closure.chain(task.registering_module)
         if chain:
             return Registration(worker, True, chain, "")
         if not closure.complete:
             return Registration(worker, None, (), "part of the worker's module list is "
                                 f"computed at run time: {', '.join(closure.unknown)}")
         return Registration(worker, False, (), f"no module the worker imports at start-up "
-                            f"imports '{task.module}' (modules come from: "
+                            f"imports '{task.registering_module}' (modules come from: "
                             f"{'; '.join(closure.sources)})")
 
     def app_origin(self, worker: Worker) -> str:
@@ -380,6 +381,7 @@ def build_celery_model(project: "Project") -> CeleryModel:
     settings = {app_id: EffectiveSettings.from_entries(config.entries, evaluator)
                 for app_id, config in configs.items()}
     tasks = TaskCollector(project, symbols, evaluator, apps)
+    tasks.tasks.extend(TaskClassCollector(project, symbols, evaluator, apps, tasks).tasks())
     references, calls = collect_references(project, symbols, evaluator, apps, tasks)
     from celerylint.project.deployment_files import project_deployments
 

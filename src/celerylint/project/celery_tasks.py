@@ -57,6 +57,12 @@ class TaskDefinition:
     options: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     option_spans: dict[str, Span] = field(default_factory=dict, hash=False, compare=False)
     custom_decorator: str = ""
+    # For a task class registered by ``app.register_task``: the module whose import
+    # registers it (the class may be defined elsewhere).
+    registered_in: str = ""
+    # False for a task class whose registration celerylint cannot see (Celery 4+ does
+    # not register Task subclasses by itself): its name is known, its registration not.
+    visibly_registered: bool = True
 
     @property
     def bind(self) -> bool:
@@ -67,6 +73,11 @@ class TaskDefinition:
         """``@shared_task`` and ``@app.task`` register on every app finalized after the
         module is imported; only an explicit ``shared=False`` keeps a task to its app."""
         return self.app_id == SHARED or self.options.get("shared", True) is not False
+
+    @property
+    def registering_module(self) -> str:
+        """The module whose import registers the task."""
+        return self.registered_in or self.module
 
     @property
     def key(self) -> tuple[str, str]:

@@ -186,9 +186,11 @@ class AstValueBuilder(MemoisedValueBuilder[ast.expr, ast.Call]):
         args: list[Value] = []
         kwargs: list[Keyword] = []
         star_args = star_kwargs = False
+        starred: list[Value] = []
         for arg in node.args:
             if isinstance(arg, ast.Starred):
                 star_args = True
+                starred.append(self.build(arg.value, depth + 1))
             else:
                 args.append(self.build(arg, depth + 1))
         for keyword in node.keywords:
@@ -198,4 +200,4 @@ class AstValueBuilder(MemoisedValueBuilder[ast.expr, ast.Call]):
                 kwargs.append(Keyword(keyword.arg, self.build(keyword.value, depth + 1),
                                       self.keyword_span_of(keyword)))
         return CallValue(callee_name(node.func), tuple(args), tuple(kwargs), star_args,
-                         star_kwargs, self.span_of(node))
+                         star_kwargs, self.span_of(node), tuple(starred))

@@ -84,6 +84,7 @@ class CallValue:
     has_star_args: bool = False
     has_star_kwargs: bool = False
     span: Span = NO_SPAN
+    starred: tuple["Value", ...] = ()  # what ``*x`` arguments unpack, in order
 
     def keyword(self, name: str) -> "Value | None":
         for kw in self.kwargs:

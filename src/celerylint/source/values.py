@@ -196,9 +196,11 @@ class ValueBuilder(MemoisedValueBuilder[cst.BaseExpression, cst.Call]):
         args: list[Value] = []
         kwargs: list[Keyword] = []
         star_args = star_kwargs = False
+        starred: list[Value] = []
         for arg in node.args:
             if arg.star == "*":
                 star_args = True
+                starred.append(self.build(arg.value, depth + 1))
             elif arg.star == "**":
                 star_kwargs = True
             elif arg.keyword is not None:
@@ -213,6 +215,7 @@ class ValueBuilder(MemoisedValueBuilder[cst.BaseExpression, cst.Call]):
             star_args,
             star_kwargs,
             self.span_of(node),
+            tuple(starred),
         )
 
 

@@ -53,7 +53,7 @@ def _runs_elsewhere(model: "CeleryModel", task: "TaskDefinition",
     its workers are probably deployed where celerylint does not look."""
     if task.app_id == SHARED or any(w.app_id == task.app_id for w in workers):
         return False
-    return not any(task.module in model.registration_closure(w).modules
+    return not any(task.registering_module in model.registration_closure(w).modules
                    for w in workers if w.app_id is not None)
 
 
@@ -61,10 +61,11 @@ def _app_closure_reasons(model: "CeleryModel", task: "TaskDefinition",
                          apps: list[str]) -> list[str] | None:
     """Judged by what a worker of each app would import at start-up."""
     closures: list[Closure] = [model.registration_closure(a) for a in apps]
-    if not closures or any(not c.complete or task.module in c.modules for c in closures):
+    if not closures or any(not c.complete or task.registering_module in c.modules
+                           for c in closures):
         return None
     how = "; ".join(sorted({s for c in closures for s in c.sources}))
-    return [f"its module '{task.module}' is never imported when the worker starts "
+    return [f"its module '{task.registering_module}' is never imported when the worker starts "
             f"(modules come from: {how})"]
 
 
@@ -85,8 +86,8 @@ class UnregisteredTask(ProjectRule):
                 f"Task '{task.name}' is used ({first_use}) but no worker registers it: "
                 f"{'; '.join(reasons)}; the worker logs \"Received unregistered task\" and "
                 "drops the message.",
-                fix_hint=f"Add '{task.module}' to the app's include=, or import it from a "
-                "module the worker loads, or fix autodiscover_tasks(related_name=...)"
+                fix_hint=f"Add '{task.registering_module}' to the app's include=, or import it "
+                "from a module the worker loads, or fix autodiscover_tasks(related_name=...)"
                 + (", or drop shared=False" if not task.shared else "") + ".",
                 subjects=(task.name,),
             )

@@ -25,7 +25,7 @@ class DuplicateTaskName(ProjectRule):
         seen: dict[tuple[str, str], object] = {}
         ordered = sorted(model.tasks, key=lambda t: (t.path, t.span.line))
         for task in ordered:
-            if not task.name:
+            if not task.name or not task.visibly_registered:
                 continue
             # Two apps' own tasks clash only in a process importing both modules, which
             # per-worker-type apps avoid: judge ``@app.task`` tasks within their app.
