@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from importlib.metadata import version
 
-from celerylint.cli import main
 from tests.conftest import write_tree
+
+from celerylint.cli import main
 
 
 def test_other_major_is_noted_once(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]

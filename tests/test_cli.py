@@ -18,8 +18,8 @@ from typing import NamedTuple
 import pytest
 from tests.conftest import REPO_ROOT, write_tree
 
-from celerylint.project_links import rule_doc_url
 from celerylint import __version__, cli
+from celerylint.project_links import rule_doc_url
 
 # CEL701 in a.py (line 1) and b.py (line 1), CEL702 in a.py (line 2).
 PROJECT = {

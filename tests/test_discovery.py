@@ -277,13 +277,20 @@ def test_the_same_name_in_a_regular_package_keeps_it(tmp_path: Path) -> None:
     assert found["backend/tests/conftest.py"] == "backend.tests.conftest"
 
 
-@pytest.mark.parametrize("folder", [".github/scripts", "{{cookiecutter.slug}}/app",
-                                    "my-service.d/app"])
+@pytest.mark.parametrize("folder", [".github/scripts", "${SERVICE}/app", "my-service.d/app"])
 def test_folders_that_cannot_be_imported_hold_no_module(tmp_path: Path, folder: str) -> None:
     write_tree(tmp_path, {f"{folder}/manage.py": "", f"{folder}/tasks.py": ""})
     assert set(modules(tmp_path).values()) <= {""} or folder == "my-service.d/app"
     if folder == "my-service.d/app":  # a hyphenated folder may be a root, never a package
         assert modules(tmp_path)[f"{folder}/tasks.py"] == "tasks"
+
+
+def test_a_cookiecutter_folder_holds_the_modules_it_renders_to(tmp_path: Path) -> None:
+    """Issue 19: Celery rules apply to a template tree where its files parse once the
+    markers are blanked, so its modules have the rendered names."""
+    write_tree(tmp_path, {"{{cookiecutter.slug}}/app/__init__.py": "",
+                          "{{cookiecutter.slug}}/app/tasks.py": ""})
+    assert modules(tmp_path)["{{cookiecutter.slug}}/app/tasks.py"] == "app.tasks"
 
 
 def test_migrations_are_modules_of_their_package(tmp_path: Path) -> None:

@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import json
 import subprocess
-import tomllib
 from pathlib import Path
 
 import pytest
-
 from benchmarks.precision import run
 
 PRECISION = Path(run.__file__).resolve().parent

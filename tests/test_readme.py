@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from celerylint.rules.registry import all_rules
 from tests.conftest import REPO_ROOT
+
+from celerylint.rules.registry import all_rules
 
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
 

@@ -49,7 +49,7 @@ class FileStyle:
 
 
 def file_style(path: str) -> str | None:
-    from celerylint.project.envfiles import is_env_file_candidate
+    from celerylint.project.environment.envfiles import is_env_file_candidate
 
     name = path.rsplit("/", 1)[-1]
     if name.endswith(".py"):

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 from celerylint.discovery import discover
 from celerylint.findings import Finding, sorted_unique
 from celerylint.project.model import Project
+from celerylint.rule_scope import judge_scope
 from celerylint.rules.base import ModuleRule, ProjectRule, Rule, RuleMeta
 from celerylint.rules.registry import all_rules, select_rules
-from celerylint.rule_scope import judge_scope
 from celerylint.rules.tool.unused_suppression import (
     UnusedNoqa,
     may_carry_noqa,
@@ -187,14 +187,14 @@ def import_rule_notes(project: Project) -> list[str]:
 
 def deployment_notes(project: Project) -> list[str]:
     """Helm values the deployment files use but ``values.yaml`` does not answer."""
-    from celerylint.project.deployment_files import deployment_notes as notes
+    from celerylint.project.deploy.deployment_files import deployment_notes as notes
 
     return notes(project)
 
 
 def celery_version_notes(project: Project) -> list[str]:
     """Celery's rules changed across majors: say once when we judge by another one."""
-    from celerylint.project.celery_versions import celery_versions
+    from celerylint.project.celery.celery_versions import celery_versions
 
     note = celery_versions(project.dependencies).mismatch_note
     return [note] if note else []
@@ -202,7 +202,7 @@ def celery_version_notes(project: Project) -> list[str]:
 
 def settings_notes(project: Project) -> list[str]:
     """Which settings module the findings are for, and what of it could not be read."""
-    from celerylint.project.celery_model import celery_model
+    from celerylint.project.celery.celery_model import celery_model
 
     configs = celery_model(project).configs.values()
     return sorted({note for config in configs for note in config.notes})
@@ -233,7 +233,7 @@ def run(
     result.notes.extend(template_notes(project))
     result.notes.extend(deployment_notes(project))
     if "CEL302" in result.rules:  # say which workers the rule could not judge
-        from celerylint.project.celery_model import celery_model
+        from celerylint.project.celery.celery_model import celery_model
 
         result.notes.extend(celery_model(project).unfollowed_worker_notes())
     started = time.perf_counter()

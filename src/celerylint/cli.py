@@ -18,15 +18,11 @@ from celerylint import __version__
 from celerylint.cli_common import (
     EXIT_CLEAN,
     EXIT_ERROR,
-    EXIT_FINDINGS,
     UsageError,
-    check_config_selectors,
-    write_output,
 )
 
 if TYPE_CHECKING:
     from celerylint.rules.base import Rule
-    from celerylint.settings import Settings
 
 def _codes(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())

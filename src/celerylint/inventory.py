@@ -21,15 +21,15 @@ from celerylint.diagram.labels import (
     option_text,
 )
 from celerylint.printable import printable
-from celerylint.project.celery_model import CeleryModel, celery_model
-from celerylint.project.celery_tasks import SHARED, TaskDefinition
-from celerylint.project.celery_versions import CeleryVersions, celery_versions
-from celerylint.project.deployment_groups import DeploymentGroup, ProcessKey, process_groups
-from celerylint.project.env_model import env_model
+from celerylint.project.celery.celery_model import CeleryModel, celery_model
+from celerylint.project.celery.celery_tasks import SHARED, TaskDefinition
+from celerylint.project.celery.celery_versions import CeleryVersions, celery_versions
+from celerylint.project.celery.queue_traffic import queue_traffic
+from celerylint.project.celery.routing import declared_queues
+from celerylint.project.deploy.deployment_groups import DeploymentGroup, ProcessKey, process_groups
+from celerylint.project.deploy.worker_command import ProcessKind
+from celerylint.project.environment.env_model import env_model
 from celerylint.project.evaluate import UNKNOWN, EnvValue, plain
-from celerylint.project.queue_traffic import queue_traffic
-from celerylint.project.routing import declared_queues
-from celerylint.project.worker_command import ProcessKind
 from celerylint.secrets import mask_secrets_in_text, mask_url
 from celerylint.source.facts import CallValue, DictValue, NameRef, SequenceValue, Subscript, Value
 

@@ -21,7 +21,7 @@ from celerylint.docs import RuleDoc, load_docs
 from celerylint.findings import Finding, Severity
 from celerylint.inventory import build_inventory
 from celerylint.inventory_format import InventoryFormat, markdown_table, render_inventory
-from celerylint.project.celery_model import celery_model
+from celerylint.project.celery.celery_model import celery_model
 from celerylint.project_links import rule_doc_url
 from celerylint.secrets import mask_secrets_in_text
 

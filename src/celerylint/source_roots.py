@@ -142,9 +142,14 @@ def _project_directory(written: str, base: str, dirs_with_python: set[str]) -> s
 
 
 def importable_path(rel: str) -> bool:
-    """Dot-named (``.github``) and templated (``{{cookiecutter.slug}}``) folders hold no
-    module that any process imports."""
-    return not any(part.startswith(".") or "{" in part or "$" in part or "%" in part
+    """Dot-named (``.github``) folders, and folders named by a placeholder that is not a
+    Jinja expression (``${x}``, ``%x%``), hold no module that any process imports. A
+    cookiecutter or copier folder (``{{cookiecutter.slug}}``) holds the modules of the
+    project it renders to, named as rendered (``slug``), so Celery rules still apply."""
+    from celerylint.source.templates import path_part_name
+
+    return not any(part.startswith(".") or "{" in (named := path_part_name(part))
+                   or "$" in named or "%" in named
                    for part in PurePosixPath(rel).parts[:-1])
 
 

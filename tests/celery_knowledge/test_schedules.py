@@ -13,19 +13,21 @@ import pytest
 from celery import Celery
 from celery import schedules as celery_schedules
 
+from celerylint.celery_knowledge.intervals import (
+    describe_interval,
+    validate_interval,
+    validate_solar,
+)
 from celerylint.celery_knowledge.schedules import (
     CronField,
     CrontabResult,
     crontab_from_call,
     crontab_from_string,
     describe_crontab,
-    describe_interval,
     evaluate_crontab,
     period_seconds,
     runs_per_day,
     smaller_unit_wildcard,
-    validate_interval,
-    validate_solar,
 )
 
 SUNDAY = datetime(2024, 1, 7, tzinfo=timezone.utc)

@@ -147,12 +147,3 @@ def test_interval_disagrees(text: str, seconds: float | timedelta, fragment: str
 )
 def test_interval_agrees(text: str, seconds: float | timedelta) -> None:
     assert frequency_disagrees(_stated(text), seconds) is None
-
-
-def test_stated_frequency_is_also_reachable_from_schedules() -> None:
-    from celerylint.celery_knowledge import schedules
-
-    assert schedules.stated_frequency is stated_frequency
-    assert schedules.frequency_disagrees is frequency_disagrees
-    with pytest.raises(AttributeError):
-        schedules.no_such_name  # noqa: B018 - the lookup is the test

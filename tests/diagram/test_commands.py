@@ -7,8 +7,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
-from tests.conftest import require_program
-from tests.conftest import write_tree
+from tests.conftest import require_program, write_tree
 from tests.diagram.shop_project import SECRETS, SHOP
 
 from celerylint import cli, commands

@@ -4,7 +4,6 @@ SVG is XML Graphviz drew, PNG is a PNG; hostile names cannot break any of them."
 from __future__ import annotations
 
 import json
-import shutil
 import xml.etree.ElementTree as ET
 
 import pydot
@@ -17,7 +16,6 @@ from celerylint.diagram.dot import render_dot
 from celerylint.diagram.mermaid import escape_label, render_mermaid
 from celerylint.diagram.model import Diagram, DiagramBuilder, EdgeKind, NodeKind
 from celerylint.diagram.render import (
-    INSTALL_HINT,
     DiagramFormat,
     GraphvizError,
     format_for_path,

@@ -14,17 +14,21 @@ from pathlib import Path
 import pydot
 import pytest
 from tests.conftest import FIXTURES, require_program
-from tests.diagram.generated_system import BEAT_ENTRIES, DEPLOYMENTS, MODULES, QUEUES
-from tests.diagram.generated_system import write_generated_system
+from tests.diagram.generated_system import (
+    BEAT_ENTRIES,
+    DEPLOYMENTS,
+    MODULES,
+    QUEUES,
+    write_generated_system,
+)
 
 from celerylint import api
 from celerylint.api import RunResult
 from celerylint.diagram.model import Diagram, EdgeKind, NodeKind
 from celerylint.diagram.render import DiagramFormat, render_diagram
 from celerylint.diagram.topology import topology_diagram
-from celerylint.diagram.topology_view import TopologyLevel, UnknownDeploymentError
-from celerylint.diagram.topology_view import default_level
-from celerylint.project.celery_model import celery_model
+from celerylint.diagram.topology_view import TopologyLevel, UnknownDeploymentError, default_level
+from celerylint.project.celery.celery_model import celery_model
 from celerylint.settings import load_settings
 
 MAX_PNG_SIDE = 2400

@@ -6,12 +6,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from tests.conftest import FIXTURES, write_tree
 
 from celerylint.cli import main
-from celerylint.project.envfiles import is_env_file_candidate, parse_env_file
+from celerylint.project.environment.envfiles import is_env_file_candidate, parse_env_file
 from celerylint.report import FORMATS
 from celerylint.secrets import looks_like_placeholder, looks_like_secret_key
-from tests.conftest import FIXTURES, write_tree
 
 ANCHORED_COMPOSE = """\
 x-worker: &worker
@@ -46,7 +46,7 @@ def test_hostile_inputs_end_in_findings_or_silence(tmp_path: Path, capsys, name:
 
 
 def test_anchors_and_merge_keys_give_each_service_its_command(tmp_path: Path) -> None:
-    from celerylint.project.deployments import parse_deployment
+    from celerylint.project.deploy.deployments import parse_deployment
 
     facts = parse_deployment("docker-compose.yml", ANCHORED_COMPOSE)
     assert facts is not None

@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from tests.conftest import write_tree
+
 from celerylint.api import run
 from celerylint.findings import Finding
 from celerylint.settings import Settings
-from tests.conftest import write_tree
 
 DJANGO_CELERY = (
     "import os\nfrom celery import Celery\n"
@@ -121,7 +122,7 @@ def test_a_web_api_url_is_not_a_result_backend(tmp_path: Path) -> None:
 
 
 def test_celery_own_url_variables_come_from_celery() -> None:
-    from celerylint.project.url_sources import celery_url_variables
+    from celerylint.project.urls.url_sources import celery_url_variables
 
     assert {"CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"} <= celery_url_variables()
 

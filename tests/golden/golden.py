@@ -31,7 +31,7 @@ GOLDEN_CELERY_VERSION = "5.99.0"  # a placeholder, so no reader takes it for a r
 def pin_installed_celery(monkeypatch: pytest.MonkeyPatch,
                          version: str | None = GOLDEN_CELERY_VERSION) -> None:
     """Make the inventory report ``version`` as the installed Celery for one test."""
-    monkeypatch.setattr("celerylint.project.celery_versions.installed_celery_version",
+    monkeypatch.setattr("celerylint.project.celery.celery_versions.installed_celery_version",
                         lambda: version)
 
 

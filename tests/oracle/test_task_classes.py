@@ -18,7 +18,7 @@ import pytest
 from tests.conftest import write_tree
 
 from celerylint.api import build_project
-from celerylint.project.celery_model import build_celery_model
+from celerylint.project.celery.celery_model import build_celery_model
 from celerylint.settings import Settings
 
 pytestmark = pytest.mark.oracle

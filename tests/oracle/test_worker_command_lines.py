@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from celerylint.project.celery_cli import check_command_line
-from celerylint.project.worker_command import find_celery_commands
+from celerylint.project.deploy.celery_cli import check_command_line
+from celerylint.project.deploy.worker_command import find_celery_commands
 
 from .conftest import DEADLINE_S
 

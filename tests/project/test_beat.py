@@ -8,7 +8,7 @@ from tests.conftest import write_tree
 
 from celerylint import api
 from celerylint.api import build_project
-from celerylint.project.celery_model import CeleryModel, build_celery_model
+from celerylint.project.celery.celery_model import CeleryModel, build_celery_model
 from celerylint.project.evaluate import UNKNOWN, StaticCall
 from celerylint.settings import Settings
 

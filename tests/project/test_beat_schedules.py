@@ -8,13 +8,13 @@ import pytest
 from tests.conftest import write_tree
 
 from celerylint.api import build_project
-from celerylint.project.beat_schedules import (
+from celerylint.project.celery.beat_schedules import (
     ScheduleKind,
     evaluate_schedule,
     schedule_from_value,
     with_timezone,
 )
-from celerylint.project.celery_model import CeleryModel, build_celery_model
+from celerylint.project.celery.celery_model import CeleryModel, build_celery_model
 from celerylint.project.evaluate import UNKNOWN, EnvValue, StaticCall
 from celerylint.settings import Settings
 

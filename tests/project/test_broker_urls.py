@@ -6,14 +6,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from celerylint.project.broker_urls import (
+from celerylint.project.urls.broker_urls import (
     UrlProblemKind,
     host_of,
     is_local_host,
     parse_broker_url,
     url_problems,
 )
-from celerylint.project.url_parts import known_transports
+from celerylint.project.urls.url_parts import known_transports
 
 Kind = UrlProblemKind
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from celerylint.project.celery_cli import check_command_line
-from celerylint.project.worker_command import find_celery_commands
+from celerylint.project.deploy.celery_cli import check_command_line
+from celerylint.project.deploy.worker_command import find_celery_commands
 
 REFUSED = [
     ("celery -E -A proj worker", "-E", "worker"),

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.conftest import write_tree
+
 from celerylint.api import build_project
-from celerylint.project.celery_model import build_celery_model
+from celerylint.project.celery.celery_model import build_celery_model
 from celerylint.project.evaluate import UNKNOWN
 from celerylint.settings import Settings
-from tests.conftest import write_tree
 
 
 def model_of(tmp_path: Path, files: dict[str, str]):

@@ -7,8 +7,8 @@ import importlib.metadata
 import pytest
 from tests.golden.golden import pin_installed_celery
 
-from celerylint.project.celery_versions import celery_versions, installed_celery_version
-from celerylint.project.dependencies import DeclaredDependency, DependencyDeclarations
+from celerylint.project.celery.celery_versions import celery_versions, installed_celery_version
+from celerylint.project.packaging.dependencies import DeclaredDependency, DependencyDeclarations
 
 
 def declaring(specifier: str) -> DependencyDeclarations:

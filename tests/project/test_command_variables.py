@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from celerylint.project.command_variables import assigned_names, command_variables
-from celerylint.project.deployments import parse_deployment
+from celerylint.project.deploy.command_variables import assigned_names, command_variables
+from celerylint.project.deploy.deployments import parse_deployment
 
 
 def names(path: str, text: str) -> list[str]:

@@ -7,7 +7,7 @@ from pathlib import Path
 from tests.conftest import write_tree
 
 from celerylint.api import build_project
-from celerylint.project.crontab_calls import crontab_calls
+from celerylint.project.celery.crontab_calls import crontab_calls
 from celerylint.settings import Settings
 
 APP = ("from celery import Celery\nfrom celery.schedules import crontab as cron\n\n"

@@ -11,15 +11,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.conftest import write_tree
 
-from celerylint.project import requirement_strings
-from celerylint.project.dependencies import (
+from celerylint.project.packaging import requirement_strings
+from celerylint.project.packaging.dependencies import (
     DeclaredDependency,
     DependencyDeclarations,
     Provision,
     normalize_distribution_name,
     read_declarations,
 )
-from celerylint.project.requirements_files import (
+from celerylint.project.packaging.requirements_files import (
     parse_requirement,
     parse_requirements_txt,
     parse_setup_py,

@@ -6,8 +6,8 @@ import textwrap
 
 import pytest
 
-from celerylint.project.deployment_yaml import _first_position
-from celerylint.project.deployments import (
+from celerylint.project.deploy.deployment_yaml import _first_position
+from celerylint.project.deploy.deployments import (
     DeploymentFacts,
     DeploymentKind,
     DeploymentProblemKind,

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from celerylint.project.compose_invocations import compose_invocations
-from celerylint.project.deployment_groups import DeploymentGroup, group_deployments
-from celerylint.project.deployments import DeploymentKind, parse_deployment
+from celerylint.project.deploy.compose_invocations import compose_invocations
+from celerylint.project.deploy.deployment_groups import DeploymentGroup, group_deployments
+from celerylint.project.deploy.deployments import DeploymentKind, parse_deployment
 
 
 def groups(files: dict[str, str]) -> list[DeploymentGroup]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from celerylint.project.deployments import (
+from celerylint.project.deploy.deployments import (
     DeploymentFacts,
     DeploymentKind,
     DeploymentProblemKind,

@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from celerylint.project.deployments import (
+from celerylint.project.deploy.deployments import (
     UNKNOWN,
     DeploymentFacts,
     DeploymentKind,

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from celerylint.project.deployments import (
+from celerylint.project.deploy.deployments import (
     DeploymentKind,
     DeploymentProblemKind,
     ProcessKind,

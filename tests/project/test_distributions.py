@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from tests.conftest import write_tree
 
-from celerylint.project.dependencies import Provision, read_declarations
-from celerylint.project.distributions import InstalledMetadata, project_site_packages
+from celerylint.project.packaging.dependencies import Provision, read_declarations
+from celerylint.project.packaging.distributions import InstalledMetadata, project_site_packages
 
 
 def install(root: Path, name: str, *, top_level: Sequence[str] = (),

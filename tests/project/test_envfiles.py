@@ -12,7 +12,7 @@ from dotenv import dotenv_values
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from celerylint.project.envfiles import (
+from celerylint.project.environment.envfiles import (
     MAX_ENV_FILE_BYTES,
     EnvFile,
     Environment,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from celerylint.project.helm_values import load_values, render_values
+from celerylint.project.deploy.helm_values import load_values, render_values
 
 VALUES = load_values("worker:\n  queues: [a, b]\n  level: info\n  beat: true\n  empty: ''\n")
 
@@ -63,7 +63,7 @@ spec:
 
 
 def test_a_range_loop_gives_one_rendering_per_item_with_lines_kept() -> None:
-    from celerylint.project.helm_values import range_variants
+    from celerylint.project.deploy.helm_values import range_variants
 
     values = load_values("workers:\n  default:\n    queues: [a]\n  reports:\n    queues: [r, s]\n")
     variants = range_variants(LOOP, values)
@@ -74,7 +74,7 @@ def test_a_range_loop_gives_one_rendering_per_item_with_lines_kept() -> None:
 
 
 def test_a_range_over_an_unknown_collection_gives_nothing() -> None:
-    from celerylint.project.helm_values import range_variants
+    from celerylint.project.deploy.helm_values import range_variants
 
     assert range_variants(LOOP, {}) is None
     assert range_variants("kind: Deployment\n", {"workers": {}}) is None

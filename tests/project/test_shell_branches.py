@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from celerylint.project.shell_branches import arms_by_line
+from celerylint.project.deploy.shell_branches import arms_by_line
 
 SCRIPT = """#!/bin/sh
 if [ "$MODE" = "prod" ]; then

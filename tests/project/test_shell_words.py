@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from celerylint.project.shell_words import split_simple_commands
+from celerylint.project.deploy.shell_words import split_simple_commands
 
 
 def words_of(text: str, **options: bool) -> list[list[str]]:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from celerylint.project.worker_command import (
+from celerylint.project.deploy.worker_command import (
     MAX_RAW_LENGTH,
     UNKNOWN,
     CeleryCommand,

@@ -18,12 +18,11 @@ import hypothesis.strategies as st
 import hypothesmith
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
+from tests.conftest import REPO_ROOT
 
 from celerylint.docs import load_docs
 from celerylint.source.extract import extract_module_facts, needs_libcst
 from celerylint.source.facts import ModuleFacts
-
-from tests.conftest import REPO_ROOT
 
 
 def _difference(ast_side: object, libcst_side: object, path: str = "") -> str | None:

@@ -24,12 +24,12 @@ from tests.conftest import FIXTURES, write_tree
 from tests.trust.conftest import assert_no_crash, run_cli
 
 from celerylint.api import RunResult, run
-from celerylint.project.deployments import (
+from celerylint.project.deploy.deployments import (
     DeploymentKind,
     DeploymentProblemKind,
     parse_deployment,
 )
-from celerylint.project.envfiles import parse_env_file
+from celerylint.project.environment.envfiles import parse_env_file
 from celerylint.settings import Settings
 
 # CELERYLINT_FUZZ_SCALE=20 for a long bug hunt; the default keeps the suite quick.

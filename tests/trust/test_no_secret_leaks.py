@@ -24,7 +24,7 @@ import yaml
 from tests.conftest import FIXTURES
 from tests.trust.conftest import CACHE_DIR_NAME, assert_no_crash, copy_fixture, run_cli
 
-from celerylint.project.envfiles import is_env_file_candidate, parse_env_file
+from celerylint.project.environment.envfiles import is_env_file_candidate, parse_env_file
 from celerylint.report import FORMATS
 from celerylint.secrets import looks_like_placeholder, looks_like_secret_key
 

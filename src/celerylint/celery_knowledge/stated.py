@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
+from celerylint.celery_knowledge.intervals import describe_interval
 from celerylint.celery_knowledge.schedules import (
     DAY,
     DAY_FIELDS,
@@ -19,7 +20,6 @@ from celerylint.celery_knowledge.schedules import (
     CronField,
     CrontabResult,
     describe_crontab,
-    describe_interval,
     period_seconds,
     runs_per_day,
 )

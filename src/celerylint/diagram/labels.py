@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from celerylint.project.celery_apps import SourceKind
+from celerylint.project.celery.celery_apps import SourceKind
 from celerylint.project.evaluate import UNKNOWN, EnvValue, StaticCall
 from celerylint.secrets import mask_secrets_in_text, mask_url
 from celerylint.source.facts import Span
 
 if TYPE_CHECKING:
-    from celerylint.project.beat import BeatEntry
-    from celerylint.project.celery_model import CeleryModel
-    from celerylint.project.celery_tasks import TaskDefinition
+    from celerylint.project.celery.beat import BeatEntry
+    from celerylint.project.celery.celery_model import CeleryModel
+    from celerylint.project.celery.celery_tasks import TaskDefinition
     from celerylint.project.model import Project
 
 UNKNOWN_SCHEDULE = "schedule not known statically"
@@ -48,7 +48,7 @@ def connection_lines(raw: Any) -> list[str]:
 
 def describe_schedule(model: CeleryModel, entry: BeatEntry) -> str:
     """A beat entry's schedule in words, as the beat rules judged it (``beat_schedules``)."""
-    from celerylint.project.beat_schedules import evaluate_schedule
+    from celerylint.project.celery.beat_schedules import evaluate_schedule
 
     info = evaluate_schedule(entry, model)
     if info.error:

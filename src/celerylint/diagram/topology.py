@@ -11,10 +11,14 @@ queue): an unconsumed queue (CEL401) is red, a task no worker registers
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from celerylint.diagram.labels import connection_lines, connection_text, describe_schedule
+from celerylint.diagram.labels import describe_schedule
 from celerylint.diagram.model import Diagram, DiagramBuilder, EdgeKind, NodeKind
+from celerylint.diagram.problems import (
+    BEAT_FAMILIES,
+    ProblemIndex,
+)
 from celerylint.diagram.topology_boxes import (
     app_boxes,
     named_task_box,
@@ -34,19 +38,11 @@ from celerylint.diagram.topology_view import (
     entry_id,
     task_id,
 )
-from celerylint.diagram.problems import (
-    APP_FAMILIES,
-    BEAT_FAMILIES,
-    QUEUE_FAMILIES,
-    TASK_FAMILIES,
-    ProblemIndex,
-)
 from celerylint.findings import Finding
-from celerylint.project.celery_model import CeleryModel, Worker, celery_model
-from celerylint.project.celery_tasks import SHARED, TaskDefinition
-from celerylint.project.deployment_groups import process_groups
+from celerylint.project.celery.celery_model import CeleryModel, celery_model
+from celerylint.project.celery.celery_tasks import SHARED, TaskDefinition
+from celerylint.project.celery.task_references import ReferenceKind
 from celerylint.project.evaluate import UNKNOWN, plain
-from celerylint.project.task_references import ReferenceKind
 from celerylint.source.facts import Span
 
 if TYPE_CHECKING:

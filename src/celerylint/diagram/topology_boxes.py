@@ -13,8 +13,8 @@ from celerylint.diagram.labels import connection_lines, connection_text
 from celerylint.diagram.model import DiagramBuilder, EdgeKind, NodeKind
 from celerylint.diagram.problems import APP_FAMILIES, QUEUE_FAMILIES, TASK_FAMILIES, ProblemIndex
 from celerylint.diagram.topology_view import entry_id, task_id
-from celerylint.project.celery_model import CeleryModel
-from celerylint.project.celery_tasks import TaskDefinition
+from celerylint.project.celery.celery_model import CeleryModel
+from celerylint.project.celery.celery_tasks import TaskDefinition
 
 UNKNOWN_QUEUE = "(queue unknown)"
 TaskKey = tuple[NodeKind, str]

@@ -17,7 +17,7 @@ from celerylint.diagram.topology_boxes import named_task_box, queue_box, schedul
 from celerylint.diagram.topology_view import TopologyView, entry_id, task_id
 
 if TYPE_CHECKING:
-    from celerylint.project.celery_tasks import TaskDefinition
+    from celerylint.project.celery.celery_tasks import TaskDefinition
 
 
 def plural(count: int, noun: str, nouns: str | None = None) -> str:

@@ -13,7 +13,7 @@ from celerylint.diagram.model import DiagramBuilder, EdgeKind, NodeKind
 from celerylint.diagram.problems import QUEUE_FAMILIES, NodeProblems, ProblemIndex, merged
 from celerylint.diagram.topology_boxes import queue_box, schedule_node
 from celerylint.diagram.topology_view import Process, TopologyView
-from celerylint.project.worker_command import ProcessKind
+from celerylint.project.deploy.worker_command import ProcessKind
 from celerylint.secrets import mask_secrets_in_text
 
 

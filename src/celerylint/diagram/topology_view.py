@@ -13,14 +13,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from celerylint.project.celery_tasks import SHARED, TaskDefinition
-from celerylint.project.deployment_groups import deployment_groups, process_groups
+from celerylint.project.celery.celery_tasks import SHARED, TaskDefinition
+from celerylint.project.deploy.deployment_groups import deployment_groups, process_groups
+from celerylint.project.deploy.worker_command import ProcessKind
 from celerylint.project.evaluate import plain
-from celerylint.project.worker_command import ProcessKind
 
 if TYPE_CHECKING:
-    from celerylint.project.celery_model import CeleryModel
-    from celerylint.project.deployment_facts import DeploymentFacts
+    from celerylint.project.celery.celery_model import CeleryModel
+    from celerylint.project.deploy.deployment_facts import DeploymentFacts
 
 # The tasks level stays readable up to about this many task and beat-entry boxes; the
 # modules level up to this many module boxes. Beyond, the default zooms out.

@@ -17,7 +17,7 @@ from celerylint.project.imports import ImportGraph
 from celerylint.source.facts import ModuleFacts
 
 if TYPE_CHECKING:
-    from celerylint.project.dependencies import DependencyDeclarations
+    from celerylint.project.packaging.dependencies import DependencyDeclarations
     from celerylint.project.process_scope import LoadingChain, ProcessScope
     from celerylint.settings import Settings
 
@@ -112,7 +112,7 @@ class Project:
 
     @cached_property
     def dependencies(self) -> "DependencyDeclarations":
-        from celerylint.project.dependencies import read_declarations
+        from celerylint.project.packaging.dependencies import read_declarations
 
         return read_declarations(self.root, self.files)
 

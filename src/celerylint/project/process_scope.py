@@ -26,10 +26,10 @@ from celerylint.project.imports import parent_packages
 from celerylint.source.facts import ImportContext
 
 if TYPE_CHECKING:
-    from celerylint.project.celery_model import CeleryModel
-    from celerylint.project.deployment_facts import DeploymentFacts, ServiceFacts
+    from celerylint.project.celery.celery_model import CeleryModel
+    from celerylint.project.deploy.deployment_facts import DeploymentFacts, ServiceFacts
+    from celerylint.project.deploy.worker_command import CeleryCommand
     from celerylint.project.model import Project
-    from celerylint.project.worker_command import CeleryCommand
     from celerylint.source.facts import ModuleFacts
 
 
@@ -89,7 +89,7 @@ class ProcessScope:
 
     @cached_property
     def _celery_variables(self) -> frozenset[str]:
-        from celerylint.project.env_model import env_model
+        from celerylint.project.environment.env_model import env_model
 
         return frozenset(read.variable for read in env_model(self._project).reads
                          if read.feeds_celery or self.covers_path(read.path))
@@ -145,7 +145,7 @@ def _reachable(project: "Project", roots: Iterable[str],
 
 # -- building ----------------------------------------------------------------------------
 def build_process_scope(project: "Project") -> ProcessScope:
-    from celerylint.project.celery_model import celery_model
+    from celerylint.project.celery.celery_model import celery_model
 
     model = celery_model(project)
     if not model.apps and not model.tasks:
@@ -162,7 +162,7 @@ def build_process_scope(project: "Project") -> ProcessScope:
 
 
 def _deployed_processes(model: "CeleryModel") -> Iterator[CeleryProcess]:
-    from celerylint.project.worker_command import ProcessKind
+    from celerylint.project.deploy.worker_command import ProcessKind
 
     for deployment in model.deployments:
         for service in deployment.services:
@@ -256,7 +256,7 @@ def _read_paths(model: "CeleryModel") -> set[str]:
 
 
 def _runs_celery(service: "ServiceFacts") -> bool:
-    from celerylint.project.worker_command import ProcessKind
+    from celerylint.project.deploy.worker_command import ProcessKind
 
     return any(c.kind in (ProcessKind.WORKER, ProcessKind.BEAT) for c in service.commands)
 

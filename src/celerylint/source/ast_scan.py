@@ -13,8 +13,8 @@ import ast
 
 from celerylint.source.ast_context import (
     catches_import_error,
-    is_attribute_on_app,
     if_kind_of,
+    is_attribute_on_app,
     is_celery_local,
     parameters,
     suppresses_import_error,

@@ -34,8 +34,8 @@ from celerylint.source.collectors import (
 from celerylint.source.context import ScopeTracker
 from celerylint.source.facts import CommentFact, ModuleFacts, ParseFailure, Span
 from celerylint.source.scan_policy import Gathered, completed_facts
-from celerylint.source.values import ValueBuilder
 from celerylint.source.templates import TEMPLATE_FAILURE_HINT, source_for_analysis
+from celerylint.source.values import ValueBuilder
 
 Scanner = Literal["auto", "libcst", "ast"]
 MAX_FILE_BYTES = 5_000_000

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
-from celerylint.project.beat_processes import runs_beat_for
-from celerylint.project.celery_model import Worker, celery_model
-from celerylint.project.deployment_groups import (
+from celerylint.project.celery.beat_processes import runs_beat_for
+from celerylint.project.celery.celery_model import Worker, celery_model
+from celerylint.project.deploy.deployment_groups import (
     DeploymentGroup,
     deployment_groups,
     group_workers,
@@ -18,7 +18,7 @@ from celerylint.rules.once_per_place import once_per_place
 from celerylint.source.facts import Span
 
 if TYPE_CHECKING:
-    from celerylint.project.beat import BeatEntry
+    from celerylint.project.celery.beat import BeatEntry
     from celerylint.project.model import Project
 
 

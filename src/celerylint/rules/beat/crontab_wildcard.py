@@ -16,8 +16,8 @@ from celerylint.celery_knowledge.schedules import (
     smaller_unit_wildcard,
 )
 from celerylint.findings import Applicability, Edit, Finding, Fix, Severity
-from celerylint.project.beat_schedules import beat_schedules, entry_label, with_timezone
-from celerylint.project.crontab_calls import crontab_calls
+from celerylint.project.celery.beat_schedules import beat_schedules, entry_label, with_timezone
+from celerylint.project.celery.crontab_calls import crontab_calls
 from celerylint.rules.base import ProjectRule
 from celerylint.source.facts import CallValue, Span
 

@@ -7,18 +7,18 @@ from typing import TYPE_CHECKING
 
 from celerylint.celery_knowledge.schedules import CronField
 from celerylint.findings import Finding, Severity
-from celerylint.project.beat_schedules import (
+from celerylint.project.celery.beat_schedules import (
     ScheduleInfo,
     ScheduleKind,
     beat_schedules,
     entry_label,
 )
-from celerylint.project.crontab_calls import CrontabCall, crontab_calls
+from celerylint.project.celery.crontab_calls import CrontabCall, crontab_calls
 from celerylint.rules.base import ProjectRule
 from celerylint.rules.beat.unknown_entry_key import entry_keys
 
 if TYPE_CHECKING:
-    from celerylint.project.beat import BeatEntry
+    from celerylint.project.celery.beat import BeatEntry
     from celerylint.project.model import Project
 
 

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
-from celerylint.project.beat_processes import BeatProcess, beat_processes, schedulers_beside
-from celerylint.project.celery_model import celery_model
-from celerylint.project.deployment_groups import DeploymentGroup, deployment_groups
+from celerylint.project.celery.beat_processes import BeatProcess, beat_processes, schedulers_beside
+from celerylint.project.celery.celery_model import celery_model
+from celerylint.project.deploy.deployment_groups import DeploymentGroup, deployment_groups
 from celerylint.rules.base import ProjectRule
 from celerylint.rules.once_per_place import once_per_place
 from celerylint.source.facts import Span

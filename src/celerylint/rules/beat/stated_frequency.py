@@ -14,7 +14,7 @@ from celerylint.celery_knowledge.stated import (
 )
 from celerylint.celery_knowledge.stated_timezones import named_zone, times_in_zone
 from celerylint.findings import Finding, Severity
-from celerylint.project.beat_schedules import (
+from celerylint.project.celery.beat_schedules import (
     ScheduleInfo,
     ScheduleKind,
     beat_schedules,
@@ -23,7 +23,7 @@ from celerylint.project.beat_schedules import (
 from celerylint.rules.base import ProjectRule
 
 if TYPE_CHECKING:
-    from celerylint.project.beat import BeatEntry
+    from celerylint.project.celery.beat import BeatEntry
     from celerylint.project.model import Project
     from celerylint.source.facts import ModuleFacts
 

@@ -23,15 +23,15 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
-from celerylint.project.beat_processes import beat_processes
-from celerylint.project.beat_schedules import entry_label
-from celerylint.project.celery_model import celery_model
-from celerylint.project.deployment_groups import deployment_groups
+from celerylint.project.celery.beat_processes import beat_processes
+from celerylint.project.celery.beat_schedules import entry_label
+from celerylint.project.celery.celery_model import celery_model
+from celerylint.project.deploy.deployment_groups import deployment_groups
 from celerylint.rules.base import ProjectRule
 
 if TYPE_CHECKING:
-    from celerylint.project.beat import BeatEntry
-    from celerylint.project.celery_model import CeleryModel
+    from celerylint.project.celery.beat import BeatEntry
+    from celerylint.project.celery.celery_model import CeleryModel
     from celerylint.project.model import Project
 
 

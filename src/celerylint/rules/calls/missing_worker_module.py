@@ -7,15 +7,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
-from celerylint.project.beat import follow
-from celerylint.project.celery_model import celery_model
+from celerylint.project.celery.beat import follow
+from celerylint.project.celery.celery_model import celery_model
 from celerylint.project.evaluate import plain
 from celerylint.rules.base import ProjectRule
 from celerylint.rules.suggestions import did_you_mean
 from celerylint.source.facts import SequenceValue, Span
 
 if TYPE_CHECKING:
-    from celerylint.project.celery_model import CeleryModel
+    from celerylint.project.celery.celery_model import CeleryModel
     from celerylint.project.model import Project
 
 
@@ -86,7 +86,7 @@ class MissingWorkerModule(ProjectRule):
     def _finding(self, named: NamedModule, known: list[str]) -> Finding:
         if named.how == "autodiscover_tasks()":
             consequence = ("the worker imports it when it starts and exits with "
-                           f"ModuleNotFoundError (or, for a dotted name, silently registers "
+                           "ModuleNotFoundError (or, for a dotted name, silently registers "
                            "none of its tasks)")
         else:
             consequence = ("every worker of this app imports it eagerly at start-up and exits "

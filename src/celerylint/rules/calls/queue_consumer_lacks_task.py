@@ -7,18 +7,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from celerylint.findings import Finding, Severity
-from celerylint.project.celery_tasks import SHARED
-from celerylint.project.named_references import named_references
-from celerylint.project.routing import destination_queue
-from celerylint.project.celery_model import celery_model
-from celerylint.project.task_references import ReferenceKind
+from celerylint.project.celery.celery_model import celery_model
+from celerylint.project.celery.celery_tasks import SHARED
+from celerylint.project.celery.named_references import named_references
+from celerylint.project.celery.routing import destination_queue
+from celerylint.project.celery.task_references import ReferenceKind
 from celerylint.rules.base import ProjectRule
 from celerylint.rules.calls.unregistered_task import unregistered_reasons
 from celerylint.source.facts import Span
 
 if TYPE_CHECKING:
-    from celerylint.project.celery_model import CeleryModel, Worker
-    from celerylint.project.celery_tasks import TaskDefinition
+    from celerylint.project.celery.celery_model import CeleryModel, Worker
+    from celerylint.project.celery.celery_tasks import TaskDefinition
     from celerylint.project.model import Project
 
 

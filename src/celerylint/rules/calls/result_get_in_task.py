@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
-from celerylint.project.celery_model import celery_model
-from celerylint.project.result_waits import result_waits
+from celerylint.project.celery.celery_model import celery_model
+from celerylint.project.celery.result_waits import result_waits
 from celerylint.rules.base import ProjectRule
 
 if TYPE_CHECKING:

@@ -7,15 +7,15 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from celerylint.findings import Finding, Severity
-from celerylint.project.celery_model import celery_model
+from celerylint.project.celery.celery_model import celery_model
+from celerylint.project.celery.named_references import named_references
 from celerylint.project.evaluate import UNKNOWN, plain
-from celerylint.project.named_references import named_references
 from celerylint.rules.base import ProjectRule
 from celerylint.rules.calls.wrapped_tasks import checked_parameters
 from celerylint.source.facts import Parameter, ParamKind, Span
 
 if TYPE_CHECKING:
-    from celerylint.project.celery_tasks import TaskDefinition
+    from celerylint.project.celery.celery_tasks import TaskDefinition
     from celerylint.project.model import Project
 
 _KINDS = {

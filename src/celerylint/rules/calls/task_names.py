@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 from celerylint.rules.suggestions import closest_name
 
 if TYPE_CHECKING:
-    from celerylint.project.celery_model import CeleryModel
-    from celerylint.project.celery_tasks import TaskDefinition
-    from celerylint.project.named_references import NamedReference
+    from celerylint.project.celery.celery_model import CeleryModel
+    from celerylint.project.celery.celery_tasks import TaskDefinition
+    from celerylint.project.celery.named_references import NamedReference
 
 BUILTIN_PREFIX = "celery."
 

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
-from celerylint.project.celery_model import celery_model
-from celerylint.project.named_references import named_references
+from celerylint.project.celery.celery_model import celery_model
+from celerylint.project.celery.named_references import named_references
 from celerylint.rules.base import ProjectRule
 from celerylint.rules.calls.task_names import explicit_name_for_path, is_ours
 from celerylint.rules.suggestions import did_you_mean

@@ -6,14 +6,14 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
-from celerylint.project.celery_model import Closure, celery_model
-from celerylint.project.celery_tasks import SHARED
-from celerylint.project.named_references import named_references
+from celerylint.project.celery.celery_model import Closure, celery_model
+from celerylint.project.celery.celery_tasks import SHARED
+from celerylint.project.celery.named_references import named_references
 from celerylint.rules.base import ProjectRule
 
 if TYPE_CHECKING:
-    from celerylint.project.celery_model import CeleryModel, Worker
-    from celerylint.project.celery_tasks import TaskDefinition
+    from celerylint.project.celery.celery_model import CeleryModel, Worker
+    from celerylint.project.celery.celery_tasks import TaskDefinition
     from celerylint.project.model import Project
 
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from celerylint.project.celery_tasks import SHARED_TASK
+from celerylint.project.celery.celery_tasks import SHARED_TASK
 from celerylint.project.symbols import SymbolKind
 from celerylint.source.facts import CallValue, FunctionFact, NameRef, Parameter, Value
 
 if TYPE_CHECKING:
-    from celerylint.project.celery_model import CeleryModel
-    from celerylint.project.celery_tasks import TaskDefinition
+    from celerylint.project.celery.celery_model import CeleryModel
+    from celerylint.project.celery.celery_tasks import TaskDefinition
 
 _LOCALS = ".<locals>."
 

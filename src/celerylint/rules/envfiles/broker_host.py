@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
-from celerylint.project.broker_urls import host_of, is_local_host
-from celerylint.project.env_model import compose_env_file_paths, env_model
-from celerylint.project.url_sources import UrlOrigin, UrlSource, env_urls
+from celerylint.project.environment.env_model import compose_env_file_paths, env_model
+from celerylint.project.urls.broker_urls import host_of, is_local_host
+from celerylint.project.urls.url_sources import UrlOrigin, UrlSource, env_urls
 from celerylint.rules.base import ProjectRule
 from celerylint.secrets import mask_url
 

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
-from celerylint.project.env_model import env_model
-from celerylint.project.envfiles import EnvFile
+from celerylint.project.environment.env_model import env_model
+from celerylint.project.environment.envfiles import EnvFile
 from celerylint.project.git_status import is_committed, is_ignored, is_tracked
 from celerylint.rules.base import ProjectRule
 from celerylint.secrets import (
@@ -32,8 +32,8 @@ _DEMO_NOTE = re.compile(
 
 
 def _url_password(value: str) -> bool:
-    from celerylint.project.broker_urls import parse_broker_url
-    from celerylint.project.url_parts import split_url, split_userinfo
+    from celerylint.project.urls.broker_urls import parse_broker_url
+    from celerylint.project.urls.url_parts import split_url, split_userinfo
 
     if "://" not in value:
         return False

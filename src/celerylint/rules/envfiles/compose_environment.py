@@ -6,9 +6,14 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
-from celerylint.project.broker_urls import host_of
-from celerylint.project.deployment_facts import DeploymentFacts
-from celerylint.project.env_model import _join, env_model, example_sibling, service_env_files
+from celerylint.project.deploy.deployment_facts import DeploymentFacts
+from celerylint.project.environment.env_model import (
+    _join,
+    env_model,
+    example_sibling,
+    service_env_files,
+)
+from celerylint.project.urls.broker_urls import host_of
 from celerylint.rules.base import ProjectRule
 from celerylint.source.facts import Span
 

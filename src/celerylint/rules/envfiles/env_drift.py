@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
-from celerylint.project.env_model import EnvModel, _join, env_model, service_env_files
-from celerylint.project.envfiles import EnvFile, sibling_key
+from celerylint.project.environment.env_model import EnvModel, _join, env_model, service_env_files
+from celerylint.project.environment.envfiles import EnvFile, sibling_key
 from celerylint.rules.base import ProjectRule
 from celerylint.source.facts import Span
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
-from celerylint.project.env_model import env_model
+from celerylint.project.environment.env_model import env_model
 from celerylint.rules.base import ProjectRule
 from celerylint.source.facts import Span
 

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
-from celerylint.project.celery_variables import REDIS_CLIENT
-from celerylint.project.env_model import EnvRead, env_model
+from celerylint.project.environment.celery_variables import REDIS_CLIENT
+from celerylint.project.environment.env_model import EnvRead, env_model
 from celerylint.rules.base import ProjectRule
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
-from celerylint.project.dependencies import Provision
+from celerylint.project.packaging.dependencies import Provision
 from celerylint.rules.base import ModuleRule
 from celerylint.rules.imports.resolution import can_fail, stdlib_modules
 from celerylint.source.facts import ImportContext, ModuleFacts

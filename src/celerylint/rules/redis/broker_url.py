@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
-from celerylint.project.broker_urls import UrlProblemKind, url_problems
-from celerylint.project.url_sources import UrlOrigin, url_sources
+from celerylint.project.urls.broker_urls import UrlProblemKind, url_problems
+from celerylint.project.urls.url_sources import UrlOrigin, url_sources
 from celerylint.rules.base import ProjectRule
 
 if TYPE_CHECKING:

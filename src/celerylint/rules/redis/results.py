@@ -7,9 +7,9 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
-from celerylint.project.celery_model import celery_model
+from celerylint.project.celery.celery_model import celery_model
+from celerylint.project.celery.result_waits import result_waits
 from celerylint.project.evaluate import UNKNOWN
-from celerylint.project.result_waits import result_waits
 from celerylint.rules.base import ProjectRule
 from celerylint.source.facts import Const
 

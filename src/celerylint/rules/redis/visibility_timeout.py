@@ -7,15 +7,15 @@ from typing import TYPE_CHECKING, Any
 
 from celerylint.celery_knowledge.transport import redis_visibility_timeout_default
 from celerylint.findings import Finding, Severity
-from celerylint.project.broker_urls import parse_broker_url
-from celerylint.project.celery_model import celery_model
+from celerylint.project.celery.celery_model import celery_model
 from celerylint.project.evaluate import UNKNOWN, plain
+from celerylint.project.urls.broker_urls import parse_broker_url
 from celerylint.rules.base import ProjectRule
 
 if TYPE_CHECKING:
-    from celerylint.project.celery_model import CeleryModel
-    from celerylint.project.celery_tasks import TaskDefinition
-    from celerylint.project.conf import EffectiveSettings
+    from celerylint.project.celery.celery_model import CeleryModel
+    from celerylint.project.celery.celery_tasks import TaskDefinition
+    from celerylint.project.celery.conf import EffectiveSettings
     from celerylint.project.model import Project
 
 REDIS_TRANSPORTS = {"redis", "rediss", "sentinel"}

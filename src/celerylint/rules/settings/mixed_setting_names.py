@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from celerylint.celery_knowledge.settings import detect_mixed_names
 from celerylint.findings import Finding, Severity
-from celerylint.project.celery_apps import SettingEntry
-from celerylint.project.celery_model import celery_model
+from celerylint.project.celery.celery_apps import SettingEntry
+from celerylint.project.celery.celery_model import celery_model
 from celerylint.rules.base import ProjectRule
 
 if TYPE_CHECKING:

@@ -6,12 +6,12 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from celerylint.findings import Finding, Severity
-from celerylint.project.celery_model import celery_model
+from celerylint.project.celery.celery_model import celery_model
 from celerylint.project.evaluate import UNKNOWN
 from celerylint.rules.base import ProjectRule
 
 if TYPE_CHECKING:
-    from celerylint.project.conf import EffectiveSettings
+    from celerylint.project.celery.conf import EffectiveSettings
     from celerylint.project.model import Project
 
 PICKLE_SETTINGS = ("accept_content", "result_accept_content", "task_serializer",

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from celerylint.celery_knowledge.settings import expected_type
 from celerylint.findings import Finding, Severity
-from celerylint.project.celery_model import celery_model
+from celerylint.project.celery.celery_model import celery_model
 from celerylint.project.evaluate import UNKNOWN, StaticCall, plain
 from celerylint.rules.base import ProjectRule
 from celerylint.rules.settings.sources import judged_entries

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from celerylint.project.celery_apps import SettingEntry, SourceKind
-from celerylint.project.celery_model import celery_model
+from celerylint.project.celery.celery_apps import SettingEntry, SourceKind
+from celerylint.project.celery.celery_model import celery_model
 
 if TYPE_CHECKING:
     from celerylint.celery_knowledge.settings import SettingLookup

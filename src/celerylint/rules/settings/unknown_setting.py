@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from celerylint.celery_knowledge.settings import SettingStatus
-from celerylint.findings import Finding, Severity
-from celerylint.rules.base import ProjectRule
 from celerylint.celery_knowledge.undeclared import reads_undeclared
-from celerylint.project.setting_owners import library_owner, read_by_project
+from celerylint.findings import Finding, Severity
+from celerylint.project.celery.setting_owners import library_owner, read_by_project
+from celerylint.rules.base import ProjectRule
 from celerylint.rules.settings.sources import JudgedEntry, judged_entries
 
 if TYPE_CHECKING:

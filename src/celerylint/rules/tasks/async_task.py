@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from celerylint.findings import Applicability, Finding, Fix, Severity
-from celerylint.project.celery_model import celery_model
+from celerylint.project.celery.celery_model import celery_model
 from celerylint.rules.base import ProjectRule
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from celerylint.celery_knowledge.task_options import task_setting_attributes
 from celerylint.findings import Finding, Severity
-from celerylint.project.celery_model import celery_model
+from celerylint.project.celery.celery_model import celery_model
 from celerylint.rules.base import ProjectRule
 from celerylint.source.facts import ParamKind, Span
 

@@ -13,12 +13,12 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
-from celerylint.project.celery_model import celery_model
+from celerylint.project.celery.celery_model import celery_model
 from celerylint.rules.base import ProjectRule
 from celerylint.source.facts import CallFact, ModuleFacts
 
 if TYPE_CHECKING:
-    from celerylint.project.celery_tasks import TaskDefinition
+    from celerylint.project.celery.celery_tasks import TaskDefinition
     from celerylint.project.model import Project
 
 _LOCALS = ".<locals>."

@@ -17,14 +17,14 @@ from typing import TYPE_CHECKING
 
 from celerylint.celery_knowledge.task_options import closest_task_option, is_task_option
 from celerylint.findings import Applicability, Edit, Finding, Fix, Severity
-from celerylint.project.celery_model import celery_model
-from celerylint.project.celery_tasks import SHARED_TASK
+from celerylint.project.celery.celery_model import celery_model
+from celerylint.project.celery.celery_tasks import SHARED_TASK
 from celerylint.project.symbols import SymbolKind
 from celerylint.rules.base import ProjectRule
 from celerylint.source.facts import CallFact, Keyword, NameRef, ParamKind
 
 if TYPE_CHECKING:
-    from celerylint.project.celery_model import CeleryModel
+    from celerylint.project.celery.celery_model import CeleryModel
     from celerylint.project.model import Project
 
 #: ``base=`` values that are Celery's own Task: they read only Celery's options.

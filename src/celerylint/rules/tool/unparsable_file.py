@@ -13,13 +13,13 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
-from celerylint.project.deployment_facts import (
+from celerylint.project.deploy.deployment_facts import (
     DeploymentFacts,
     DeploymentKind,
     DeploymentProblem,
     DeploymentProblemKind,
 )
-from celerylint.project.deployment_files import project_deployments, unread_deployment_files
+from celerylint.project.deploy.deployment_files import project_deployments, unread_deployment_files
 from celerylint.rules.base import ProjectRule
 from celerylint.source.facts import ModuleFacts, Span
 from celerylint.source.templates import is_unparsable_template

@@ -6,19 +6,19 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
-from celerylint.project.celery_cli import CliProblem, check_command_line
-from celerylint.project.celery_model import celery_model
-from celerylint.project.celery_versions import celery_versions
-from celerylint.project.deployment_facts import DeploymentKind
-from celerylint.project.worker_command import ProcessKind
+from celerylint.project.celery.celery_model import celery_model
+from celerylint.project.celery.celery_versions import celery_versions
+from celerylint.project.deploy.celery_cli import CliProblem, check_command_line
+from celerylint.project.deploy.deployment_facts import DeploymentKind
+from celerylint.project.deploy.worker_command import ProcessKind
 from celerylint.rules.base import ProjectRule
 from celerylint.secrets import mask_secrets_in_text
 from celerylint.source.facts import Span
 
 if TYPE_CHECKING:
-    from celerylint.project.deployment_facts import DeploymentFacts, ServiceFacts
+    from celerylint.project.deploy.deployment_facts import DeploymentFacts, ServiceFacts
+    from celerylint.project.deploy.worker_command import CeleryCommand
     from celerylint.project.model import Project
-    from celerylint.project.worker_command import CeleryCommand
 
 
 class InvalidWorkerOption(ProjectRule):

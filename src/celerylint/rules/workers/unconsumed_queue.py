@@ -6,21 +6,21 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
-from celerylint.project.beat_processes import runs_beat_for
-from celerylint.project.broker_names import broker_name
-from celerylint.project.celery_model import Worker, celery_model
-from celerylint.project.deployment_groups import (
+from celerylint.project.celery.beat_processes import runs_beat_for
+from celerylint.project.celery.celery_model import Worker, celery_model
+from celerylint.project.celery.queue_traffic import queue_traffic
+from celerylint.project.deploy.broker_names import broker_name
+from celerylint.project.deploy.deployment_groups import (
     DeploymentGroup,
     deployment_groups,
     group_workers,
 )
-from celerylint.project.queue_traffic import queue_traffic
 from celerylint.rules.base import ProjectRule
 from celerylint.rules.once_per_place import once_per_place
 from celerylint.source.facts import Span
 
 if TYPE_CHECKING:
-    from celerylint.project.celery_model import CeleryModel
+    from celerylint.project.celery.celery_model import CeleryModel
     from celerylint.project.model import Project
 
 MAX_LISTED = 3

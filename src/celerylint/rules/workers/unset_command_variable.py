@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
-from celerylint.project.celery_model import celery_model
-from celerylint.project.command_variables import (
+from celerylint.project.celery.celery_model import celery_model
+from celerylint.project.deploy.command_variables import (
     CommandVariable,
     assigned_names,
     command_variables,

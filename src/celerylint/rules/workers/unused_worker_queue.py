@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
-from celerylint.project.celery_model import celery_model
-from celerylint.project.deployment_groups import process_groups
-from celerylint.project.queue_traffic import queue_traffic
-from celerylint.project.routing import declared_queues, default_queue
+from celerylint.project.celery.celery_model import celery_model
+from celerylint.project.celery.queue_traffic import queue_traffic
+from celerylint.project.celery.routing import declared_queues, default_queue
+from celerylint.project.deploy.deployment_groups import process_groups
 from celerylint.rules.base import ProjectRule
 from celerylint.rules.suggestions import closest_name
 from celerylint.source.facts import Span

@@ -1,0 +1,1 @@
+"""The Celery model: apps, their settings, tasks, routes, beat schedules and how workers register tasks."""
