@@ -192,7 +192,8 @@ def analyse(replacements: Mapping[str, str | bytes]) -> RunResult:
     """``api.run`` on the base project with some files replaced, checked for the contract."""
     with tempfile.TemporaryDirectory(prefix="celerylint-fuzz-") as directory:
         root = write_tree(Path(directory), {**BASE_PROJECT, **replacements})
-        result = run(Settings(root=root, use_cache=False, jobs=1))
+        # scope "project": every unparsable module must be reported, loaded by a worker or not
+        result = run(Settings(root=root, use_cache=False, jobs=1, scope="project"))
         assert not result.internal_errors, result.internal_errors[0]
         _assert_bad_python_is_cel001(result)
         _assert_bad_compose_is_cel001(result, root, replacements)

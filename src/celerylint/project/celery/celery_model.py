@@ -15,6 +15,7 @@ from celerylint.project.celery.celery_apps import AppFinder, CeleryApp
 from celerylint.project.celery.celery_config import AppConfiguration, ConfigCollector
 from celerylint.project.celery.celery_tasks import SHARED, TaskCollector, TaskDefinition
 from celerylint.project.celery.conf import EffectiveSettings
+from celerylint.project.celery.dynamic_imports import dynamic_imports_at_start
 from celerylint.project.celery.routing import declared_queues, default_queue, destination_queue
 from celerylint.project.celery.task_classes import TaskClassCollector
 from celerylint.project.celery.task_references import TaskCall, TaskReference, collect_references
@@ -243,6 +244,7 @@ class CeleryModel:
         for root, why in roots.reasons.items():
             canonical.setdefault(self.project.canonical_module_name(root), why)
         parents = self.project.import_graph.load_closure_parents(sorted(canonical))
+        roots.unknown.extend(dynamic_imports_at_start(self.project, parents))
         return Closure(frozenset(parents), not roots.unknown, tuple(roots.sources), parents,
                        canonical, tuple(dict.fromkeys(roots.unknown)))
 
@@ -278,11 +280,15 @@ class CeleryModel:
 
     def _django_setup_modules(self) -> set[str]:
         """What Celery's Django fixup runs at worker start through ``django.setup()``:
-        each installed app's ``apps`` and ``models`` modules, and the imports made
-        inside ``AppConfig.ready()``."""
+        each installed app's ``apps`` and ``models`` modules, the imports made inside
+        ``AppConfig.ready()``, and, with ``django.contrib.admin`` installed, each app's
+        ``admin`` module (``AdminConfig.ready()`` runs ``admin.autodiscover()``)."""
         found: set[str] = set()
+        admin = "django.contrib.admin" in (self.django_apps or ())
         for package in self.django_apps or ():
-            for name in (package, f"{package}.apps", f"{package}.models"):
+            names = (package, f"{package}.apps", f"{package}.models",
+                     *((f"{package}.admin",) if admin else ()))
+            for name in names:
                 if self.project.module(self.project.canonical_module_name(name)) is not None:
                     found.add(name)
             facts = self.project.module(self.project.canonical_module_name(f"{package}.apps"))

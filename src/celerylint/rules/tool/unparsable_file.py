@@ -26,6 +26,7 @@ from celerylint.source.templates import is_unparsable_template
 
 if TYPE_CHECKING:
     from celerylint.project.model import Project
+    from celerylint.project.process_scope import ProcessScope
 
 _YAML_KINDS = (DeploymentKind.COMPOSE, DeploymentKind.KUBERNETES)
 # Template placeholders are not reported: such a file is rendered by another tool first.
@@ -42,6 +43,13 @@ class UnparsableFile(ProjectRule):
     name = "unparsable-file"
     severity = Severity.ERROR
     summary = "A file could not be read or parsed, so nothing in it was checked."
+    # A Python file no Celery process loads (deliberately broken test data, scripts) is
+    # judged only with scope "project"; deployment and dependency files always are.
+    hygiene = True
+    process_consequence = "the {process} fails at start-up with SyntaxError"
+
+    def judged_in_scope(self, finding: Finding, scope: ProcessScope) -> bool:
+        return not finding.path.endswith(".py") or scope.covers_path(finding.path)
 
     def check_project(self, project: Project) -> Iterator[Finding]:
         for facts in project.python_facts():
