@@ -21,8 +21,6 @@ from tests.conftest import REPO_ROOT, write_tree
 from celerylint import __version__, cli
 from celerylint.project_links import rule_doc_url
 
-pytestmark = pytest.mark.usefixtures("preview_rules_as_stable")
-
 # CEL701 in a.py (line 1) and b.py (line 1), CEL702 in a.py (line 2).
 PROJECT = {
     "pkg/__init__.py": "",
@@ -136,6 +134,7 @@ def test_unknown_config_key_suggests_the_close_one(run: Run, tmp_path: Path) -> 
 A, B = "project/pkg/a.py", "project/pkg/b.py"
 
 
+@pytest.mark.usefixtures("preview_rules_as_stable")
 @pytest.mark.parametrize(("flags", "expected"), [
     (("--select", "CEL701"), {("CEL701", A), ("CEL701", B)}),
     (("--select", "CEL7"), {("CEL701", A), ("CEL701", B), ("CEL702", A)}),
@@ -152,6 +151,7 @@ def test_select_ignore_and_extend_select(run: Run, flags: tuple[str, ...],
     assert codes_found(run, *flags) == expected
 
 
+@pytest.mark.usefixtures("preview_rules_as_stable")
 def test_ignore_without_select_removes_from_the_default_set(run: Run) -> None:
     found = {code for code, _ in codes_found(run, "--ignore", "CEL702")}
     assert "CEL701" in found
@@ -263,6 +263,7 @@ def measured(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(precision, "measured_precision",
                         lambda: {"CEL701": precision.Precision(0.97, 120, "2026-12-05")})
+    monkeypatch.setattr(find_rule("CEL701"), "preview", False)
     monkeypatch.setattr(find_rule("CEL702"), "preview", True)
 
 
