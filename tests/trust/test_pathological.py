@@ -174,7 +174,7 @@ def test_a_20000_term_boolean_chain_is_refused_before_it_reaches_libcst(tmp_path
 CRASHING_WORKERS = """
 from celerylint.source import extract, pool
 extract.MAX_NESTING_DEPTH = 10 ** 9  # let the chain reach libcst, in a worker: it crashes
-extract.needs_libcst = lambda data: True  # the chain has no Celery word: force libcst
+extract.RUN_SCANNER = "libcst"  # runs scan with ast: force libcst, whose parser crashes
 pool.PARALLEL_MIN_FILES = 2
 pool.MIN_CHUNK_BYTES = 1
 """
@@ -360,6 +360,8 @@ def test_an_exception_in_a_worker_process_is_that_files_cel001(
 ) -> None:
     """Not a dead worker but an exception escaping extraction in one: the file gets its
     parse failure, every other file its facts, and the pool is not given up."""
+    import libcst
+
     from celerylint.discovery import discover
     from celerylint.settings import Settings
     from celerylint.source import extract as extract_module
@@ -373,7 +375,7 @@ def test_an_exception_in_a_worker_process_is_that_files_cel001(
 
     def raises_on_the_marked_file(path: str, module: str, is_package: bool, data: bytes) -> Any:
         if b"RAISE_IN_EXTRACTION" in data:
-            raise extract_module.cst.CSTValidationError("as libcst raises on a Python 2 file")
+            raise libcst.CSTValidationError("as libcst raises on a Python 2 file")
         return real(path, module, is_package, data)
 
     monkeypatch.setattr(extract_module, "extract_module_facts", raises_on_the_marked_file)

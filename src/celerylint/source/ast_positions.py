@@ -10,6 +10,7 @@ import ast
 import bisect
 import io
 import re
+import sys
 import tokenize
 
 from celerylint.source.facts import CommentFact, Span
@@ -119,8 +120,46 @@ class Positions:
         return self._span_between(dotted.start(), dotted.end())
 
 
+# Valid Python holds ``#`` and quotes only in comments and string literals, so one
+# left-to-right scan over "a comment, or a whole string literal" meets every comment
+# exactly where tokenize does. A prefix (``r``, ``b``, ``f``...) needs no matching: a
+# backslash escapes the next character for the tokenizer in raw strings too.
+_COMMENT_OR_STRING = re.compile("|".join((
+    r"(#[^\r\n]*)",
+    r"'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''",
+    r'"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"""',
+    r"'[^'\\\r\n]*(?:\\(?:\r\n|.)[^'\\\r\n]*)*'",
+    r'"[^"\\\r\n]*(?:\\(?:\r\n|.)[^"\\\r\n]*)*"',
+)), re.DOTALL)
+# From Python 3.12 an f-string may nest its own quotes (PEP 701), which the scan above
+# cannot follow; such files go through tokenize, native code there.
+_F_STRING = re.compile(r"(?<![\w])[rRbB]?[fF][rR]?['\"]")
+
+
 def scan_comments(text: str) -> tuple[CommentFact, ...]:
-    """Every comment, own-line or trailing; tokenize knows what is inside a string."""
+    """Every comment, own-line or trailing, as tokenize reports them (same text, line,
+    column in characters). ``text`` is a source CPython's parser accepted."""
+    if "#" not in text:
+        return ()
+    if sys.version_info >= (3, 12) and _F_STRING.search(text):
+        return tokenized_comments(text)
+    comments: list[CommentFact] = []
+    line, line_start, counted = 1, 0, 0
+    for match in _COMMENT_OR_STRING.finditer(text):
+        start = match.start(1)
+        if start < 0:
+            continue
+        line += text.count("\n", counted, start)
+        line_start = text.rfind("\n", 0, start) + 1
+        counted = start
+        column = start - line_start
+        comments.append(CommentFact(match.group(1), line, column + 1,
+                                    not text[line_start:start].strip(" \t\f")))
+    return tuple(comments)
+
+
+def tokenized_comments(text: str) -> tuple[CommentFact, ...]:
+    """``scan_comments`` by tokenize: the reference the tests hold the scan to."""
     if "#" not in text:
         return ()
     lines = text.split("\n")

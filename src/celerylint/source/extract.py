@@ -1,11 +1,11 @@
 """One parse and one traversal per file, producing ``ModuleFacts``.
 
-CPython's parser reads every file first (its verdict is final on what a worker would
-refuse). A file that names Celery then gets libcst's parse and one batched traversal;
-any other file gets its facts from CPython's tree (``ast_scan``), which the
-equivalence tests hold to the same facts. This is the only place that touches libcst
-for analysis. Everything it returns is plain data, so it can run in a worker process
-and be cached.
+CPython's parser reads every file (its verdict is final on what a worker would refuse)
+and its tree gives the facts (``ast_scan``). libcst's pass, the reference the
+equivalence tests hold the ``ast`` scanner to, runs only when asked for
+(``scanner="libcst"``) or when the fast scan cannot judge a file; it is imported
+then, so a run never loads libcst for analysis. Everything returned is plain data, so
+it can run in a worker process and be cached.
 """
 
 from __future__ import annotations
@@ -17,30 +17,23 @@ import sys
 import tokenize
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
-
-from celerylint.source.ast_positions import scan_comments
+from celerylint.source.ast_positions import tokenized_comments
 from celerylint.source.ast_scan import NestingTooDeep, scan_with_ast
-from celerylint.source.collectors import (
-    CallCollector,
-    CommentCollector,
-    DefinitionCollector,
-    FunctionBodyCollector,
-    ImportCollector,
-)
-from celerylint.source.context import ScopeTracker
 from celerylint.source.facts import CommentFact, ModuleFacts, ParseFailure, Span
 from celerylint.source.scan_policy import Gathered, completed_facts
 from celerylint.source.templates import TEMPLATE_FAILURE_HINT, source_for_analysis
-from celerylint.source.values import ValueBuilder
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 Scanner = Literal["auto", "libcst", "ast"]
+# What ``scanner="auto"`` runs: CPython's tree, which tests/source/test_scanner_equivalence.py
+# holds to libcst's facts (a test of worker crashes sets "libcst" to reach libcst's parser).
+RUN_SCANNER: Scanner = "ast"
 MAX_FILE_BYTES = 5_000_000
-# A file that names Celery gets libcst's pass, the scanner of record; any other file gets
-# CPython's tree, which tests/source/test_scanner_equivalence.py holds to the same facts.
+# Words of a file that can hold Celery facts (tests: both sides of it are covered).
 _CELERY_WORDS = re.compile(
     rb"celery|shared_task|\.delay\(|apply_async|send_task|crontab|beat_schedule|broker_url",
     re.IGNORECASE)
@@ -173,7 +166,7 @@ def extract_module_facts(path: str, module: str, is_package: bool, data: bytes,
     ``CSTValidationError`` or ``TypeError`` on some inputs), so one file never stops the run.
 
     ``scanner`` is for tests that hold the two scanners to the same facts; a run leaves
-    it to ``needs_libcst``.
+    it to ``RUN_SCANNER``.
     """
     base = ModuleFacts(path=path, module=module, is_package=is_package,
                        skip_file=_skip_requested(data))
@@ -203,7 +196,9 @@ def _extract(base: ModuleFacts, data: bytes, scanner: Scanner) -> ModuleFacts:
     if final is not None:
         return _replace(base, parse_failure=final)
     with _recursion_limit(ANALYSIS_RECURSION_LIMIT):
-        if tree is not None and (scanner == "ast" or (scanner == "auto" and not needs_libcst(data))):
+        if scanner == "auto":
+            scanner = RUN_SCANNER
+        if tree is not None and scanner == "ast":
             try:
                 facts = scan_with_ast(base, tree, text, MAX_NESTING_DEPTH)
             except NestingTooDeep as exc:  # rare: measured again to report one position
@@ -221,15 +216,16 @@ def _extract(base: ModuleFacts, data: bytes, scanner: Scanner) -> ModuleFacts:
         return _parse_and_traverse(base, text, data, if_libcst_fails)
 
 
-def needs_libcst(data: bytes) -> bool:
-    """The prefilter, a bytes scan: files that name Celery get libcst's full-fidelity
-    pass; the others (most of a large project) get the facts from the tree CPython's
-    parser already built for its verdict, at a tenth of the cost."""
+def names_celery(data: bytes) -> bool:
+    """A bytes scan: whether a file names Celery at all (most files of a large project
+    do not)."""
     return _CELERY_WORDS.search(data) is not None
 
 
 def _parse_and_traverse(base: ModuleFacts, text: str, data: bytes,
                         if_libcst_fails: ParseFailure | None) -> ModuleFacts:
+    import libcst as cst
+
     try:
         tree = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
@@ -246,15 +242,27 @@ def _parse_and_traverse(base: ModuleFacts, text: str, data: bytes,
 
 
 def _comments(text: str, collected: Sequence[CommentFact]) -> tuple[CommentFact, ...]:
-    """Comments as tokenize finds them, as the fast scanner does: libcst places an
-    indented comment on the last line of a module one line too early."""
+    """Comments as tokenize finds them, the reference the fast scanner's are held to:
+    libcst places an indented comment on the last line of a module one line too early."""
     try:
-        return scan_comments(text)
+        return tokenized_comments(text)
     except (tokenize.TokenError, SyntaxError):
         return tuple(collected)
 
 
 def _traverse(base: ModuleFacts, tree: cst.Module, text: str) -> ModuleFacts:
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    from celerylint.source.collectors import (
+        CallCollector,
+        CommentCollector,
+        DefinitionCollector,
+        FunctionBodyCollector,
+        ImportCollector,
+    )
+    from celerylint.source.context import ScopeTracker
+    from celerylint.source.values import ValueBuilder
+
     wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
     positions = wrapper.resolve(PositionProvider)
 
