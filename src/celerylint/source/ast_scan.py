@@ -45,6 +45,28 @@ _AUGMENTED_NAMES = {
 }
 
 
+# Fields that hold a childless singleton (``Load()``, ``Add()``) or never a node at all.
+_LEAF_FIELDS = frozenset({"ctx", "op", "ops"})
+_SCALAR_FIELDS = frozenset({"id", "attr", "kind", "type_comment", "arg", "module", "level",
+                            "is_async", "conversion", "lineno"})
+_CHILD_FIELDS: dict[type, tuple[tuple[str, ...], bool]] = {}
+# Nodes no handler gathers from, and how many levels they occupy (a name and its ``ctx``).
+_LEAF_LEVELS: dict[type, int] = {ast.Name: 2, ast.Constant: 1}
+
+
+def _child_fields(node_type: type) -> tuple[tuple[str, ...], bool]:
+    """The fields of a node type that may hold child nodes, in ``_fields`` order, and
+    whether it has childless singleton children (each one level deeper)."""
+    found = _CHILD_FIELDS.get(node_type)
+    if found is None:
+        names: tuple[str, ...] = getattr(node_type, "_fields", ())
+        scalar = _SCALAR_FIELDS | ({"value"} if node_type is ast.Constant else set())
+        found = (tuple(n for n in names if n not in _LEAF_FIELDS and n not in scalar),
+                 any(n in _LEAF_FIELDS for n in names))
+        _CHILD_FIELDS[node_type] = found
+    return found
+
+
 def _call_order(fact: CallFact) -> tuple[int, int, int, int]:
     """Pre-order, as a libcst visit meets them: by start, the enclosing call first."""
     span = fact.call.span
@@ -92,11 +114,27 @@ class _Scanner(ScopeState):
         self.depth = depth
         handler = _HANDLERS.get(type(node))
         if handler is None:
-            for child in ast.iter_child_nodes(node):
-                self.visit(child)
+            self.visit_children(node)
         else:
             handler(self, node)
         self.depth = outer
+
+    def visit_children(self, node: ast.AST) -> None:
+        """``ast.iter_child_nodes`` without its cost: fields that never hold a node are
+        not read, and the childless ``ctx``/``op`` singletons are only counted as a level."""
+        fields, has_leaves = _child_fields(type(node))
+        room = self.max_depth - self.depth  # levels left below this node
+        if has_leaves and room < 1:
+            raise NestingTooDeep(1, 1)
+        for name in fields:
+            value = getattr(node, name, None)
+            for item in value if isinstance(value, list) else (value,):
+                levels = _LEAF_LEVELS.get(type(item))
+                if levels is None:
+                    if isinstance(item, ast.AST):
+                        self.visit(item)
+                elif levels > room:  # a name or a constant: nothing to gather, only its depth
+                    raise NestingTooDeep(item.lineno, item.col_offset + 1)
 
     def visit_all(self, nodes: list[ast.AST] | list[ast.stmt] | list[ast.expr]) -> None:
         for node in nodes:
@@ -159,23 +197,20 @@ class _Scanner(ScopeState):
         guard = catches_import_error(node)
         self.guarded += guard
         self.conditional += 1
-        for child in ast.iter_child_nodes(node):
-            self.visit(child)
+        self.visit_children(node)
         self.guarded -= guard
         self.conditional -= 1
 
     def visit_with(self, node: ast.With | ast.AsyncWith) -> None:
         guard = any(suppresses_import_error(item.context_expr) for item in node.items)
         self.guarded += guard
-        for child in ast.iter_child_nodes(node):
-            self.visit(child)
+        self.visit_children(node)
         self.guarded -= guard
 
     def visit_withitem(self, node: ast.withitem) -> None:
         if not self.scopes and isinstance(node.optional_vars, ast.Name):
             self.defined.add(node.optional_vars.id)
-        for child in ast.iter_child_nodes(node):
-            self.visit(child)
+        self.visit_children(node)
 
     # -- imports ---------------------------------------------------------------------
     def _add_import(self, node: ast.AST, module: str, name: str | None, bound: str,
@@ -219,25 +254,21 @@ class _Scanner(ScopeState):
     def visit_assign(self, node: ast.Assign) -> None:
         for target in node.targets:
             self._record(target, node.value)
-        for child in ast.iter_child_nodes(node):
-            self.visit(child)
+        self.visit_children(node)
 
     def visit_ann_assign(self, node: ast.AnnAssign) -> None:
         if node.value is not None or self.class_scope:
             self._record(node.target, node.value)
-        for child in ast.iter_child_nodes(node):
-            self.visit(child)
+        self.visit_children(node)
 
     def visit_aug_assign(self, node: ast.AugAssign) -> None:
         self._record(node.target, node.value, _AUGMENTED_NAMES.get(type(node.op), ""))
-        for child in ast.iter_child_nodes(node):
-            self.visit(child)
+        self.visit_children(node)
 
     def visit_for(self, node: ast.For | ast.AsyncFor) -> None:
         if not self.scopes:
             self.defined.update(n.id for n in ast.walk(node.target) if isinstance(n, ast.Name))
-        for child in ast.iter_child_nodes(node):
-            self.visit(child)
+        self.visit_children(node)
 
     def _record(self, target: ast.expr, value: ast.expr | None, augmented: str = "") -> None:
         if self.in_function and not is_attribute_on_app(target) \
@@ -283,8 +314,7 @@ class _Scanner(ScopeState):
                 receiver = self.values.call(func.value)
             self.calls.append(CallFact(call, self.function_qualname(), bool(self.conditional),
                                        receiver))
-        for child in ast.iter_child_nodes(node):
-            self.visit(child)
+        self.visit_children(node)
 
     def visit_return(self, node: ast.Return) -> None:
         function = self.function_qualname()
@@ -297,8 +327,7 @@ class _Scanner(ScopeState):
                 name = (dotted_name(node.value.func) or "") + "()"
             if name:
                 self.returns.setdefault(function, []).append(name)
-        for child in ast.iter_child_nodes(node):
-            self.visit(child)
+        self.visit_children(node)
 
     def visit_except_handler(self, node: ast.ExceptHandler) -> None:
         if node.name and not self.scopes:
@@ -316,8 +345,7 @@ class _Scanner(ScopeState):
                         calls.append(dotted_name(sub.func) or "")
             self.handlers.setdefault(function, []).append(ExceptHandlerFact(
                 self.positions.span(node), caught, reraises, tuple(sorted(calls))))
-        for child in ast.iter_child_nodes(node):
-            self.visit(child)
+        self.visit_children(node)
 
 
 _HANDLERS = {
