@@ -1,10 +1,13 @@
-"""Benchmark celerylint against ruff (ERA001) and pylint (import-error) on the same trees.
+"""Benchmark celerylint against ruff (ERA001), pylint (import-error) and ``ast.parse``.
 
-For each generated size and each real tree given on the command line it
-measures celerylint cold (no cache), warm (nothing changed) and incremental
-(one file edited), ruff ``--select ERA001 --no-cache`` and pylint
-``--disable=all --enable=import-error -j 2``: wall time, CPU time and peak
-memory of each child process tree. Raw figures are merged into
+For each generated size and each real tree given on the command line (copied
+under the work directory first: the benchmark writes a cache and edits files) it
+measures celerylint cold (no cache), warm (nothing changed) and one file changed
+(a file with no Celery facts, then a tasks module), ruff ``--select ERA001
+--no-cache``, pylint ``--disable=all --enable=import-error -j 2`` and parsing
+every file with ``ast.parse`` in one process: wall time, CPU time and peak memory
+of each child process tree. It also times ``celerylint --version`` and a warm run
+of a small generated project. Raw figures are merged into
 ``<work-dir>/results.json`` so that sizes measured in separate invocations (the
 1M-line tree takes a while) end up in one report, ``benchmarks/RESULTS.md``,
 between the ``results`` markers; text outside the markers is kept.
@@ -31,10 +34,27 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from generate import generate
+from render import render_results
 
 BEGIN, END = "<!-- results:begin -->", "<!-- results:end -->"
-PHASE_COLUMNS = ("discovery", "cache", "parse", "extraction", "rules (all)", "suppression")
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
+SMALL_PROJECT_LINES = 1_000  # the smallest generated project: two packages, 16 files
+SKIPPED_DIRS = frozenset({".git", ".hg", ".celerylint_cache", "node_modules", "__pycache__"})
+# Parsing every file as CPython does, in one process: the floor a cold run is compared to.
+AST_PARSE_SNIPPET = """
+import ast, os, sys, warnings
+warnings.simplefilter("ignore")
+for directory, subdirs, names in os.walk(sys.argv[1]):
+    subdirs[:] = [d for d in subdirs if not d.startswith(".") and d != "node_modules"]
+    for name in names:
+        if name.endswith(".py"):
+            with open(os.path.join(directory, name), "rb") as stream:
+                data = stream.read()
+            try:
+                ast.parse(data)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                pass
+"""
 PHASES_SNIPPET = """
 import json, sys
 from pathlib import Path
@@ -149,10 +169,51 @@ def count_python(tree: Path) -> tuple[int, int]:
     return files, lines
 
 
-def touched_file(tree: Path) -> Path:
-    """A deterministic mid-tree module, edited for the incremental run."""
-    candidates = sorted(p for p in tree.rglob("*.py") if ".celerylint_cache" not in p.parts)
-    return candidates[len(candidates) // 2]
+def _python_files(tree: Path) -> list[Path]:
+    return sorted(p for p in tree.rglob("*.py") if not SKIPPED_DIRS.intersection(p.parts))
+
+
+def edited_files(tree: Path) -> dict[str, Path]:
+    """The two files the one-file-changed runs edit, deterministic for a tree: a mid-tree
+    module with no Celery facts (celerylint's byte scan finds no Celery word in it; an
+    empty ``__init__.py`` would flatter the run, so at least 20 lines) and a mid-tree
+    module that defines tasks."""
+    sys.path.insert(0, str(REPO / "src"))
+    from celerylint.source.extract import names_celery
+
+    plain, tasks = [], []
+    for path in _python_files(tree):
+        data = path.read_bytes()
+        if not names_celery(data):
+            if data.count(b"\n") >= 20:
+                plain.append(path)
+        elif b"shared_task" in data or b".task(" in data or b".task\n" in data:
+            tasks.append(path)
+    chosen = {}
+    for key, candidates in (("edit_plain", plain), ("edit_tasks", tasks)):
+        if candidates:
+            chosen[key] = candidates[len(candidates) // 2]
+    return chosen
+
+
+def bench_edit(tree: Path, target: Path, repeat: int) -> tuple[dict[str, object], dict[str, float]]:
+    """A comment line inserted at the top of ``target`` before each run: every line of the
+    file moves, the hard case for a cache keyed on positions."""
+    command, env = celerylint_command(tree), celerylint_env()
+    original = target.read_bytes()
+    counter = [0]
+
+    def edit() -> None:
+        counter[0] += 1
+        target.write_bytes(f"# benchmark edit {counter[0]}\n".encode() + original)
+
+    try:
+        found = asdict(best(command, tree, repeat, edit, env))
+        edit()
+        return found, phases(tree)
+    finally:
+        target.write_bytes(original)
+        best(command, tree, 1, None, env)  # the cache holds the original again
 
 
 def bench_celerylint(tree: Path, repeat: int, cold_phases: bool) -> dict[str, object]:
@@ -166,21 +227,38 @@ def bench_celerylint(tree: Path, repeat: int, cold_phases: bool) -> dict[str, ob
     results["cold"] = asdict(best(command, tree, 1, clear, env))
     results["warm"] = asdict(best(command, tree, repeat, None, env))
     results["warm_phases"] = phases(tree)
-    target = touched_file(tree)
-    original = target.read_bytes()
-    counter = [0]
-
-    def edit() -> None:
-        counter[0] += 1
-        target.write_bytes(original + f"# benchmark edit {counter[0]}\n".encode())
-
-    try:
-        results["incremental"] = asdict(best(command, tree, repeat, edit, env))
-        edit()
-        results["incremental_phases"] = phases(tree)
-    finally:
-        target.write_bytes(original)
+    for key, target in edited_files(tree).items():
+        results["edited " + key] = str(target.relative_to(tree))
+        results[key], results[f"{key}_phases"] = bench_edit(tree, target, repeat)
     return results
+
+
+def bench_startup(work_dir: Path, repeat: int) -> dict[str, object]:
+    """``--version``, and a warm run of the smallest generated project."""
+    env = celerylint_env()
+    small = work_dir / "synth-small"
+    generate(small, SMALL_PROJECT_LINES)
+    files, _ = count_python(small)
+    version = best([sys.executable, "-m", "celerylint", "--version"], work_dir, repeat, None, env)
+    command = celerylint_command(small)
+    best(command, small, 1, None, env)  # fills the cache
+    warm = best(command, small, repeat, None, env)
+    return {"version": asdict(version), "small_warm": asdict(warm),
+            "small_label": f"a generated {files}-file project"}
+
+
+def copied_tree(source: Path, work_dir: Path) -> Path:
+    """A private copy of a real tree (kept between runs): the benchmark writes its cache
+    into the tree and edits files, and the originals may be shared read-only."""
+    target = work_dir / "trees" / source.name
+    if not target.exists():
+        shutil.copytree(source, target, symlinks=True,
+                        ignore=shutil.ignore_patterns(*SKIPPED_DIRS))
+    return target
+
+
+def ast_parse_time(tree: Path, repeat: int) -> dict[str, object]:
+    return asdict(best([sys.executable, "-c", AST_PARSE_SNIPPET, str(tree)], tree, repeat))
 
 
 def bench_tools(tree: Path, repeat: int, lines: int, pylint_max_lines: int) -> dict[str, object]:
@@ -219,93 +297,16 @@ def machine() -> dict[str, str]:
             "commit": commit or "?", **versions, "date": time.strftime("%Y-%m-%d %H:%M")}
 
 
-def _wall(entry: dict, key: str) -> float | None:  # type: ignore[type-arg]
-    found = entry.get(key)
-    return found["wall"] if isinstance(found, dict) and "wall" in found else None
-
-
-def _cpu(entry: dict, key: str) -> float | None:  # type: ignore[type-arg]
-    found = entry.get(key)
-    return found["cpu"] if isinstance(found, dict) and "cpu" in found else None
-
-
-def _ratio(a: float | None, b: float | None) -> str:
-    return f"{a / b:.2f}" if a and b else "n/a"
-
-
-def _cell(entry: dict, key: str) -> str:  # type: ignore[type-arg]
-    wall, cpu = _wall(entry, key), _cpu(entry, key)
-    return f"{wall:.2f} / {cpu:.2f}" if wall is not None and cpu is not None else "—"
-
-
-def _figures_table(results: dict) -> list[str]:  # type: ignore[type-arg]
-    header = ("| tree | files | lines | cold | warm | one file changed | ruff ERA001 | "
-              "pylint import-error -j2 | peak RSS, largest process / whole tree (MiB) |")
-    lines = [header, "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    for label, e in results.items():
-        cold = e.get("cold", {})
-        lines.append(
-            f"| {label} | {e['files']} | {e['lines']} | {_cell(e, 'cold')} | {_cell(e, 'warm')} | "
-            f"{_cell(e, 'incremental')} | {_cell(e, 'ruff')} | {_cell(e, 'pylint')} | "
-            f"{cold.get('peak_rss_mb', 0):.0f} / {cold.get('peak_tree_rss_mb', 0):.0f} |")
-    return lines
-
-
-def _targets_table(results: dict) -> list[str]:  # type: ignore[type-arg]
-    lines = ["| tree | warm / ruff (≤ 3) | one file / ruff (≤ 4) | pylint / cold (≥ 4) |",
-             "|---|---:|---:|---:|"]
-    for label, e in results.items():
-        cells = []
-        for measure_fn in (_wall, _cpu):
-            cells.append((_ratio(measure_fn(e, "warm"), measure_fn(e, "ruff")),
-                          _ratio(measure_fn(e, "incremental"), measure_fn(e, "ruff")),
-                          _ratio(measure_fn(e, "pylint"), measure_fn(e, "cold"))))
-        lines.append(f"| {label} | " + " | ".join(
-            f"{w} / {c}" for w, c in zip(cells[0], cells[1])) + " |")
-    small, large = results.get("synthetic 100k"), results.get("synthetic 1m")
-    if small and large:
-        scaling = ("Scaling 100k → 1M lines (≤ 11): cold "
-                   f"{_ratio(_wall(large, 'cold'), _wall(small, 'cold'))} wall / "
-                   f"{_ratio(_cpu(large, 'cold'), _cpu(small, 'cold'))} CPU; warm "
-                   f"{_ratio(_wall(large, 'warm'), _wall(small, 'warm'))} wall. "
-                   f"Peak RSS at 1M (< 1.5 GB): {large['cold']['peak_tree_rss_mb']:.0f} MiB "
-                   "for the whole process tree.")
-        lines += ["", scaling]
-    return lines
-
-
-def _phases_table(results: dict) -> list[str]:  # type: ignore[type-arg]
-    lines = ["| tree | run | " + " | ".join(PHASE_COLUMNS) + " |",
-             "|---|---|" + "---:|" * len(PHASE_COLUMNS)]
-    for label, e in results.items():
-        for run in ("cold", "warm", "incremental"):
-            found = e.get(f"{run}_phases") or {}
-            if found:
-                lines.append(f"| {label} | {run} | " + " | ".join(
-                    f"{found.get(c, 0):.2f}" for c in PHASE_COLUMNS) + " |")
-    return lines
-
-
-def render_results(results: dict, info: dict[str, str]) -> str:  # type: ignore[type-arg]
-    described = ", ".join(f"{k}: {v}" for k, v in info.items())
-    legend = ("Times are `wall / CPU` seconds (CPU = user + system of the whole process tree); "
-              "warm, one-file and ruff figures are the fastest of the repeats.")
-    return "\n".join([
-        "## Measured figures", "", f"Machine and tools: {described}.", "", legend, "",
-        *_figures_table(results), "", "### Ratios against the targets (wall / CPU)", "",
-        *_targets_table(results), "", "### Phases of celerylint (seconds, in-process `api.run`)",
-        "", *_phases_table(results),
-    ])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10k,100k", help="comma list of 10k,100k,1m ('' for none)")
-    parser.add_argument("--tree", type=Path, action="append", default=[], help="a real project")
+    parser.add_argument("--tree", type=Path, action="append", default=[],
+                        help="a real project (copied under --work-dir before it is measured)")
     parser.add_argument("--work-dir", type=Path, default=Path("/tmp/celerylint-bench"))
-    parser.add_argument("--repeat", type=int, default=3, help="runs of warm/incremental/ruff")
-    parser.add_argument("--pylint-max-lines", type=int, default=200_000)
-    parser.add_argument("--cold-phases-max-lines", type=int, default=200_000)
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs of warm, edits, ruff, ast.parse and start-up (fastest kept)")
+    parser.add_argument("--pylint-max-lines", type=int, default=600_000)
+    parser.add_argument("--cold-phases-max-lines", type=int, default=600_000)
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
     args = parser.parse_args()
     args.work_dir.mkdir(parents=True, exist_ok=True)
@@ -318,18 +319,22 @@ def main() -> None:
     for label, tree, size in trees:
         if size:
             generate(tree, size)
+        else:
+            tree = copied_tree(tree, args.work_dir)
         files, lines = count_python(tree)
         print(f"== {label}: {files} Python files, {lines} lines", flush=True)
         entry: dict[str, object] = {"files": files, "lines": lines, "load_before": info["load"]}
         entry.update(bench_celerylint(tree, args.repeat, lines <= args.cold_phases_max_lines))
         entry.update(bench_tools(tree, args.repeat, lines, args.pylint_max_lines))
+        entry["ast_parse"] = ast_parse_time(tree, args.repeat)
         entry["load_after"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
         saved["results"][label] = entry
         print(json.dumps(entry, indent=1), flush=True)
         store.write_text(json.dumps(saved, indent=1))
+    saved["startup"] = bench_startup(args.work_dir, args.repeat)
     saved["machine"] = machine()
     store.write_text(json.dumps(saved, indent=1))
-    text = render_results(saved["results"], saved["machine"])
+    text = render_results(saved["results"], saved["machine"], saved.get("startup", {}))
     previous = args.output.read_text() if args.output.exists() else f"{BEGIN}\n{END}\n"
     if BEGIN in previous and END in previous:
         head, rest = previous.split(BEGIN, 1)
