@@ -41,8 +41,9 @@ class Positions:
 
     def span(self, node: ast.AST) -> Span:
         line, end_line = node.lineno, node.end_lineno or node.lineno  # type: ignore[attr-defined]
-        start = self.column(line, node.col_offset)  # type: ignore[attr-defined]
-        end = self.column(end_line, node.end_col_offset or 0)  # type: ignore[attr-defined]
+        start, end = node.col_offset, node.end_col_offset or 0  # type: ignore[attr-defined]
+        if not self.all_ascii:  # most sources are ASCII: bytes are characters
+            start, end = self.column(line, start), self.column(end_line, end)
         if isinstance(node, (ast.Tuple, ast.GeneratorExp)) and self._char(line, start) == "(":
             return self._inside_parentheses(node, line, start)
         return Span(line, start + 1, end_line, end + 1)

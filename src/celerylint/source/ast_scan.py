@@ -122,7 +122,7 @@ class _Scanner(ScopeState):
     def visit_children(self, node: ast.AST) -> None:
         """``ast.iter_child_nodes`` without its cost: fields that never hold a node are
         not read, and the childless ``ctx``/``op`` singletons are only counted as a level."""
-        fields, has_leaves = _child_fields(type(node))
+        fields, has_leaves = _CHILD_FIELDS.get(type(node)) or _child_fields(type(node))
         room = self.max_depth - self.depth  # levels left below this node
         if has_leaves and room < 1:
             raise NestingTooDeep(1, 1)
