@@ -283,12 +283,22 @@ def test_random_bytes_as_a_module(data: bytes) -> None:
 
 
 def test_a_python2_file_or_a_libcst_failure_is_that_files_cel001() -> None:
-    """Exceptions other than syntax errors (libcst's TypeError on valid Python) included."""
+    """Exceptions other than syntax errors (libcst's TypeError on valid Python) included.
+
+    Runs take facts from CPython's tree, so valid Python libcst cannot handle is analysed;
+    libcst's failure is still that file's parse failure wherever libcst's pass runs."""
+    from celerylint.source.extract import extract_module_facts
+
+    odd = "from celery import Celery\nx = 1 if y else(lambda: 0)\n"
     result = analyse({"proj/legacy.py": "from celery import task\nprint 'hi'\nexec 'x'\n",
-                      "proj/odd.py": "from celery import Celery\nx = 1 if y else(lambda: 0)\n"})
-    assert sorted(f.path for f in result.findings if f.code == "CEL001") == [
-        "proj/legacy.py", "proj/odd.py"]
+                      "proj/odd.py": odd})
+    assert sorted(f.path for f in result.findings if f.code == "CEL001") == ["proj/legacy.py"]
     assert result.project.facts_by_path["proj/tasks.py"].parse_failure is None  # the rest ran
+    assert result.project.facts_by_path["proj/odd.py"].parse_failure is None
+    by_libcst = extract_module_facts("proj/odd.py", "proj.odd", False, odd.encode(),
+                                     scanner="libcst")
+    assert by_libcst.parse_failure is not None
+    assert "celerylint's analysis failed" in by_libcst.parse_failure.message
 
 
 @FUZZ
