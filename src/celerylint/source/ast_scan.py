@@ -1,10 +1,10 @@
-"""The fast scanner: CPython's ``ast`` and ``tokenize`` give the facts libcst's pass gives.
+"""The scanner of every run: CPython's tree gives the facts libcst's pass gives.
 
 libcst's parse, position metadata and batched visit cost about twenty times CPython's
-parse, and most files of a large project never mention Celery: for those, the facts
-(imports, definitions, calls, comments) come from the tree CPython's parser already
-built for its verdict. ``tests/source/test_scanner_equivalence.py`` holds the two
-scanners to the same facts.
+parse, so the facts (imports, definitions, calls, comments) of every file come from the
+tree CPython's parser already built for its verdict, and comments from one scan of the
+text (``ast_positions.scan_comments``). ``tests/source/test_scanner_equivalence.py``
+holds this scanner to libcst's pass, which stays the reference.
 """
 
 from __future__ import annotations
@@ -376,7 +376,8 @@ if hasattr(ast, "TryStar"):  # Python 3.11+: ``except*`` guards like ``except``
 
 def scan_with_ast(base: ModuleFacts, tree: ast.Module, text: str, max_depth: int) -> ModuleFacts:
     """``base`` completed from CPython's tree. Raises ``NestingTooDeep`` past
-    ``max_depth`` levels, and ``tokenize.TokenError`` or ``SyntaxError`` when tokenize
+    ``max_depth`` levels, and (from Python 3.12, where comments of files with f-strings
+    come from tokenize) ``tokenize.TokenError`` or ``SyntaxError`` when tokenize
     disagrees with the parser (the caller falls back to libcst)."""
     scanner = _Scanner(base.module, base.is_package, Positions(text), max_depth)
     scanner.visit(tree)

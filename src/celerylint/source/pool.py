@@ -7,8 +7,8 @@ receive bytes and return pickled ``ModuleFacts`` (no syntax tree crosses a
 process boundary), write their own cache entries, and the result is assembled
 in inventory order, so the facts are the same whatever the process count.
 
-libcst is imported only when some file has to be parsed: a warm run never
-loads it.
+libcst is never imported for a tree CPython parses: facts come from CPython's
+tree (``extract``), and libcst's pass runs only on files CPython refuses.
 """
 
 from __future__ import annotations
@@ -367,7 +367,7 @@ def _parse_isolated(jobs: Sequence[ParseJob],
 
 
 def _new_executor(workers: int) -> ProcessPoolExecutor:
-    """Fork on Linux: workers start in milliseconds with libcst already imported."""
+    """Fork on Linux: workers start in milliseconds with the scanner already imported."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
