@@ -64,9 +64,12 @@ def _read(project: "Project", rel: str) -> str | None:
 
 
 def _why_unread(project: "Project", rel: str) -> str:
-    data = project.read_bytes(rel)
-    if data is None:
-        return "the file cannot be read"
+    from celerylint.regular_files import read_regular_bytes
+
+    try:
+        data = read_regular_bytes(project.root / rel)
+    except OSError as exc:
+        return f"the file cannot be read ({exc.strerror or exc})"
     if len(data) > MAX_DEPLOYMENT_BYTES:
         return (f"the file is larger than {MAX_DEPLOYMENT_BYTES // 1_000_000} MB, which no "
                 "deployment file is")
