@@ -17,6 +17,7 @@ from tests.conftest import REPO_ROOT, write_tree
 
 from celerylint import api
 from celerylint.settings import load_settings
+from celerylint.source.cache import ENTRY_SUFFIX
 
 TASKS = "from celery import shared_task\n\n\n@shared_task\nasync def ping():\n    return 1\n"
 
@@ -65,14 +66,15 @@ PROJECT = {"proj/__init__.py": "", "proj/tasks.py": TASKS,
 FIFO_NOTE = "a FIFO, not a regular file: not read"
 
 
-def _check(root: Path, prefix: Sequence[str] = ()) -> dict[str, list[str]]:
+def _check(root: Path, prefix: Sequence[str] = (), cache: bool = False
+           ) -> dict[str, list[str]]:
     """``celerylint check --preview`` (every reader at work) on ``root`` in a child process
     that must end in time: each file's finding codes, CEL001 with its message."""
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT / "src")}
     try:
         done = subprocess.run(
-            [*prefix, sys.executable, "-m", "celerylint", "check", ".", "--no-cache", "--preview",
-             "--format", "json", "--exit-zero"],
+            [*prefix, sys.executable, "-m", "celerylint", "check", ".", "--preview",
+             "--format", "json", "--exit-zero", *(() if cache else ("--no-cache",))],
             cwd=root, env=env, capture_output=True, text=True, timeout=RUN_SECONDS, check=False)
     except subprocess.TimeoutExpired:
         pytest.fail(f"celerylint did not finish in {RUN_SECONDS} s: something opened a "
@@ -159,6 +161,17 @@ def test_a_socket_named_like_an_env_file_is_cel001(tmp_path: Path) -> None:
     finally:
         listener.close()
     assert "a socket, not a regular file: not read" in _cel001_reason(found, ".env")
+
+
+def test_a_fifo_in_place_of_a_cache_entry_is_a_cache_miss(tmp_path: Path) -> None:
+    root = _fifo_project(tmp_path, [])
+    first = _check(root, cache=True)
+    entries = sorted((root / ".celerylint_cache").rglob(f"*{ENTRY_SUFFIX}"))
+    assert entries
+    for entry in entries:
+        entry.unlink()
+        os.mkfifo(entry)
+    assert _check(root, cache=True) == first
 
 
 # --- permission denied ------------------------------------------------------------------
