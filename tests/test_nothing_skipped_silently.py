@@ -20,6 +20,12 @@ from celerylint.settings import load_settings
 from celerylint.source.cache import ENTRY_SUFFIX
 
 TASKS = "from celery import shared_task\n\n\n@shared_task\nasync def ping():\n    return 1\n"
+HELM_CHART = {
+    "chart/Chart.yaml": "name: proj\n",
+    "chart/templates/worker.yaml": (
+        "kind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: w\n"
+        "          command: [celery, -A, proj, worker, -Q, '{{ .Values.worker.queues }}']\n"),
+}
 
 
 def _cel001(root: Path) -> dict[str, str]:
@@ -37,12 +43,18 @@ def test_unreadable_deployment_and_dependency_files_are_reported(tmp_path: Path)
         "Procfile": b"worker: celery -A proj worker\x00\x01\n",
         "k8s/worker.yaml": "kind: Deployment\nspec:\n  containers:\n   - a\n  - b\n",
         "pyproject.toml": '[project]\nname = "proj"\ndependencies = [\n',
+        "setup.cfg": "[options\ninstall_requires = celery\n",
+        "requirements.txt": b"celery\n\x00redis\n",
+        **HELM_CHART, "chart/values.yaml": "worker:\n  queues: [a\n",
     })
     found = _cel001(root)
     assert "larger than 2 MB" in found["docker-compose.yml"]
     assert "NUL bytes" in found["Procfile"]
     assert "not valid YAML" in found["k8s/worker.yaml"]
     assert "not valid TOML" in found["pyproject.toml"]
+    assert "setup.cfg cannot be parsed" in found["setup.cfg"]
+    assert "NUL bytes" in found["requirements.txt"]
+    assert "values file is not valid YAML" in found["chart/values.yaml"]
 
 
 def test_readable_twins_give_no_cel001(tmp_path: Path) -> None:
@@ -52,6 +64,9 @@ def test_readable_twins_give_no_cel001(tmp_path: Path) -> None:
         "Procfile": "worker: celery -A proj worker\n",
         "k8s/worker.yaml": "kind: Deployment\nspec:\n  containers:\n    - name: a\n",
         "pyproject.toml": '[project]\nname = "proj"\ndependencies = ["celery"]\n',
+        "setup.cfg": "[options]\ninstall_requires = celery\n",
+        "requirements.txt": "celery\nredis\n",
+        **HELM_CHART, "chart/values.yaml": "worker:\n  queues: [a]\n",
     })
     assert _cel001(root) == {}
 
@@ -172,6 +187,14 @@ def test_a_fifo_in_place_of_a_cache_entry_is_a_cache_miss(tmp_path: Path) -> Non
         entry.unlink()
         os.mkfifo(entry)
     assert _check(root, cache=True) == first
+
+
+def test_a_long_comment_line_in_an_env_file_is_read_in_linear_time(tmp_path: Path) -> None:
+    """CEL606 looks for "demo" notes in comments; a quadratic search never ended here."""
+    root = _fifo_project(tmp_path, [])
+    (root / ".env").write_text("CELERY_BROKER_URL=redis://:Xk9v2LmQ7rT4@redis:6379/0\n"
+                               + "#" * 200_000 + "\n")
+    assert "CEL606" in _check(root).get(".env", [])
 
 
 # --- permission denied ------------------------------------------------------------------

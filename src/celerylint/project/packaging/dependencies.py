@@ -350,9 +350,12 @@ class _DeclarationWalker:
         if len(data) > MAX_DEPENDENCY_FILE_BYTES:
             return None, "The file is larger than 1 MiB, which no dependency list is; skipped."
         try:
-            return data.decode("utf-8-sig"), ""
+            text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             return None, "The file is not UTF-8 text, so the dependencies it declares are unknown."
+        if "\0" in text:
+            return None, "The file holds NUL bytes: it is binary, not a dependency list; skipped."
+        return text, ""
 
     def result(self) -> DependencyDeclarations:
         return DependencyDeclarations(tuple(self.dependencies), tuple(self.sources),
