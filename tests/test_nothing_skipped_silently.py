@@ -46,6 +46,7 @@ def test_unreadable_deployment_and_dependency_files_are_reported(tmp_path: Path)
         "setup.cfg": "[options\ninstall_requires = celery\n",
         "requirements.txt": b"celery\n\x00redis\n",
         **HELM_CHART, "chart/values.yaml": "worker:\n  queues: [a\n",
+        "proj/huge.py": "x = 1\n" * 1_000_000, "proj/__init__.py": "from proj import huge\n",
     })
     found = _cel001(root)
     assert "larger than 2 MB" in found["docker-compose.yml"]
@@ -55,6 +56,8 @@ def test_unreadable_deployment_and_dependency_files_are_reported(tmp_path: Path)
     assert "setup.cfg cannot be parsed" in found["setup.cfg"]
     assert "NUL bytes" in found["requirements.txt"]
     assert "values file is not valid YAML" in found["chart/values.yaml"]
+    assert "larger than 5 MB" in found["proj/huge.py"]
+    assert "a worker importing it would fail" not in found["proj/huge.py"]  # Python reads it
 
 
 def test_readable_twins_give_no_cel001(tmp_path: Path) -> None:

@@ -107,7 +107,8 @@ class UnparsableFile(ProjectRule):
         failure = facts.parse_failure
         if failure is None:
             return
-        analyser_limit = "libcst" in failure.message or "celerylint" in failure.message
+        analyser_limit = any(word in failure.message
+                             for word in ("libcst", "celerylint", "not analysed"))
         consequence = ("celerylint could not analyse it, so nothing in it was checked "
                        "(Python itself may accept it)" if analyser_limit else
                        "celerylint skipped it, and a worker importing it would fail too")
