@@ -12,7 +12,7 @@ import subprocess
 from tests.conftest import REPO_ROOT
 
 SCRIPT = REPO_ROOT / ".ci" / "without-programs"
-PROBE = ('for p in dot redis-server docker; do command -v "$p" && exit 3; done; '
+PROBE = ('for p in dot redis-server docker docker-compose; do command -v "$p" && exit 3; done; '
          'command -v git >/dev/null || exit 4; echo "CI=${CI-unset}"')
 
 

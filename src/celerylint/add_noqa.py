@@ -20,6 +20,7 @@ from pathlib import Path
 
 from celerylint.findings import Finding
 from celerylint.fixes import split_lines
+from celerylint.regular_files import read_regular_bytes
 from celerylint.suppression import NOQA
 
 _SKIPPED_CODES = frozenset({"CEL002"})  # an unused noqa is removed by --fix, not silenced
@@ -82,8 +83,11 @@ def _add_to_file(root: Path, path: str, codes: dict[int, set[str]], outcome: Noq
                                for line in sorted(codes))
         return
     try:
-        text = (root / path).read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = read_regular_bytes(root / path).decode("utf-8")
+    except OSError as exc:
+        outcome.skipped.append(f"{path}: cannot be read ({exc.strerror})")
+        return
+    except UnicodeDecodeError:
         outcome.skipped.append(f"{path}: cannot be read as UTF-8")
         return
     facts = line_facts(style, text)

@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from celerylint.regular_files import read_regular_bytes
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
@@ -19,8 +21,7 @@ class ConfigError(Exception):
 def load_toml(path: Path) -> dict[str, Any] | None:
     """The parsed document, or None when the file is absent or not valid TOML."""
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        return tomllib.loads(read_regular_bytes(path).decode("utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
         return None
 
@@ -28,8 +29,7 @@ def load_toml(path: Path) -> dict[str, Any] | None:
 def load_toml_strict(path: Path) -> dict[str, Any]:
     """Like ``load_toml`` but a broken file is a ``ConfigError`` naming the file."""
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        return tomllib.loads(read_regular_bytes(path).decode("utf-8"))
     except OSError as exc:
         raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

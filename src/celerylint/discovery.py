@@ -9,12 +9,14 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+import stat
 import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from celerylint.printable import printable
+from celerylint.regular_files import not_read_reason, special_file_kind
 from celerylint.source.templates import path_part_name
 from celerylint.source_roots import (
     find_source_roots,
@@ -39,6 +41,16 @@ class PythonFile:
     aliases: tuple[str, ...] = ()  # other names the file has under other source roots
 
 
+@dataclass(frozen=True)
+class UnreadFile:
+    """A path the tree lists that is no regular file (a FIFO, socket or device): it is
+    left out of ``files`` and never opened, and CEL001 reports it where celerylint
+    would have read a file of that name."""
+
+    path: str
+    reason: str  # "a FIFO, not a regular file: not read"
+
+
 @dataclass
 class FileInventory:
     root: Path
@@ -46,6 +58,7 @@ class FileInventory:
     python: list[PythonFile]
     source_roots: list[str]  # relative, "" for the root
     notes: list[str] = field(default_factory=list)  # what was skipped, for --verbose
+    unread: list[UnreadFile] = field(default_factory=list)  # special files, never opened
 
 
 class _PathPatterns:
@@ -120,7 +133,10 @@ def _walk_files(root: Path, notes: list[str]) -> list[str]:
     return found
 
 
-def list_project_files(root: Path, exclude: Sequence[str], notes: list[str]) -> list[str]:
+def list_project_files(root: Path, exclude: Sequence[str], notes: list[str],
+                       unread: list[UnreadFile] | None = None) -> list[str]:
+    """The regular files of the project; nothing here opens a file.  Special files
+    (FIFO, socket, device) go to ``unread`` with the reason, the rest to ``notes``."""
     files = _git_files(root)
     if files is None:
         files = _walk_files(root, notes)
@@ -136,11 +152,27 @@ def list_project_files(root: Path, exclude: Sequence[str], notes: list[str]) -> 
         if full.is_symlink() and _leads_outside(full, inside):
             notes.append(f"skipped {rel}: a symbolic link that leads out of the project "
                          "root; its content was not read")
-        elif full.is_file():
+            continue
+        kind = _file_kind(full)
+        if kind is None:
             regular.append(rel)
-        elif full.exists() or full.is_symlink():
+        elif kind in ("a directory", ""):
             notes.append(f"skipped {rel}: not a regular file")
+        else:
+            notes.append(f"skipped {rel}: {kind}, not a regular file")
+            if unread is not None:
+                unread.append(UnreadFile(rel, not_read_reason(kind)))
     return sorted(set(regular))
+
+
+def _file_kind(path: Path) -> str | None:
+    """None for a regular file (links followed), else what it is ("" when it is nothing:
+    a dangling link, a loop, or a file gone since it was listed)."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return ""
+    return None if stat.S_ISREG(mode) else special_file_kind(mode)
 
 
 def _leads_outside(path: Path, root: Path) -> bool:
@@ -241,7 +273,8 @@ def _separate_shared_names(named: list[tuple[str, list[str]]], packages: set[str
 
 def discover(root: Path, exclude: Sequence[str], configured_roots: Sequence[str]) -> FileInventory:
     notes: list[str] = []
-    files = list_project_files(root, exclude, notes)
+    unread: list[UnreadFile] = []
+    files = list_project_files(root, exclude, notes, unread)
     roots = find_source_roots(root, files, configured_roots)
     python = map_python_files(files, roots, pytest_imports_by_bare_name(root))
-    return FileInventory(root, files, python, roots, notes)
+    return FileInventory(root, files, python, roots, notes, sorted(unread, key=lambda u: u.path))

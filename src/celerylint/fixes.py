@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from celerylint.findings import Applicability, Edit, Finding
+from celerylint.regular_files import read_regular_bytes
 
 # Python's own line breaks (str.splitlines would also split on form feeds).
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -188,7 +189,7 @@ def plan_fixes(findings: Iterable[Finding], root: Path, unsafe: bool) -> FixPlan
     plan = FixPlan()
     for path in sorted(by_path):
         try:
-            text = (root / path).read_bytes().decode("utf-8")
+            text = read_regular_bytes(root / path).decode("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             plan.notes.append(f"{path}: not fixed, cannot read it as UTF-8 ({exc})")
             continue

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from celerylint.config_file import ConfigError, load_toml_strict
+from celerylint.regular_files import read_regular_text
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def find_config(start: Path) -> Path | None:
         candidate = directory / "pyproject.toml"
         if candidate.is_file():
             try:
-                text = candidate.read_text(encoding="utf-8", errors="replace")
+                text = read_regular_text(candidate)
             except OSError:
                 continue
             if "[tool.celerylint" in text:

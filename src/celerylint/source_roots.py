@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
 from celerylint.config_file import load_toml
+from celerylint.regular_files import read_regular_bytes, read_regular_text
 
 
 def _declared_package_dirs(root: Path) -> list[str]:
@@ -55,7 +56,7 @@ def _ini_source_dirs(root: Path) -> list[str]:
     for name in ("setup.cfg", "pytest.ini", "tox.ini"):
         parser = configparser.ConfigParser(interpolation=None)
         try:
-            parser.read_string((root / name).read_text(encoding="utf-8"))
+            parser.read_string(read_regular_text(root / name, errors="strict"))
         except (OSError, UnicodeDecodeError, configparser.Error):
             continue
         package_dir = parser.get("options", "package_dir", fallback="")
@@ -69,7 +70,7 @@ def _ini_source_dirs(root: Path) -> list[str]:
 
 def _setup_py_package_dir(setup_py: Path) -> list[str]:
     try:
-        tree = ast.parse(setup_py.read_bytes())
+        tree = ast.parse(read_regular_bytes(setup_py))
     except (OSError, SyntaxError, ValueError):
         return []
     for node in ast.walk(tree):
@@ -114,7 +115,7 @@ def _working_directories(root: Path, files: Sequence[str], dirs_with_python: set
         if not _is_process_file(rel):
             continue
         try:
-            text = (root / rel).read_text(encoding="utf-8", errors="replace")[:200_000]
+            text = read_regular_text(root / rel)[:200_000]
         except OSError:
             continue
         base = str(PurePosixPath(rel).parent)
@@ -228,7 +229,7 @@ def pytest_imports_by_bare_name(root: Path) -> bool:
     texts: list[str] = []
     for name in ("pytest.ini", "pyproject.toml", "setup.cfg", "tox.ini"):
         try:
-            texts.append((root / name).read_text(encoding="utf-8", errors="replace"))
+            texts.append(read_regular_text(root / name))
         except OSError:
             continue
     return not any(re.search(r"import-mode[=\s]+importlib", text) for text in texts)

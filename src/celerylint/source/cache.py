@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from celerylint import __version__
+from celerylint.regular_files import read_regular_bytes
 from celerylint.source import facts as facts_module
 from celerylint.source.facts import ModuleFacts
 
@@ -163,7 +164,7 @@ class FactsCache:
     def load(self, key: str, path: str, module: str, is_package: bool) -> ModuleFacts | None:
         """The cached facts, or None for a missing, unreadable, corrupt or foreign entry."""
         try:
-            blob = (self.entries_dir / (key + ENTRY_SUFFIX)).read_bytes()
+            blob = read_regular_bytes(self.entries_dir / (key + ENTRY_SUFFIX))
             found = load_blob(blob)
         except Exception:  # noqa: BLE001 - any unreadable entry is a miss, never a crash
             return None

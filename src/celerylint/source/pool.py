@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from celerylint.regular_files import read_regular_bytes
 from celerylint.source.cache import FactsCache, dump_facts, entry_key, write_entry
 from celerylint.source.facts import ModuleFacts, ParseFailure
 
@@ -152,8 +153,7 @@ def _plan(root: str, files: Sequence[PythonFile], cache: FactsCache | None,
     plan = _Plan()
     for python_file in files:
         try:
-            with open(os.path.join(root, python_file.path), "rb") as stream:
-                data = stream.read()
+            data = read_regular_bytes(os.path.join(root, python_file.path))
         except OSError as exc:
             plan.found[python_file.path] = _unreadable(python_file, exc)
             plan.unreadable += 1

@@ -46,7 +46,7 @@ def _build(project: "Project") -> _DeploymentFiles:
             if parsed is not None:
                 found.facts.append(parsed)
             continue
-        renders = _render(project, chart, text, charts)
+        renders = _render(project, chart, text, charts, found)
         variants = [p for p in (parse_deployment(rel, r.text) for r in renders) if p is not None]
         if variants:
             found.facts.append(_joined(variants))
@@ -64,9 +64,12 @@ def _read(project: "Project", rel: str) -> str | None:
 
 
 def _why_unread(project: "Project", rel: str) -> str:
-    data = project.read_bytes(rel)
-    if data is None:
-        return "the file cannot be read"
+    from celerylint.regular_files import read_regular_bytes
+
+    try:
+        data = read_regular_bytes(project.root / rel)
+    except OSError as exc:
+        return f"the file cannot be read ({exc.strerror or exc})"
     if len(data) > MAX_DEPLOYMENT_BYTES:
         return (f"the file is larger than {MAX_DEPLOYMENT_BYTES // 1_000_000} MB, which no "
                 "deployment file is")
@@ -82,13 +85,18 @@ def _chart_root(rel: str, files: set[str]) -> str | None:
     return None
 
 
-def _render(project: "Project", chart: str, text: str,
-            charts: dict[str, dict[str, Any]]) -> list["RenderedTemplate"]:
-    """The template rendered with the chart's values; once per item of a ``range`` loop."""
-    from celerylint.project.deploy.helm_values import load_values, range_variants, render_values
+def _render(project: "Project", chart: str, text: str, charts: dict[str, dict[str, Any]],
+            found: _DeploymentFiles) -> list["RenderedTemplate"]:
+    """The template rendered with the chart's values; once per item of a ``range`` loop.
+    A values file that is not YAML is reported once, as unread."""
+    from celerylint.project.deploy.helm_values import range_variants, read_values, render_values
 
     if chart not in charts:
-        charts[chart] = load_values(_read(project, _values_path(chart)) or "")
+        values_path = _values_path(chart)
+        charts[chart], problem = read_values(_read(project, values_path) or "")
+        if problem is not None:
+            found.unread.append((values_path, f"the chart's values file is not valid YAML "
+                                 f"({problem}), so its templates were read without values"))
     return range_variants(text, charts[chart]) or [render_values(text, charts[chart])]
 
 

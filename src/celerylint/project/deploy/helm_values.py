@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["RenderedTemplate", "load_values", "range_variants", "render_values"]
+__all__ = ["RenderedTemplate", "load_values", "range_variants", "read_values", "render_values"]
 
 _EXPRESSION = re.compile(r"\{\{-?\s*(?P<body>.*?)\s*-?\}\}", re.DOTALL)
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'|`[^`]*`|[^\s"\'`]+')
@@ -37,12 +37,21 @@ class RenderedTemplate:
 
 
 def load_values(text: str) -> dict[str, Any]:
-    """A chart's ``values.yaml``; an unreadable file gives no values."""
+    """A chart's ``values.yaml``; a file that is not YAML gives no values."""
+    return read_values(text)[0]
+
+
+def read_values(text: str) -> tuple[dict[str, Any], str | None]:
+    """A chart's ``values.yaml``, and why the file gave no values when it is not YAML."""
     try:
         loaded = yaml.safe_load(text)
-    except (yaml.YAMLError, RecursionError):
-        return {}
-    return loaded if isinstance(loaded, dict) else {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        return {}, f"{getattr(error, 'problem', None) or 'a YAML error'}{where}"
+    except RecursionError:
+        return {}, "nested too deeply"
+    return (loaded if isinstance(loaded, dict) else {}), None
 
 
 def render_values(text: str, values: dict[str, Any],

@@ -27,6 +27,7 @@ from celerylint.project.environment.envfiles import (
 )
 from celerylint.project.evaluate import EnvValue, plain
 from celerylint.project.symbols import SymbolKind
+from celerylint.regular_files import read_regular_bytes
 from celerylint.source.facts import (
     CallValue,
     ModuleFacts,
@@ -79,6 +80,7 @@ class EnvModel:
     compose: list[DeploymentFacts]
     set_by_code: set[str] = field(default_factory=set)  # os.environ.setdefault / assignment
     celery_paths: frozenset[str] = frozenset()  # files a worker or beat imports at start-up
+    unread: list[tuple[str, str]] = field(default_factory=list)  # (path, why), for CEL001
 
     def provided(self) -> set[str]:
         keys = {k for f in self.files for k in f.keys()}
@@ -149,11 +151,13 @@ def _join(base: str, written: str) -> str:
     return "/".join(result)
 
 
-def _env_files(project: "Project", compose: list[DeploymentFacts]) -> list[EnvFile]:
+def _env_files(project: "Project", compose: list[DeploymentFacts],
+               unread: list[tuple[str, str]]) -> list[EnvFile]:
     """Files named like env files whose content is one, and every file named as one.
 
     A file that compose loads or ``env-files`` selects is read whatever it holds;
     one found by its name alone must also read as dotenv (``env.go`` is code).
+    One that cannot be read goes to ``unread`` with the reason.
     """
     patterns = project.settings.env_files
     by_name = {f for f in project.files if is_env_file_candidate(f)}
@@ -165,8 +169,10 @@ def _env_files(project: "Project", compose: list[DeploymentFacts]) -> list[EnvFi
     for rel in sorted(by_name | named):
         if any(fnmatch.fnmatch(rel, p) for p in excluded):
             continue
-        data = project.read_bytes(rel)
-        if data is None:
+        try:
+            data = read_regular_bytes(project.root / rel)
+        except OSError as exc:
+            unread.append((rel, f"the file cannot be read ({exc.strerror or exc})"))
             continue
         env_file = parse_env_file(rel, data)
         if rel in named or reads_as_env_file(env_file):
@@ -293,8 +299,9 @@ def build_env_model(project: "Project") -> EnvModel:
             continue
         reads.extend(_reads_in(facts, model, targets.get(facts.path, [])))
         set_by_code |= _set_by_code(facts, model)
-    return EnvModel(_env_files(project, compose), reads, compose, set_by_code,
-                    _celery_paths(project, model))
+    unread: list[tuple[str, str]] = []
+    files = _env_files(project, compose, unread)
+    return EnvModel(files, reads, compose, set_by_code, _celery_paths(project, model), unread)
 
 
 def _celery_paths(project: "Project", model: "CeleryModel") -> frozenset[str]:

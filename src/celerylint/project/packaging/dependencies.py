@@ -46,6 +46,7 @@ from celerylint.project.packaging.requirements_files import (
     parse_requirements_txt,
     parser_for,
 )
+from celerylint.regular_files import read_regular_bytes, read_regular_text
 
 __all__ = [
     "MAX_DEPENDENCY_FILE_BYTES",
@@ -244,7 +245,7 @@ def _locked_distributions(path: Path) -> list[str]:
 
     if path.name == "Pipfile.lock":
         try:
-            document = json.loads(path.read_text(encoding="utf-8"))
+            document = json.loads(read_regular_text(path, errors="strict"))
         except (OSError, ValueError):
             return []
         return [name for section in ("default", "develop")
@@ -331,7 +332,7 @@ class _DeclarationWalker:
         joined = _joined(path, target)
         if "://" in target or joined.startswith("../") or PurePosixPath(joined).is_absolute():
             self._unknown(path, line, _OUTSIDE_INCLUDE.format(target=target))
-        elif not (self.root / joined).is_file():
+        elif not (self.root / joined).exists():  # a FIFO exists: reading it says why not
             self._unknown(path, line, _MISSING_INCLUDE.format(target=target))
         else:
             self.visit(joined, parse_requirements_txt)
@@ -342,17 +343,19 @@ class _DeclarationWalker:
 
     def _text(self, path: str) -> tuple[str | None, str]:
         try:
-            with (self.root / path).open("rb") as handle:
-                data = handle.read(MAX_DEPENDENCY_FILE_BYTES + 1)
+            data = read_regular_bytes(self.root / path, MAX_DEPENDENCY_FILE_BYTES)
         except OSError as exc:
             reason = exc.strerror or str(exc)
             return None, f"The file cannot be read ({reason}); its dependencies are unknown."
         if len(data) > MAX_DEPENDENCY_FILE_BYTES:
             return None, "The file is larger than 1 MiB, which no dependency list is; skipped."
         try:
-            return data.decode("utf-8-sig"), ""
+            text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             return None, "The file is not UTF-8 text, so the dependencies it declares are unknown."
+        if "\0" in text:
+            return None, "The file holds NUL bytes: it is binary, not a dependency list; skipped."
+        return text, ""
 
     def result(self) -> DependencyDeclarations:
         return DependencyDeclarations(tuple(self.dependencies), tuple(self.sources),

@@ -33,8 +33,8 @@ def parse_setup_cfg(text: str) -> FileReading:
         parser.read_string(text)
     except configparser.Error as exc:
         line = getattr(exc, "lineno", None) or 1
-        return FileReading(problems=((line, f"setup.cfg cannot be parsed ({exc.message})."),),
-                           complete="install_requires" not in text)
+        return FileReading(problems=((line, f"setup.cfg cannot be parsed ({exc.message.splitlines()[0]})."),),
+                           complete="install_requires" not in text, unreadable=True)
     values: list[str] = []
     if parser.has_section("options"):
         values += [parser.get("options", key, fallback="") for key in _SETUPTOOLS_KEYWORDS]

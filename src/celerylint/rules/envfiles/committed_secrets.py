@@ -24,8 +24,10 @@ if TYPE_CHECKING:
 
 _USER_KEY_TOKENS = frozenset({"USER", "USERNAME", "LOGIN"})
 # A comment that says the file's credentials are a throwaway demo stack's.
+# Searched in the text after a line's first '#': one pattern with a leading "#.*" backtracks
+# quadratically on a long line of '#' (a hostile or generated file).
 _DEMO_NOTE = re.compile(
-    r"#.*\b(demo|for (local )?development only|local development only|dev(elopment)? only|"
+    r"\b(demo|for (local )?development only|local development only|dev(elopment)? only|"
     r"not (for|in|to be used in) production|never use in production|insecure|testing only)\b",
     re.IGNORECASE,
 )
@@ -51,7 +53,10 @@ def _user_names(env_file: EnvFile) -> set[str]:
 
 def _documented_as_demo(project: "Project", path: str) -> bool:
     data = project.read_bytes(path)
-    return data is not None and _DEMO_NOTE.search(data.decode("utf-8", "replace")) is not None
+    if data is None:
+        return False
+    lines = data.decode("utf-8", "replace").splitlines()
+    return any(_DEMO_NOTE.search(line.partition("#")[2]) for line in lines if "#" in line)
 
 
 def _holds_secret(key: str, value: str, user_names: set[str]) -> bool:
