@@ -22,6 +22,7 @@ from celerylint.source.comment_signals import (
     is_edge_trimmable,
     statement_signal,
 )
+from celerylint.source.comment_work import CommentedWork, celery_work
 from celerylint.source.facts import CommentFact
 
 # Longest run of comment lines parsed as one chunk; bounds the work on huge
@@ -55,6 +56,7 @@ class Chunk(NamedTuple):
     first: int
     last: int
     imported_modules: tuple[str, ...]
+    work: CommentedWork = CommentedWork()
 
 
 class _Attempt(NamedTuple):
@@ -243,7 +245,7 @@ def _judge_statements(
     for run in _code_runs(body, signals):
         first = start + _first_line(run[0]) - 1
         last = min(start + max(stmt.end_lineno or stmt.lineno for stmt in run) - 1, end)
-        chunks.append(Chunk(first, last, _imported_modules(run, parsed)))
+        chunks.append(Chunk(first, last, _imported_modules(run, parsed), celery_work(run, parsed)))
     return _Attempt(tuple(chunks), end)
 
 

@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
+from celerylint.project.packaging.dependencies import Provision
 from celerylint.source.facts import ImportContext, ImportFact, ModuleFacts
 from celerylint.source.scan_policy import resolve_relative
 
@@ -99,6 +100,54 @@ def candidate_modules(fact: ImportFact, facts: ModuleFacts, project: "Project") 
 @lru_cache(maxsize=1)
 def stdlib_modules() -> frozenset[str]:
     return frozenset(sys.stdlib_module_names) | {"__future__", "__main__"}
+
+
+def missing_part(module: str, project: "Project") -> str | None:
+    """The first dotted prefix of ``module`` that does not exist, if any."""
+    parts = module.split(".")
+    for i in range(2, len(parts) + 1):
+        prefix = ".".join(parts[:i])
+        if not project.module_exists(prefix):
+            return prefix
+    return None
+
+
+def missing_first_party_module(module: str, project: "Project") -> str | None:
+    """The first missing part of a first-party module whose top-level package exists
+    (``acme.workers.notifications`` in an ``acme`` that has no such module), or None
+    when it exists or the import may name something else (see :func:`is_judged_top_level`)."""
+    top = module.split(".")[0]
+    if not module or not is_judged_top_level(top, project):
+        return None
+    return missing_part(module, project)
+
+
+def is_judged_top_level(top: str, project: "Project") -> bool:
+    """Whether imports under ``top`` are the project's own for sure: first-party, present,
+    neither shadowing something installed nor a namespace portion an installed package
+    would win over."""
+    return (bool(top) and project.is_first_party(top) and project.module_exists(top)
+            and not is_ambiguous_top_level(top, project)
+            and not is_shadowed_namespace(top, project))
+
+
+def is_shadowed_namespace(top: str, project: "Project") -> bool:
+    """``eventlet/`` without ``__init__.py`` next to code that imports ``eventlet.event``.
+
+    A directory without ``__init__.py`` is only a namespace portion: a regular package
+    of the same name installed anywhere on the path always wins over it, and namespace
+    portions merge with each other. So when the name is nothing but such directories in
+    the project and a dependency could provide it (declared, or the declarations do not
+    say), a submodule or name missing from the directories may well come from the
+    installed package."""
+    if project.has_module(top) or not project.module_exists(top):
+        return False  # a regular package or module of the project, or nothing at all
+    try:
+        dependencies = project.dependencies
+        return not dependencies.declares_any or \
+            dependencies.provision(top) is not Provision.MISSING
+    except Exception:  # noqa: BLE001 - dependency files are user input
+        return True
 
 
 def is_ambiguous_top_level(top: str, project: "Project") -> bool:
