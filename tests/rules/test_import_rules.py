@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from tests.conftest import write_tree
 
 from celerylint import api
@@ -207,3 +208,38 @@ def test_verbose_says_once_why_undeclared_dependency_stays_silent(tmp_path: Path
         "undeclared-dependency judges no import that 1 declared distribution(s) could "
         "provide (phonenumberslite): they are installed neither in the project's .venv "
         "nor next to celerylint, so their import names are unknown"]
+
+
+# --- a namespace directory an installed package wins over ------------------------------
+
+NAMESPACE_EXAMPLE = {
+    "eventlet/tasks.py": "from eventlet.event import Event\nfrom eventlet import spawn\n",
+    "eventlet/celeryconfig.py": "broker_url = 'redis://'\n",
+}
+
+
+@pytest.mark.parametrize("requirements", [None, "celery\nacme-internal-tools\n"],
+                         ids=["nothing-declared", "a-distribution-installed-nowhere"])
+def test_a_namespace_directory_a_dependency_could_provide_is_not_judged(
+    tmp_path: Path, requirements: str | None
+) -> None:
+    """``eventlet/`` without ``__init__.py`` beside code importing ``eventlet.event``
+    (celery's examples/eventlet): a regular installed ``eventlet`` wins over a namespace
+    portion, and the declarations cannot rule one out."""
+    files = dict(NAMESPACE_EXAMPLE)
+    if requirements is not None:
+        files["requirements.txt"] = requirements
+    assert reported(tmp_path, files, "CEL701", "CEL702") == []
+
+
+def test_a_namespace_directory_no_dependency_can_provide_is_still_judged(tmp_path: Path) -> None:
+    files = {**NAMESPACE_EXAMPLE, "requirements.txt": "celery\n"}
+    assert reported(tmp_path, files, "CEL701") == [("eventlet/tasks.py", 1, "CEL701")]
+
+
+def test_a_regular_first_party_package_missing_a_module_is_still_reported(
+    tmp_path: Path,
+) -> None:
+    files = {**NAMESPACE_EXAMPLE, "eventlet/__init__.py": "",
+             "requirements.txt": "celery\nacme-internal-tools\n"}
+    assert reported(tmp_path, files, "CEL701") == [("eventlet/tasks.py", 1, "CEL701")]

@@ -48,8 +48,8 @@ class DisabledTaskCall(ModuleRule):
     code = "CEL711"
     name = "disabled-task-call"
     severity = Severity.WARNING
-    summary = ("A task dispatch, an await or an import of a missing module is commented out "
-               "in code a Celery process runs.")
+    summary = ("Celery work is commented out: a task dispatch, an await, an import of a "
+               "missing module.")
     hygiene = True
     process_consequence = "the {process} runs this module without it"
 
