@@ -243,3 +243,38 @@ def test_a_regular_first_party_package_missing_a_module_is_still_reported(
     files = {**NAMESPACE_EXAMPLE, "eventlet/__init__.py": "",
              "requirements.txt": "celery\nacme-internal-tools\n"}
     assert reported(tmp_path, files, "CEL701") == [("eventlet/tasks.py", 1, "CEL701")]
+
+
+# --- a file a Dockerfile copies into a package --------------------------------------------
+
+COPIED_SETTINGS = {
+    "requirements.txt": "celery\n",  # every distribution known: docker/ is the project's
+    "settings/__init__.py": "",
+    "settings/common.py": "DEBUG = False\n",
+    "docker/config.py": "from .common import *\n\nDEBUG = True\n",
+    "docker/notes.py": "from .common import *\n",
+}
+
+
+@pytest.mark.parametrize("dockerfile", [
+    "FROM python:3.12\nCOPY . /app\nWORKDIR /app\nRUN set -eux; \\\n"
+    "    # put the settings in place\n    pip install -r requirements.txt; \\\n"
+    "    cp docker/config.py settings/config.py\n",
+    "FROM python:3.12\nWORKDIR /app\nCOPY . .\nCOPY docker/config.py /app/settings/\n",
+    'FROM python:3.12\nCOPY . /srv\nCOPY ["docker/config.py", "/srv/settings/config.py"]\n',
+], ids=["cp-in-run", "copy-into-a-folder", "exec-form"])
+def test_a_file_a_dockerfile_copies_into_a_package_resolves_there(
+    tmp_path: Path, dockerfile: str
+) -> None:
+    """taiga-back: ``docker/config.py`` becomes ``settings/config.py`` in the image, where
+    ``.common`` is ``settings.common``; ``docker/notes.py`` stays where it is."""
+    files = {**COPIED_SETTINGS, "docker/Dockerfile": dockerfile}
+    assert reported(tmp_path, files, "CEL701") == [("docker/notes.py", 1, "CEL701")]
+
+
+def test_a_file_copied_where_its_import_still_fails_is_still_reported(tmp_path: Path) -> None:
+    files = {**COPIED_SETTINGS, "deploy/__init__.py": "",
+             "docker/Dockerfile": "FROM python:3.12\nCOPY . /app\n"
+                                  "RUN cp /app/docker/config.py /app/deploy/config.py\n"}
+    assert reported(tmp_path, files, "CEL701") == [
+        ("docker/config.py", 1, "CEL701"), ("docker/notes.py", 1, "CEL701")]

@@ -35,12 +35,17 @@ def can_fail(fact: ImportFact) -> bool:
 
 
 def names_of(facts: ModuleFacts, project: "Project") -> list[str]:
+    """Every module name the file has, including where a Dockerfile copies it into a
+    package (``docker/config.py`` copied to ``settings/config.py``)."""
+    from celerylint.rules.imports.copied_files import copied_module_names
+
+    copied = list(copied_module_names(project).get(facts.path, ()))
     names = project.names_by_path.get(facts.path)
     if names:
-        return list(names)
+        return [*names, *copied]
     if facts.module:
-        return [facts.module]
-    return list(_names_in_package(facts.path, project.inventory.source_roots))
+        return [facts.module, *copied]
+    return [*_names_in_package(facts.path, project.inventory.source_roots), *copied]
 
 
 def _names_in_package(path: str, source_roots: Sequence[str]) -> Iterator[str]:
