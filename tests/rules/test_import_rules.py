@@ -240,9 +240,38 @@ def test_a_namespace_directory_no_dependency_can_provide_is_still_judged(tmp_pat
 def test_a_regular_first_party_package_missing_a_module_is_still_reported(
     tmp_path: Path,
 ) -> None:
-    files = {**NAMESPACE_EXAMPLE, "eventlet/__init__.py": "",
-             "requirements.txt": "celery\nacme-internal-tools\n"}
-    assert reported(tmp_path, files, "CEL701") == [("eventlet/tasks.py", 1, "CEL701")]
+    files = {path.replace("eventlet", "crawler"): text.replace("eventlet", "crawler")
+             for path, text in NAMESPACE_EXAMPLE.items()}
+    files.update({"requirements.txt": "celery\nacme-internal-tools\n"})
+    assert reported(tmp_path, files, "CEL701") == [], "a namespace portion"
+    files["crawler/__init__.py"] = ""
+    assert reported(tmp_path, files, "CEL701") == [("crawler/tasks.py", 1, "CEL701")]
+
+
+# --- a package named like a library Celery's extras install --------------------------
+
+def test_a_package_named_like_a_celery_extra_is_not_judged(tmp_path: Path) -> None:
+    """celery's examples/pydantic/: run from inside its folder (``celery -A tasks
+    worker``), ``from pydantic import BaseModel`` is the library celery[pydantic] installs,
+    not the folder's empty ``__init__.py``."""
+    files = {"requirements.txt": "celery\nacme-internal-tools\n", "pydantic/__init__.py": "",
+             "pydantic/tasks.py": "from pydantic import BaseModel\nfrom pydantic.v1 import X\n"}
+    assert reported(tmp_path, files, "CEL701", "CEL702") == []
+
+
+def test_the_same_package_under_a_name_no_celery_extra_installs_is_still_judged(
+    tmp_path: Path,
+) -> None:
+    files = {"requirements.txt": "celery\nacme-internal-tools\n", "shop/__init__.py": "",
+             "shop/tasks.py": "from shop import BaseModel\nfrom shop.v1 import X\n"}
+    assert reported(tmp_path, files, "CEL701", "CEL702") == [
+        ("shop/tasks.py", 1, "CEL702"), ("shop/tasks.py", 2, "CEL701")]
+
+
+def test_a_celery_extra_name_the_declarations_rule_out_is_still_judged(tmp_path: Path) -> None:
+    files = {"requirements.txt": "celery\n", "pydantic/__init__.py": "",
+             "pydantic/tasks.py": "from pydantic import BaseModel\n"}
+    assert reported(tmp_path, files, "CEL702") == [("pydantic/tasks.py", 1, "CEL702")]
 
 
 # --- a file a Dockerfile copies into a package --------------------------------------------

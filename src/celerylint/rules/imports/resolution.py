@@ -12,6 +12,7 @@ says so once.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
@@ -19,6 +20,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from celerylint.project.packaging.dependencies import Provision
+from celerylint.project.packaging.distributions import guessed_import_names
 from celerylint.source.facts import ImportContext, ImportFact, ModuleFacts
 from celerylint.source.scan_policy import resolve_relative
 
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     from celerylint.project.model import Project
 
 CHECKED_CONTEXTS = (ImportContext.MODULE, ImportContext.FUNCTION)
+_REQUIREMENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 def can_fail(fact: ImportFact) -> bool:
@@ -129,11 +132,12 @@ def missing_first_party_module(module: str, project: "Project") -> str | None:
 
 def is_judged_top_level(top: str, project: "Project") -> bool:
     """Whether imports under ``top`` are the project's own for sure: first-party, present,
-    neither shadowing something installed nor a namespace portion an installed package
-    would win over."""
+    neither shadowing something installed nor a namespace portion or a folder named like
+    a library that an installed package would win over."""
     return (bool(top) and project.is_first_party(top) and project.module_exists(top)
             and not is_ambiguous_top_level(top, project)
-            and not is_shadowed_namespace(top, project))
+            and not is_shadowed_namespace(top, project)
+            and not is_named_like_a_celery_extra(top, project))
 
 
 def is_shadowed_namespace(top: str, project: "Project") -> bool:
@@ -147,6 +151,39 @@ def is_shadowed_namespace(top: str, project: "Project") -> bool:
     installed package."""
     if project.has_module(top) or not project.module_exists(top):
         return False  # a regular package or module of the project, or nothing at all
+    return _could_be_installed(top, project)
+
+
+def is_named_like_a_celery_extra(top: str, project: "Project") -> bool:
+    """``pydantic/tasks.py`` importing ``from pydantic import BaseModel``.
+
+    Celery's own extras install these libraries (``celery[pydantic]``,
+    ``celery[eventlet]``, ``celery[gevent]``, ``celery[redis]``, …), so in a Celery
+    project a local package of the same name is typically an example or a service run
+    from inside its folder (``celery -A tasks worker``), where the name is the library.
+    Unless the declarations rule the library out, the import is not judged."""
+    return top.lower() in celery_extra_import_names() and _could_be_installed(top, project)
+
+
+@lru_cache(maxsize=1)
+def celery_extra_import_names() -> frozenset[str]:
+    """Import names of what the installed Celery's extras install (lower case)."""
+    import importlib.metadata
+
+    try:
+        requirements = importlib.metadata.requires("celery") or []
+    except importlib.metadata.PackageNotFoundError:
+        return frozenset()
+    names: set[str] = set()
+    for requirement in requirements:
+        distribution = _REQUIREMENT_NAME.match(requirement)
+        if distribution is not None and "extra ==" in requirement:
+            names.update(name.lower() for name in guessed_import_names(distribution.group(0)))
+    return frozenset(names)
+
+
+def _could_be_installed(top: str, project: "Project") -> bool:
+    """A declared dependency provides ``top``, or the declarations cannot rule it out."""
     try:
         dependencies = project.dependencies
         return not dependencies.declares_any or \
