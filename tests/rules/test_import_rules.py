@@ -286,9 +286,9 @@ COPIED_SETTINGS = {
 
 
 @pytest.mark.parametrize("dockerfile", [
-    "FROM python:3.12\nCOPY . /app\nWORKDIR /app\nRUN set -eux; \\\n"
-    "    # put the settings in place\n    pip install -r requirements.txt; \\\n"
-    "    cp docker/config.py settings/config.py\n",
+    ("FROM python:3.12\nCOPY . /app\nWORKDIR /app\nRUN set -eux; \\\n"
+     "    # put the settings in place\n    pip install -r requirements.txt; \\\n"
+     "    cp docker/config.py settings/config.py\n"),
     "FROM python:3.12\nWORKDIR /app\nCOPY . .\nCOPY docker/config.py /app/settings/\n",
     'FROM python:3.12\nCOPY . /srv\nCOPY ["docker/config.py", "/srv/settings/config.py"]\n',
 ], ids=["cp-in-run", "copy-into-a-folder", "exec-form"])

@@ -112,9 +112,8 @@ def _dispatches(nodes: list[ast.AST], text: str) -> Iterator[CommentedDispatch]:
             name = _literal_name(node)
             if name:
                 yield CommentedDispatch(SEND_TASK, "", name, _segment(text, node))
-        elif method in DISPATCH_METHODS and _dotted(receiver):
-            yield CommentedDispatch(method, _dotted(receiver), "", _segment(text, node))
-        elif method in SIGNATURE_METHODS and _dotted(receiver) and id(node) in canvas_parts:
+        elif _dotted(receiver) and (method in DISPATCH_METHODS or (
+                method in SIGNATURE_METHODS and id(node) in canvas_parts)):
             yield CommentedDispatch(method, _dotted(receiver), "", _segment(text, node))
 
 

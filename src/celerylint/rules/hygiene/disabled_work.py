@@ -35,10 +35,6 @@ class DisabledTask:
     name: str  # the registered name when known, else the dotted name the block uses
     call: str  # the dispatch as written: notify_admins.delay("nightly run finished")
 
-    @property
-    def short(self) -> str:
-        return self.name.rpartition(".")[2]
-
 
 @dataclass(frozen=True)
 class DisabledWork:
