@@ -77,7 +77,8 @@ def disabled_work(block: "CommentedCodeBlock", facts: ModuleFacts,
         if (found := missing_first_party_module(_absolute(imported.module, facts), project))))
     if block.reason is not None and not missing:
         return None
-    bound = {name: _absolute(target, facts) for name, target in work.bound_names().items()}
+    bound = {name: _absolute(target, facts) or target.lstrip(".")
+             for name, target in work.bound_names().items()}
     tasks = tuple(dict.fromkeys(
         task for dispatch in work.dispatches
         if (task := _disabled_task(dispatch, bound, facts, project)) is not None))
