@@ -213,19 +213,20 @@ def test_verbose_says_once_why_undeclared_dependency_stays_silent(tmp_path: Path
 # --- a namespace directory an installed package wins over ------------------------------
 
 NAMESPACE_EXAMPLE = {
-    "eventlet/tasks.py": "from eventlet.event import Event\nfrom eventlet import spawn\n",
-    "eventlet/celeryconfig.py": "broker_url = 'redis://'\n",
+    "networkx/tasks.py": "from networkx.algorithms import shortest_path\n"
+                         "from networkx import Graph\n",
+    "networkx/celeryconfig.py": "broker_url = 'redis://'\n",
 }
 
 
 @pytest.mark.parametrize("requirements", [None, "celery\nacme-internal-tools\n"],
                          ids=["nothing-declared", "a-distribution-installed-nowhere"])
-def test_a_namespace_directory_a_dependency_could_provide_is_not_judged(
+def test_a_namespace_directory_named_like_an_installed_library_is_not_judged(
     tmp_path: Path, requirements: str | None
 ) -> None:
-    """``eventlet/`` without ``__init__.py`` beside code importing ``eventlet.event``
-    (celery's examples/eventlet): a regular installed ``eventlet`` wins over a namespace
-    portion, and the declarations cannot rule one out."""
+    """A folder without ``__init__.py`` named like a library (networkx is installed next
+    to celerylint; celery's examples/eventlet/ is the case seen): a regular installed
+    package wins over a namespace portion, and the declarations cannot rule one out."""
     files = dict(NAMESPACE_EXAMPLE)
     if requirements is not None:
         files["requirements.txt"] = requirements
@@ -234,18 +235,21 @@ def test_a_namespace_directory_a_dependency_could_provide_is_not_judged(
 
 def test_a_namespace_directory_no_dependency_can_provide_is_still_judged(tmp_path: Path) -> None:
     files = {**NAMESPACE_EXAMPLE, "requirements.txt": "celery\n"}
-    assert reported(tmp_path, files, "CEL701") == [("eventlet/tasks.py", 1, "CEL701")]
+    assert reported(tmp_path, files, "CEL701") == [("networkx/tasks.py", 1, "CEL701")]
 
 
-def test_a_regular_first_party_package_missing_a_module_is_still_reported(
-    tmp_path: Path,
-) -> None:
-    files = {path.replace("eventlet", "crawler"): text.replace("eventlet", "crawler")
+def test_a_namespace_package_that_names_no_library_is_still_judged(tmp_path: Path) -> None:
+    """A monorepo's own namespace package (``app/`` without ``__init__.py``)."""
+    files = {path.replace("networkx", "app"): text.replace("networkx", "app")
              for path, text in NAMESPACE_EXAMPLE.items()}
-    files.update({"requirements.txt": "celery\nacme-internal-tools\n"})
-    assert reported(tmp_path, files, "CEL701") == [], "a namespace portion"
-    files["crawler/__init__.py"] = ""
-    assert reported(tmp_path, files, "CEL701") == [("crawler/tasks.py", 1, "CEL701")]
+    files["app/algorithms.py"] = "X = 1\n"
+    assert reported(tmp_path, files, "CEL701", "CEL702") == [("app/tasks.py", 1, "CEL702")]
+
+
+def test_a_regular_package_named_like_a_library_is_still_judged(tmp_path: Path) -> None:
+    files = {**NAMESPACE_EXAMPLE, "networkx/__init__.py": "",
+             "requirements.txt": "celery\nacme-internal-tools\n"}
+    assert reported(tmp_path, files, "CEL701") == [("networkx/tasks.py", 1, "CEL701")]
 
 
 # --- a package named like a library Celery's extras install --------------------------

@@ -146,22 +146,24 @@ def is_shadowed_namespace(top: str, project: "Project") -> bool:
     A directory without ``__init__.py`` is only a namespace portion: a regular package
     of the same name installed anywhere on the path always wins over it, and namespace
     portions merge with each other. So when the name is nothing but such directories in
-    the project and a dependency could provide it (declared, or the declarations do not
-    say), a submodule or name missing from the directories may well come from the
-    installed package."""
+    the project, names a library (one Celery's extras install, or one installed next to
+    celerylint) and the declarations cannot rule that library out, a submodule or name
+    missing from the directories may well come from the installed package. A namespace
+    package of the project's own (``backend/app/`` in a monorepo) names no library and
+    stays judged."""
     if project.has_module(top) or not project.module_exists(top):
         return False  # a regular package or module of the project, or nothing at all
-    return _could_be_installed(top, project)
+    return top.lower() in library_import_names() and _could_be_installed(top, project)
 
 
 def is_named_like_a_celery_extra(top: str, project: "Project") -> bool:
     """``pydantic/tasks.py`` importing ``from pydantic import BaseModel``.
 
     Celery's own extras install these libraries (``celery[pydantic]``,
-    ``celery[eventlet]``, ``celery[gevent]``, ``celery[redis]``, …), so in a Celery
-    project a local package of the same name is typically an example or a service run
-    from inside its folder (``celery -A tasks worker``), where the name is the library.
-    Unless the declarations rule the library out, the import is not judged."""
+    ``celery[eventlet]``, ``celery[gevent]``, …), so in a Celery project a local package
+    of the same name is typically an example or a service run from inside its folder
+    (``celery -A tasks worker``), where the name is the library. Unless the declarations
+    rule the library out, the import is not judged."""
     return top.lower() in celery_extra_import_names() and _could_be_installed(top, project)
 
 
@@ -180,6 +182,19 @@ def celery_extra_import_names() -> frozenset[str]:
         if distribution is not None and "extra ==" in requirement:
             names.update(name.lower() for name in guessed_import_names(distribution.group(0)))
     return frozenset(names)
+
+
+@lru_cache(maxsize=1)
+def library_import_names() -> frozenset[str]:
+    """Names known to be libraries: Celery's extras, and the top-level modules of the
+    distributions installed next to celerylint (their metadata only; nothing is imported)."""
+    import importlib.metadata
+
+    try:
+        installed = importlib.metadata.packages_distributions()
+    except (OSError, ValueError):
+        installed = {}
+    return celery_extra_import_names() | {name.lower() for name in installed}
 
 
 def _could_be_installed(top: str, project: "Project") -> bool:
