@@ -173,7 +173,9 @@ def test_output_file_and_formats(shop: Path, capsys: pytest.CaptureFixture[str])
 def test_timings_go_to_stderr(shop: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _, out, err = check(capsys, "--timings", "--format", "concise")
     assert "timings" not in out
-    assert "celerylint: timings (seconds):" in err and "discovery" in err and "CEL104" in err
+    assert "celerylint: timings (seconds):" in err and "discovery" in err
+    # The ten slowest rules are listed; which ten depends on the machine's load.
+    assert "celerylint: slowest rules (seconds):" in err and " CEL" in err
 
 
 def test_cache_is_written_and_cleaned(shop: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -126,7 +126,7 @@ def without_markers(text: str) -> str:
 
 
 # Rules that offer a fix; the last test below keeps this list complete.
-FIX_CODES = ("CEL002", "CEL102", "CEL104", "CEL201", "CEL206", "CEL502", "CEL710")
+FIX_CODES = ("CEL002", "CEL102", "CEL104", "CEL201", "CEL206", "CEL502", "CEL710", "CEL711")
 BAD_EXAMPLES = [
     pytest.param(DOCS[code], example, id=f"{code}-{index}")
     for code in FIX_CODES

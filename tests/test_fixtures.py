@@ -65,6 +65,20 @@ def test_the_demos_together_show_every_default_rule(
     assert sorted(fired - runnable) == [], "opt-in rules firing by default"
 
 
+def test_the_default_run_of_the_demo_shows_the_call_disabled_until_its_module_exists(
+        copies: dict[str, Path]) -> None:
+    """Issue 19: the demo still shows the commented-out ``# from …`` in worker code, without
+    --preview, with the process that runs the module without it."""
+    root = copies["demo"]
+    result = api.run(Settings(root=root, paths=(root,), use_cache=False))
+    [finding] = [f for f in result.findings if f.code == "CEL711"]
+    assert (finding.path, finding.line, finding.end_line) == ("acme/scheduler/jobs.py", 6, 7)
+    assert "Task 'acme.workers.notifications.notify_admins' is never sent" in finding.message
+    assert ("`celery -A acme.celery_app worker` in docker-compose.yml imports acme.celery_app"
+            " → acme.scheduler → acme.scheduler.jobs") in finding.message
+    assert not [f for f in result.findings if f.code == "CEL710"]
+
+
 def test_django_shop_shows_the_django_settings_mistakes(
         findings: dict[str, list[Finding]]) -> None:
     assert DJANGO_ONLY <= {f.code for f in findings["django_shop"]}

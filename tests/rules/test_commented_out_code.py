@@ -103,18 +103,21 @@ def test_code_that_says_nothing_is_reported(tmp_path: Path) -> None:
     assert (finding.line, finding.end_line) == (3, 3)
 
 
-def test_a_reason_does_not_excuse_an_import_of_a_module_that_does_not_exist(
+def test_a_block_that_disables_celery_work_is_left_to_disabled_task_call(
     tmp_path: Path,
 ) -> None:
-    """The seed case: the note says "until the module exists", and it still does not."""
+    """One finding per block: CEL711 reports it, CEL710 does not, even with --preview."""
     jobs = (
-        "# Commented out until the notifications module exists:\n"
-        "# from proj.notifications import notify_admins\n"
+        "# from proj.notifications import notify_admins  # until the module exists\n"
         "# notify_admins.delay('nightly run finished')\n"
+        "\n"
+        "# from json import dumps\n"
+        "# summary = dumps({'run': 'nightly'})\n"
     )
-    [finding] = findings(project(tmp_path, {"proj/jobs.py": jobs}))
-    assert (finding.line, finding.end_line) == (2, 3)
-    assert "missing module proj.notifications" in finding.message
+    root = project(tmp_path, {"proj/jobs.py": jobs})
+    result = api.run(Settings(root=root, paths=(root,), select=(CODE, "CEL711"),
+                              use_cache=False, scope="project"))
+    assert sorted((f.code, f.line) for f in result.findings) == [("CEL710", 4), ("CEL711", 1)]
 
 
 def test_a_reason_excuses_an_import_of_a_module_that_exists(tmp_path: Path) -> None:
@@ -130,7 +133,7 @@ def test_a_reason_excuses_an_import_of_a_module_that_exists(tmp_path: Path) -> N
 def test_one_contiguous_comment_block_is_one_finding(tmp_path: Path) -> None:
     jobs = (
         "def run(executor, task):\n"
-        "    # execution_result = await executor.run(task)\n"
+        "    # execution_result = executor.run(task)\n"
         "    # then hand the result over\n"
         "    # send(execution_result)\n"
         "    return None\n"

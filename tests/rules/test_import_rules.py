@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from tests.conftest import write_tree
 
 from celerylint import api
@@ -207,3 +208,106 @@ def test_verbose_says_once_why_undeclared_dependency_stays_silent(tmp_path: Path
         "undeclared-dependency judges no import that 1 declared distribution(s) could "
         "provide (phonenumberslite): they are installed neither in the project's .venv "
         "nor next to celerylint, so their import names are unknown"]
+
+
+# --- a namespace directory an installed package wins over ------------------------------
+
+NAMESPACE_EXAMPLE = {
+    "networkx/tasks.py": "from networkx.algorithms import shortest_path\n"
+                         "from networkx import Graph\n",
+    "networkx/celeryconfig.py": "broker_url = 'redis://'\n",
+}
+
+
+@pytest.mark.parametrize("requirements", [None, "celery\nacme-internal-tools\n"],
+                         ids=["nothing-declared", "a-distribution-installed-nowhere"])
+def test_a_namespace_directory_named_like_an_installed_library_is_not_judged(
+    tmp_path: Path, requirements: str | None
+) -> None:
+    """A folder without ``__init__.py`` named like a library (networkx is installed next
+    to celerylint; celery's examples/eventlet/ is the case seen): a regular installed
+    package wins over a namespace portion, and the declarations cannot rule one out."""
+    files = dict(NAMESPACE_EXAMPLE)
+    if requirements is not None:
+        files["requirements.txt"] = requirements
+    assert reported(tmp_path, files, "CEL701", "CEL702") == []
+
+
+def test_a_namespace_directory_no_dependency_can_provide_is_still_judged(tmp_path: Path) -> None:
+    files = {**NAMESPACE_EXAMPLE, "requirements.txt": "celery\n"}
+    assert reported(tmp_path, files, "CEL701") == [("networkx/tasks.py", 1, "CEL701")]
+
+
+def test_a_namespace_package_that_names_no_library_is_still_judged(tmp_path: Path) -> None:
+    """A monorepo's own namespace package (``app/`` without ``__init__.py``)."""
+    files = {path.replace("networkx", "app"): text.replace("networkx", "app")
+             for path, text in NAMESPACE_EXAMPLE.items()}
+    files["app/algorithms.py"] = "X = 1\n"
+    assert reported(tmp_path, files, "CEL701", "CEL702") == [("app/tasks.py", 1, "CEL702")]
+
+
+def test_a_regular_package_named_like_a_library_is_still_judged(tmp_path: Path) -> None:
+    files = {**NAMESPACE_EXAMPLE, "networkx/__init__.py": "",
+             "requirements.txt": "celery\nacme-internal-tools\n"}
+    assert reported(tmp_path, files, "CEL701") == [("networkx/tasks.py", 1, "CEL701")]
+
+
+# --- a package named like a library Celery's extras install --------------------------
+
+def test_a_package_named_like_a_celery_extra_is_not_judged(tmp_path: Path) -> None:
+    """celery's examples/pydantic/: run from inside its folder (``celery -A tasks
+    worker``), ``from pydantic import BaseModel`` is the library celery[pydantic] installs,
+    not the folder's empty ``__init__.py``."""
+    files = {"requirements.txt": "celery\nacme-internal-tools\n", "pydantic/__init__.py": "",
+             "pydantic/tasks.py": "from pydantic import BaseModel\nfrom pydantic.v1 import X\n"}
+    assert reported(tmp_path, files, "CEL701", "CEL702") == []
+
+
+def test_the_same_package_under_a_name_no_celery_extra_installs_is_still_judged(
+    tmp_path: Path,
+) -> None:
+    files = {"requirements.txt": "celery\nacme-internal-tools\n", "shop/__init__.py": "",
+             "shop/tasks.py": "from shop import BaseModel\nfrom shop.v1 import X\n"}
+    assert reported(tmp_path, files, "CEL701", "CEL702") == [
+        ("shop/tasks.py", 1, "CEL702"), ("shop/tasks.py", 2, "CEL701")]
+
+
+def test_a_celery_extra_name_the_declarations_rule_out_is_still_judged(tmp_path: Path) -> None:
+    files = {"requirements.txt": "celery\n", "pydantic/__init__.py": "",
+             "pydantic/tasks.py": "from pydantic import BaseModel\n"}
+    assert reported(tmp_path, files, "CEL702") == [("pydantic/tasks.py", 1, "CEL702")]
+
+
+# --- a file a Dockerfile copies into a package --------------------------------------------
+
+COPIED_SETTINGS = {
+    "requirements.txt": "celery\n",  # every distribution known: docker/ is the project's
+    "settings/__init__.py": "",
+    "settings/common.py": "DEBUG = False\n",
+    "docker/config.py": "from .common import *\n\nDEBUG = True\n",
+    "docker/notes.py": "from .common import *\n",
+}
+
+
+@pytest.mark.parametrize("dockerfile", [
+    ("FROM python:3.12\nCOPY . /app\nWORKDIR /app\nRUN set -eux; \\\n"
+     "    # put the settings in place\n    pip install -r requirements.txt; \\\n"
+     "    cp docker/config.py settings/config.py\n"),
+    "FROM python:3.12\nWORKDIR /app\nCOPY . .\nCOPY docker/config.py /app/settings/\n",
+    'FROM python:3.12\nCOPY . /srv\nCOPY ["docker/config.py", "/srv/settings/config.py"]\n',
+], ids=["cp-in-run", "copy-into-a-folder", "exec-form"])
+def test_a_file_a_dockerfile_copies_into_a_package_resolves_there(
+    tmp_path: Path, dockerfile: str
+) -> None:
+    """taiga-back: ``docker/config.py`` becomes ``settings/config.py`` in the image, where
+    ``.common`` is ``settings.common``; ``docker/notes.py`` stays where it is."""
+    files = {**COPIED_SETTINGS, "docker/Dockerfile": dockerfile}
+    assert reported(tmp_path, files, "CEL701") == [("docker/notes.py", 1, "CEL701")]
+
+
+def test_a_file_copied_where_its_import_still_fails_is_still_reported(tmp_path: Path) -> None:
+    files = {**COPIED_SETTINGS, "deploy/__init__.py": "",
+             "docker/Dockerfile": "FROM python:3.12\nCOPY . /app\n"
+                                  "RUN cp /app/docker/config.py /app/deploy/config.py\n"}
+    assert reported(tmp_path, files, "CEL701") == [
+        ("docker/config.py", 1, "CEL701"), ("docker/notes.py", 1, "CEL701")]

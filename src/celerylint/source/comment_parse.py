@@ -22,6 +22,7 @@ from celerylint.source.comment_signals import (
     is_edge_trimmable,
     statement_signal,
 )
+from celerylint.source.comment_work import CommentedWork, celery_work
 from celerylint.source.facts import CommentFact
 
 # Longest run of comment lines parsed as one chunk; bounds the work on huge
@@ -54,7 +55,7 @@ class Chunk(NamedTuple):
 
     first: int
     last: int
-    imported_modules: tuple[str, ...]
+    work: CommentedWork = CommentedWork()  # what it would do for Celery if restored
 
 
 class _Attempt(NamedTuple):
@@ -187,7 +188,7 @@ def _attempt(lines: list[CommentLine], start: int, end: int) -> _Attempt:
         return _Attempt((), end, max(error_line, dict_error_line - 1), unparsable=True)
     closed_by_comma = source[-1].rstrip().endswith(",")
     if dict_entries_signal(entries.body, closed_by_comma=closed_by_comma) is Signal.CODE:
-        return _Attempt((Chunk(start, end, ()),), end)
+        return _Attempt((Chunk(start, end),), end)
     return _Attempt((), end)
 
 
@@ -243,7 +244,7 @@ def _judge_statements(
     for run in _code_runs(body, signals):
         first = start + _first_line(run[0]) - 1
         last = min(start + max(stmt.end_lineno or stmt.lineno for stmt in run) - 1, end)
-        chunks.append(Chunk(first, last, _imported_modules(run, parsed)))
+        chunks.append(Chunk(first, last, celery_work(run, parsed)))
     return _Attempt(tuple(chunks), end)
 
 
@@ -265,19 +266,6 @@ def _code_runs(body: list[ast.stmt], signals: list[Signal]) -> Iterator[list[ast
 def _first_line(stmt: ast.stmt) -> int:
     decorators = getattr(stmt, "decorator_list", ())
     return min([stmt.lineno, *(decorator.lineno for decorator in decorators)])
-
-
-def _imported_modules(statements: list[ast.stmt], source: list[str]) -> tuple[str, ...]:
-    if not any("import" in line for line in source):
-        return ()
-    modules: list[str] = []
-    for stmt in statements:
-        for node in ast.walk(stmt):
-            if isinstance(node, ast.Import):
-                modules.extend(alias.name for alias in node.names)
-            elif isinstance(node, ast.ImportFrom):
-                modules.append("." * node.level + (node.module or ""))
-    return tuple(dict.fromkeys(modules))
 
 
 def indent_of(text: str) -> int:

@@ -31,6 +31,7 @@ from celerylint.source.comment_lines import (
     trailing_note,
 )
 from celerylint.source.comment_parse import Chunk, CommentLine, dedent, find_chunks
+from celerylint.source.comment_work import CommentedWork
 from celerylint.source.facts import CommentFact
 
 # Comments further apart than this (in columns) are still one block when on
@@ -55,9 +56,15 @@ class CommentedCodeBlock:
     column: int
     end_column: int
     code: str  # uncommented, dedented, without trailing notes
-    imported_modules: tuple[str, ...]  # as written: "..scheduler.tasks", "app.workers.foo"
     reason: str | None = None  # the block's own words for why it is off ("TODO: ...")
     code_column: int = 0  # where the first code line's text starts, past '#' and indent
+    # The Celery work it would do if restored.
+    work: CommentedWork = dataclasses.field(default_factory=CommentedWork)
+
+    @property
+    def imported_modules(self) -> tuple[str, ...]:
+        """As written, in order: ``("..scheduler.tasks", "app.workers.foo")``."""
+        return tuple(dict.fromkeys(imported.module for imported in self.work.imports))
 
 
 def find_commented_code(
@@ -101,9 +108,8 @@ def _merge_continued(blocks: list[CommentedCodeBlock]) -> list[CommentedCodeBloc
                 end_line=block.end_line,
                 end_column=block.end_column,
                 code=f"{opener.code}\n{block.code}",
-                imported_modules=tuple(dict.fromkeys(opener.imported_modules
-                                                     + block.imported_modules)),
                 reason=opener.reason or block.reason,
+                work=opener.work.merged(block.work),
             )
         else:
             merged.append(block)
@@ -159,16 +165,18 @@ def _to_block(
 ) -> CommentedCodeBlock:
     first, last = lines[runs[0].first].fact, lines[runs[-1].last].fact
     code = "\n".join(dedent([line.code for line in lines[runs[0].first : runs[-1].last + 1]]))
-    modules = tuple(dict.fromkeys(module for run in runs for module in run.imported_modules))
+    work = CommentedWork()
+    for run in runs:
+        work = work.merged(run.work)
     return CommentedCodeBlock(
         line=first.line,
         end_line=last.line,
         column=first.column,
         end_column=last.column + len(last.text),
         code=code,
-        imported_modules=modules,
         reason=reason,
         code_column=lines[runs[0].first].fact.column + _code_offset(lines[runs[0].first]),
+        work=work,
     )
 
 

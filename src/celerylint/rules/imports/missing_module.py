@@ -11,22 +11,13 @@ from celerylint.rules.base import ModuleRule
 from celerylint.rules.imports.resolution import (
     can_fail,
     candidate_modules,
-    is_ambiguous_top_level,
+    is_judged_top_level,
+    missing_part,
 )
 from celerylint.source.facts import ImportContext, ImportFact, ModuleFacts
 
 if TYPE_CHECKING:
     from celerylint.project.model import Project
-
-
-def missing_part(module: str, project: "Project") -> str | None:
-    """The first dotted prefix of ``module`` that does not exist, if any."""
-    parts = module.split(".")
-    for i in range(2, len(parts) + 1):
-        prefix = ".".join(parts[:i])
-        if not project.module_exists(prefix):
-            return prefix
-    return None
 
 
 def suggest_module(missing: str, project: "Project") -> str | None:
@@ -67,10 +58,7 @@ class MissingModule(ModuleRule):
             return None
         results = []
         for module in candidates:
-            top = module.split(".")[0]
-            if not module or not project.is_first_party(top) or is_ambiguous_top_level(top, project):
-                return None
-            if not project.module_exists(top):
+            if not module or not is_judged_top_level(module.split(".")[0], project):
                 return None
             missing = missing_part(module, project)
             if missing is None:

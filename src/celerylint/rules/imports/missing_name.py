@@ -11,7 +11,7 @@ from celerylint.rules.base import ModuleRule
 from celerylint.rules.imports.resolution import (
     can_fail,
     candidate_modules,
-    is_ambiguous_top_level,
+    is_judged_top_level,
 )
 from celerylint.source.facts import ImportContext, ImportFact, ModuleFacts
 
@@ -59,8 +59,7 @@ class MissingImportedName(ModuleRule):
         candidates = candidate_modules(fact, facts, project)
         found: str | None = None
         for module in candidates:
-            top = module.split(".")[0] if module else ""
-            if not top or not project.is_first_party(top) or is_ambiguous_top_level(top, project):
+            if not module or not is_judged_top_level(module.split(".")[0], project):
                 return None
             if not project.module_exists(module):
                 return None  # CEL701's finding
