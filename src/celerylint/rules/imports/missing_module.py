@@ -37,7 +37,6 @@ class MissingModule(ModuleRule):
     name = "missing-module"
     severity = Severity.ERROR
     summary = "An import names a first-party module that does not exist."
-    preview = True  # below 95 % on the precision benchmark: see its doc's Known limits
     hygiene = True
     process_consequence = "it is the {process} that fails"
 

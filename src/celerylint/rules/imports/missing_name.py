@@ -40,7 +40,6 @@ class MissingImportedName(ModuleRule):
     name = "missing-imported-name"
     severity = Severity.ERROR
     summary = "A from-import asks a first-party module for a name it does not define."
-    preview = True  # below 95 % on the precision benchmark: see its doc's Known limits
     hygiene = True
     process_consequence = "it is the {process} that fails"
 
