@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from celerylint.findings import Applicability, Edit, Finding, Fix, Severity
-from celerylint.rules.base import ModuleRule
+from celerylint.rules.base import NO_OTHER_INPUTS, ModuleRule
 from celerylint.rules.hygiene.commented_code_scope import skip_reason
 from celerylint.source.facts import ModuleFacts, Span
 from celerylint.source.scan_policy import resolve_relative
@@ -43,6 +43,7 @@ def _definitions(facts: ModuleFacts) -> list[tuple[str, int]]:
 
 class CommentedOutCode(ModuleRule):
     code = "CEL710"
+    inputs = NO_OTHER_INPUTS
     name = "commented-out-code"
     severity = Severity.WARNING
     summary = "Code is left in comments, often calls disabled 'until the module exists'."

@@ -20,7 +20,7 @@ from celerylint.project.deploy.deployment_facts import (
     DeploymentProblemKind,
 )
 from celerylint.project.deploy.deployment_files import project_deployments, unread_deployment_files
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 from celerylint.source.facts import ModuleFacts, Span
 from celerylint.source.templates import is_unparsable_template
 
@@ -40,6 +40,7 @@ _COMPOSE_FIX_HINTS = {
 
 class UnparsableFile(ProjectRule):
     code = "CEL001"
+    inputs = WHOLE_PROJECT
     name = "unparsable-file"
     severity = Severity.ERROR
     summary = "A file could not be read or parsed, so nothing in it was checked."
