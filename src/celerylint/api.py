@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from celerylint.discovery import FileInventory, discover
+from celerylint.discovery import FileInventory, discover, inventory_of, list_project_files
 from celerylint.findings import Finding, sorted_unique
 from celerylint.rules.base import RuleMeta
 from celerylint.settings import Settings, with_changes
@@ -243,7 +243,10 @@ def run(
     has no ``project``. ``before_analysis`` runs when the run is not replayed."""
     timings: dict[str, float] = {}
     settings, warnings = trusted_settings(settings)
-    inventory = _discover(settings, timings)
+    started = time.perf_counter()
+    notes: list[str] = []
+    files = list_project_files(settings.root, settings.all_excludes, notes)
+    timings["discovery"] = time.perf_counter() - started
     store = inputs = None
     if replay and settings.use_cache:
         from celerylint.run_cache import RunStore
@@ -251,13 +254,16 @@ def run(
         store = RunStore.open(settings)
         if store is not None:
             started = time.perf_counter()
-            inputs = store.inputs(settings, inventory)
+            inputs = store.inputs(settings, files)
             replayed = _replayed(store, inputs, settings, warnings, timings)
             timings["replay"] = time.perf_counter() - started
             if replayed is not None:
                 return _deliver(replayed, replayed.findings, report_paths, baseline, settings)
     if before_analysis is not None:
         before_analysis()
+    started = time.perf_counter()
+    inventory = inventory_of(settings.root, files, settings.source_roots, notes)
+    timings["discovery"] += time.perf_counter() - started
     project, stats = _build_project(settings, timings, progress, inventory)
     result = _analyse(project, stats, warnings, timings, store, inputs)
     return _deliver(result, result.findings, report_paths, baseline, settings)
@@ -284,7 +290,9 @@ def _analyse(project: Project, stats: ExtractionStats, warnings: list[str],
 
         cache = RuleCache(store, inputs, project)
     findings = run_rules(project, rules, result, cache)
+    started = time.perf_counter()
     result.notes.extend(_project_notes(project, result))
+    timings["notes"] = time.perf_counter() - started
     started = time.perf_counter()
     lookup = _suppressions_lookup(project)
     suppression = apply_suppressions(findings, lookup, settings.per_file_ignores)

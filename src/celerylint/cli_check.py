@@ -160,6 +160,14 @@ def _print_notes(args: argparse.Namespace, result: RunResult) -> None:
         if stats is not None:
             print(f"celerylint: note: {stats.files} Python files: {stats.cached} from the cache, "
                   f"{stats.parsed} parsed in {stats.processes} process(es)", file=sys.stderr)
+        if result.recomputed == ["replayed"]:
+            print("celerylint: note: nothing changed since a stored run: its result was "
+                  "replayed", file=sys.stderr)
+        elif result.recomputed:
+            files = sum(1 for entry in result.recomputed if " " in entry)
+            print(f"celerylint: note: {len(result.recomputed) - files} project rule(s) and "
+                  f"{files} (module rule, file) pair(s) were computed; the others replayed "
+                  "stored findings", file=sys.stderr)
         if result.out_of_scope:
             print(f"celerylint: note: {result.out_of_scope} hygiene finding(s) about code no "
                   "Celery process loads were left out (--scope project shows them)",

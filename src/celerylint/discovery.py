@@ -241,7 +241,13 @@ def _separate_shared_names(named: list[tuple[str, list[str]]], packages: set[str
 
 def discover(root: Path, exclude: Sequence[str], configured_roots: Sequence[str]) -> FileInventory:
     notes: list[str] = []
-    files = list_project_files(root, exclude, notes)
+    return inventory_of(root, list_project_files(root, exclude, notes), configured_roots, notes)
+
+
+def inventory_of(root: Path, files: list[str], configured_roots: Sequence[str],
+                 notes: list[str]) -> FileInventory:
+    """Source roots and module names of listed files: a function of the list, the
+    files' contents and the settings, so a replayed run can skip it."""
     roots = find_source_roots(root, files, configured_roots)
     python = map_python_files(files, roots, pytest_imports_by_bare_name(root))
     return FileInventory(root, files, python, roots, notes)

@@ -21,6 +21,7 @@ from celerylint.run_cache import (
     RunStore,
     decode_findings,
     encode_finding,
+    inventory_digest,
     key_of,
 )
 
@@ -44,7 +45,8 @@ class RuleCache:
         entries = stored.get("rules")
         self.entries: dict[str, Any] = entries if isinstance(entries, dict) else {}
         self.hashes = inputs.hashes
-        self.base = key_of(inputs.environment, inputs.settings, inputs.inventory)
+        self.base = key_of(inputs.environment, inputs.settings, inputs.listing,
+                           inventory_digest(project.inventory))
         self.recomputed: list[str] = []  # codes, and "CODE path" for module rules
         self.ran: set[str] = set()  # only these entries are checked against today's files
 

@@ -6,10 +6,11 @@ module rule's findings are keyed per file on that file's bytes and the digests o
 declared inputs. A rule that declares nothing (``inputs = None``) runs every time.
 
 The Python input is the part of each file's facts a project rule can see. A file whose
-facts name nothing Celery, environment or broker related contributes its facts without
-positions or comments, so shifting its lines or editing its comments changes nothing;
-any other file contributes everything. Because that leaves positions out, a stored
-result is also refused when one of its findings is in, or names, a changed file.
+facts define no task, app, beat entry or broker contributes its facts without positions
+or comments, so shifting its lines or editing its comments changes nothing (its names,
+values, imports and calls still count); any other file contributes everything. Because
+that leaves positions out, a stored result is also refused when one of its findings is
+in, or names, a file changed since it was stored.
 """
 
 from __future__ import annotations
@@ -39,17 +40,15 @@ class RuleInput(str, enum.Enum):
     GIT = "git"  # what git tracks and ignores
 
 
-# Words whose presence anywhere in a file's facts (names, values, callees, imports) makes
-# the file's positions and comments part of the Python input. Broad on purpose: a word
-# missed here could replay a finding at a stale line.
-# Only comments and positions are left out otherwise, and a stored finding in or naming
-# a changed file is never replayed, so a word missed here matters only to a rule that
-# reads comments or compares positions across files.
+# Words whose presence in a file's facts (names, values, callees, imports; matched on
+# their repr, lower-cased) make the file's positions and comments part of the Python
+# input. Positions elsewhere are covered by refusing a stored finding in, or naming, a
+# changed file; comments are read by project rules only in task and beat modules
+# (stated frequencies, explained exception handlers): ``.task'`` is a decorator or
+# callee ending in ``.task`` (``@app.task``), not a module ``x.tasks``.
 RELEVANT_WORDS = (
-    "celery", "kombu", "task", "beat", "crontab", "schedul", "queue", "broker", "backend",
-    "worker", "delay", "apply_async", "signature", "chord", "redis", "amqp", "environ",
-    "getenv", "decouple", "dotenv", "config_from", "route", "exchange", "serializ",
-    "retry", "revoke", "time_limit", "concurren", "prefetch",
+    "celery", "kombu", "shared_task", ".task'", "task(", "periodic", "beat", "crontab",
+    "schedul", "broker", "backend", "redis", "amqp", "config_from", "apply_async",
 )
 
 

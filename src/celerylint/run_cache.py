@@ -290,25 +290,25 @@ class RunInputs:
 
     environment: str  # namespace: celerylint, its sources, installed distributions, Python
     settings: str
-    inventory: str  # the file list, module names, source roots and what lies around them
+    listing: str  # the file list and what lies around the files
     hashes: dict[str, str]  # path -> sha256 of its bytes
     stat_table: dict[str, list[Any]] = field(default_factory=dict)
 
     def run_key(self, extra: str = "") -> str:
         files = _digest(*(f"{path}:{sha}" for path, sha in sorted(self.hashes.items())))
-        return _digest(self.environment, self.settings, self.inventory, files, extra)[:32]
+        return _digest(self.environment, self.settings, self.listing, files, extra)[:32]
 
 
 VENV_FOLDERS = (".venv", "venv", "env", ".env")  # as packaging.distributions looks for them
 
 
-def outside_digest(root: Path, inventory: FileInventory, env_files: Sequence[str]) -> str:
+def outside_digest(root: Path, files: Sequence[str], env_files: Sequence[str]) -> str:
     """What rules probe beyond the listed files: whether a file exists in a project
     folder (a compose ``env_file``, a module on disk), packages installed in a virtual
     environment kept at the root, and configured env files, which git may ignore.
     Names only: an editor that saves by renaming a new copy into place changes nothing."""
     parts: list[str] = []
-    folders = {"", *(rel.rpartition("/")[0] for rel in inventory.files)}
+    folders = {"", *(rel.rpartition("/")[0] for rel in files)}
     for folder in sorted(folders):
         with suppress(OSError):
             parts.append(f"{folder}:{'/'.join(sorted(os.listdir(root / folder)))}")
@@ -382,13 +382,14 @@ class RunStore:
                         if entry.is_dir() and now - entry.stat().st_mtime > STALE_NAMESPACE_SECONDS:
                             shutil.rmtree(entry.path, ignore_errors=True)
 
-    def inputs(self, settings: Settings, inventory: FileInventory) -> RunInputs:
+    def inputs(self, settings: Settings, files: Sequence[str]) -> RunInputs:
+        """Digests of the listed files (module names follow from them and the settings)."""
         known = _read_json(self.directory / "files.json")
-        hashes, table = content_hashes(settings.root, inventory.files,
+        hashes, table = content_hashes(settings.root, files,
                                        known if isinstance(known, dict) else {})
-        around = outside_digest(settings.root, inventory, settings.env_files)
+        around = outside_digest(settings.root, files, settings.env_files)
         return RunInputs(self.environment, settings_digest(settings),
-                         _digest(inventory_digest(inventory), around), hashes, table)
+                         _digest(*files, "--", around), hashes, table)
 
     def save_stat_table(self, inputs: RunInputs) -> None:
         _write_json(self.directory / "files.json", inputs.stat_table)
