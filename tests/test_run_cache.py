@@ -10,11 +10,11 @@ from __future__ import annotations
 import importlib.util
 import json
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from tests.conftest import FIXTURES, REPO_ROOT, write_tree
 
 from celerylint import api
 from celerylint.cli import main
@@ -22,7 +22,6 @@ from celerylint.rule_inputs import RuleInput
 from celerylint.rules.base import ModuleRule, ProjectRule
 from celerylint.rules.registry import all_rules
 from celerylint.settings import load_settings
-from tests.conftest import FIXTURES, REPO_ROOT, write_tree
 
 CHECK = ["check", ".", "--preview", "--exit-zero", "--format", "json"]
 
@@ -179,32 +178,6 @@ def _hostile(text: str) -> str:
         record["entries"] = {"hashes": [], "files": {"a.py": [1, 2, 3]},
                              "rules": {"CEL101": ["key", "not findings"]}}
     return json.dumps(record)
-
-
-_PROBE = """
-import json, sys
-from celerylint import cli
-code = cli.main(sys.argv[1:])
-heavy = sorted(m for m in ("libcst", "networkx", "celery", "celerylint.rules.registry",
-                           "celerylint.project.model") if m in sys.modules)
-sys.stderr.write("\\nLOADED " + json.dumps(heavy) + "\\n")
-"""
-
-
-def _loaded_by(arguments: list[str], cwd: Path) -> list[str]:
-    completed = subprocess.run([sys.executable, "-c", _PROBE, *arguments], cwd=cwd,
-                               capture_output=True, text=True, timeout=300,
-                               env={"PYTHONPATH": str(REPO_ROOT / "src"), "PATH": "/usr/bin:/bin"})
-    marker = next(line for line in completed.stderr.splitlines() if line.startswith("LOADED "))
-    return json.loads(marker.removeprefix("LOADED "))
-
-
-def test_a_replayed_check_imports_no_analysis_code(tmp_path: Path) -> None:
-    root = tmp_path / "demo"
-    shutil.copytree(FIXTURES / "demo", root)
-    arguments = ["check", ".", "--preview", "--exit-zero"]
-    assert "celerylint.project.model" in _loaded_by(arguments, root)
-    assert _loaded_by(arguments, root) == []
 
 
 def test_module_rules_are_keyed_per_file(tree: Path) -> None:
