@@ -247,18 +247,12 @@ def run(
     notes: list[str] = []
     files = list_project_files(settings.root, settings.all_excludes, notes)
     timings["discovery"] = time.perf_counter() - started
-    store = inputs = None
-    if replay and settings.use_cache:
-        from celerylint.run_cache import RunStore
-
-        store = RunStore.open(settings)
-        if store is not None:
-            started = time.perf_counter()
-            inputs = store.inputs(settings, files)
-            replayed = _replayed(store, inputs, settings, warnings, timings)
-            timings["replay"] = time.perf_counter() - started
-            if replayed is not None:
-                return _deliver(replayed, replayed.findings, report_paths, baseline, settings)
+    store, inputs = _run_store(settings, files, timings) if replay and settings.use_cache \
+        else (None, None)
+    if store is not None and inputs is not None:
+        replayed = _replayed(store, inputs, settings, warnings, timings)
+        if replayed is not None:
+            return _deliver(replayed, replayed.findings, report_paths, baseline, settings)
     if before_analysis is not None:
         before_analysis()
     started = time.perf_counter()
@@ -267,6 +261,18 @@ def run(
     project, stats = _build_project(settings, timings, progress, inventory)
     result = _analyse(project, stats, warnings, timings, store, inputs)
     return _deliver(result, result.findings, report_paths, baseline, settings)
+
+
+def _run_store(settings: Settings, files: Sequence[str], timings: dict[str, float]
+               ) -> tuple[RunStore | None, RunInputs | None]:
+    """The stored runs, and the digests of this run's inputs."""
+    from celerylint.run_cache import RunStore
+
+    started = time.perf_counter()
+    store = RunStore.open(settings)
+    inputs = None if store is None else store.inputs(settings, files)
+    timings["replay"] = time.perf_counter() - started
+    return store, inputs
 
 
 def _analyse(project: Project, stats: ExtractionStats, warnings: list[str],
@@ -291,12 +297,14 @@ def _analyse(project: Project, stats: ExtractionStats, warnings: list[str],
         cache = RuleCache(store, inputs, project)
     findings = run_rules(project, rules, result, cache)
     started = time.perf_counter()
-    result.notes.extend(_project_notes(project, result))
+    result.notes.extend(_project_notes(project, result) if cache is None
+                        else cache.notes(lambda: _project_notes(project, result)))
     timings["notes"] = time.perf_counter() - started
     started = time.perf_counter()
     lookup = _suppressions_lookup(project)
     suppression = apply_suppressions(findings, lookup, settings.per_file_ignores)
-    judged = judge_scope(suppression.kept, {rule.code: rule() for rule in rules}, project)
+    judged = judge_scope(suppression.kept, {rule.code: rule() for rule in rules}, project,
+                         None if cache is None else cache.scope_verdicts())
     kept, result.out_of_scope = judged.kept, judged.out_of_scope
     if UnusedNoqa.code in result.rules:
         kept += unused_suppressions(project, suppression, result, lookup)
@@ -329,7 +337,7 @@ def _store(store: RunStore, inputs: RunInputs, cache: RuleCache, result: RunResu
            rules: Sequence[type[Rule]]) -> None:
     """Keep the rule findings, and the whole result when every rule declared its inputs."""
     from celerylint.rule_inputs import RuleInput, git_digest
-    from celerylint.run_cache import encode_run
+    from celerylint.run_records import encode_run
 
     cache.forget(result.failed_rules)
     cache.save()
@@ -350,7 +358,7 @@ def _replayed(store: RunStore, inputs: RunInputs, settings: Settings, warnings: 
               timings: dict[str, float]) -> RunResult | None:
     """The stored result of a run with exactly these inputs, or None."""
     from celerylint.rule_inputs import git_digest
-    from celerylint.run_cache import CorruptEntry, decode_run
+    from celerylint.run_records import CorruptEntry, decode_run
 
     record = store.load_run(inputs.run_key())
     if record is None:
@@ -361,14 +369,15 @@ def _replayed(store: RunStore, inputs: RunInputs, settings: Settings, warnings: 
         return None
     if "git" in run.probes and run.probes["git"] != git_digest(settings.root):
         return None
+    if inputs.stat_table_grew:  # files written just before the stored run have settled
+        store.save_stat_table(inputs)
     from celerylint.suppression import SuppressionResult
 
-    result = RunResult(run.findings, {meta.code: meta for meta in run.rules}, None,
-                       suppression=SuppressionResult(run.findings, run.suppressed, set(), []),
-                       notes=run.notes, warnings=warnings, timings=timings,
-                       extraction=run.extraction, out_of_scope=run.out_of_scope,
-                       files=run.files, recomputed=["replayed"])
-    return result
+    return RunResult(run.findings, {meta.code: meta for meta in run.rules}, None,
+                     suppression=SuppressionResult(run.findings, run.suppressed, set(), []),
+                     notes=run.notes, warnings=warnings, timings=timings,
+                     extraction=run.extraction, out_of_scope=run.out_of_scope,
+                     files=run.files, recomputed=["replayed"])
 
 
 def _deliver(result: RunResult, kept: list[Finding], report_paths: Collection[str] | None,

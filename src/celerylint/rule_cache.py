@@ -9,24 +9,20 @@ rule with ``inputs = None`` runs every time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from celerylint.findings import Finding
-from celerylint.rule_inputs import InputDigests, mentions
+from celerylint.rule_inputs import InputDigests, RuleInput, mentions
 from celerylint.rules.base import ModuleRule, ProjectRule, Rule
-from celerylint.run_cache import (
-    CorruptEntry,
-    RunInputs,
-    RunStore,
-    decode_findings,
-    encode_finding,
-    inventory_digest,
-    key_of,
-)
+from celerylint.run_cache import RunInputs, RunStore, inventory_digest, key_of
+from celerylint.run_records import CorruptEntry, decode_findings, encode_finding
 
 if TYPE_CHECKING:
     from celerylint.project.model import Project
+
+NOTES = "notes"  # entry names beside the rule codes
+SCOPE = "scope"
 
 
 class RuleCache:
@@ -63,6 +59,42 @@ class RuleCache:
         if isinstance(rule, ProjectRule):
             return self._project_rule(rule, project, inputs_key)
         return self._module_rule(rule, project, inputs_key)
+
+    # The model's other products: notes and hygiene scope verdicts, keyed like a rule
+    # that reads the whole project.
+
+    def _model_key(self) -> str:
+        return key_of(self.base, "model", [self.digests.digest(RuleInput.PYTHON),
+                                           self.digests.digest(RuleInput.OTHER_FILES)])
+
+    def notes(self, compute: Callable[[], list[str]]) -> list[str]:
+        """The model's notes for --verbose, replayed while the project's inputs hold."""
+        self.ran.add(NOTES)
+        key = self._model_key()
+        entry = self.entries.get(NOTES)
+        if isinstance(entry, list) and len(entry) == 2 and entry[0] == key \
+                and isinstance(entry[1], list) and all(isinstance(n, str) for n in entry[1]) \
+                and not any(path in note for note in entry[1] for path in self.changed):
+            return list(entry[1])
+        self.recomputed.append(NOTES)
+        found = compute()
+        self.entries[NOTES] = [key, found]
+        return found
+
+    def scope_verdicts(self) -> dict[str, str | None]:
+        """``"CODE path"`` -> the sentence scope judgement adds (None: out of scope); the
+        caller fills in what is missing, and ``save`` keeps it."""
+        self.ran.add(SCOPE)
+        key = self._model_key()
+        entry = self.entries.get(SCOPE)
+        known: dict[str, str | None] = {}
+        if isinstance(entry, list) and len(entry) == 2 and entry[0] == key \
+                and isinstance(entry[1], dict):
+            known = {k: v for k, v in entry[1].items() if isinstance(k, str)
+                     and (v is None or (isinstance(v, str)
+                                        and not any(p in v for p in self.changed)))}
+        self.entries[SCOPE] = [key, known]
+        return known
 
     def _replayable(self, entry: Any, key: str) -> list[Finding] | None:
         if not isinstance(entry, list) or len(entry) != 2 or entry[0] != key:
