@@ -165,9 +165,10 @@ def _print_notes(args: argparse.Namespace, result: RunResult) -> None:
                   "replayed", file=sys.stderr)
         elif result.recomputed:
             files = sum(1 for entry in result.recomputed if " " in entry)
-            print(f"celerylint: note: {len(result.recomputed) - files} project rule(s) and "
-                  f"{files} (module rule, file) pair(s) were computed; the others replayed "
-                  "stored findings", file=sys.stderr)
+            rules = sum(1 for entry in result.recomputed if " " not in entry
+                        and entry.startswith("CEL"))
+            print(f"celerylint: note: {rules} project rule(s) and {files} (module rule, file) "
+                  "pair(s) were computed; the others replayed stored findings", file=sys.stderr)
         if result.out_of_scope:
             print(f"celerylint: note: {result.out_of_scope} hygiene finding(s) about code no "
                   "Celery process loads were left out (--scope project shows them)",
