@@ -18,7 +18,7 @@ from tests.conftest import FIXTURES, REPO_ROOT, write_tree
 
 from celerylint import api
 from celerylint.cli import main
-from celerylint.rule_inputs import RuleInput
+from celerylint.rule_inputs import Mentions, RuleInput
 from celerylint.rules.base import ModuleRule, ProjectRule
 from celerylint.rules.registry import all_rules
 from celerylint.settings import load_settings
@@ -188,3 +188,11 @@ def test_module_rules_are_keyed_per_file(tree: Path) -> None:
     module_rules = {r.code for r in all_rules() if issubclass(r, ModuleRule)}
     first = _run(tree).recomputed
     assert {entry.split()[0] for entry in first if " " in entry} <= module_rules
+
+
+def test_a_changed_module_is_named_only_as_a_whole_dotted_name() -> None:
+    changed = Mentions(["proj/util.py"], ["proj.util", "proj"])
+    assert changed.named_in("see proj/util.py:3")
+    assert changed.named_in("'proj.util' defines it at line 3")
+    assert changed.named_in("the package proj is missing")
+    assert not changed.named_in("proj.util_old and proj.tasks are fine")

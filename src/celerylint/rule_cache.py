@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from celerylint.findings import Finding
-from celerylint.rule_inputs import InputDigests, RuleInput, mentions
+from celerylint.rule_inputs import InputDigests, Mentions, RuleInput
 from celerylint.rules.base import ModuleRule, ProjectRule, Rule
 from celerylint.run_cache import RunInputs, RunStore, inventory_digest, key_of
 from celerylint.run_records import CorruptEntry, decode_findings, encode_finding
@@ -33,8 +33,12 @@ class RuleCache:
         stored = store.load_rules()
         previous = stored.get("hashes")
         previous = previous if isinstance(previous, dict) else {}
-        self.changed = frozenset(path for path in {*previous, *inputs.hashes}
-                                 if previous.get(path) != inputs.hashes.get(path))
+        changed = {path for path in {*previous, *inputs.hashes}
+                   if previous.get(path) != inputs.hashes.get(path)}
+        # A message may name a changed file by its module rather than its path.
+        modules = sorted(f.module for f in project.inventory.python
+                         if f.path in changed and f.module)
+        self.changed = Mentions(changed, modules)
         known_files = stored.get("files")
         self.digests = InputDigests(project, inputs.hashes,
                                     known_files if isinstance(known_files, dict) else {})
@@ -74,7 +78,7 @@ class RuleCache:
         entry = self.entries.get(NOTES)
         if isinstance(entry, list) and len(entry) == 2 and entry[0] == key \
                 and isinstance(entry[1], list) and all(isinstance(n, str) for n in entry[1]) \
-                and not any(path in note for note in entry[1] for path in self.changed):
+                and not any(self.changed.named_in(note) for note in entry[1]):
             return list(entry[1])
         self.recomputed.append(NOTES)
         found = compute()
@@ -92,7 +96,7 @@ class RuleCache:
                 and isinstance(entry[1], dict):
             known = {k: v for k, v in entry[1].items() if isinstance(k, str)
                      and (v is None or (isinstance(v, str)
-                                        and not any(p in v for p in self.changed)))}
+                                        and not self.changed.named_in(v)))}
         self.entries[SCOPE] = [key, known]
         return known
 
@@ -103,7 +107,7 @@ class RuleCache:
             found = decode_findings(entry[1])
         except (CorruptEntry, ValueError, TypeError):
             return None
-        if self.changed and any(mentions(finding, self.changed) for finding in found):
+        if self.changed and any(self.changed.finding(finding) for finding in found):
             return None
         return found
 

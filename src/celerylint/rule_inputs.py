@@ -19,6 +19,7 @@ import dataclasses
 import enum
 import hashlib
 import os
+import re
 from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
@@ -114,10 +115,26 @@ def git_digest(root: Path) -> str:
     return _hash("|".join(parts))
 
 
-def mentions(finding: Finding, changed: Iterable[str]) -> bool:
-    """Whether a finding is in, or names, one of the ``changed`` paths."""
-    text = " ".join((finding.path, finding.message, finding.fix_hint or ""))
-    return any(path in text for path in changed)
+class Mentions:
+    """Whether a stored text names a changed file, by its path or by its module name."""
+
+    def __init__(self, paths: Iterable[str], modules: Iterable[str]) -> None:
+        self.paths = tuple(paths)
+        names = "|".join(re.escape(m) for m in modules)
+        # A whole dotted name: ``proj.tasks`` is not named by ``proj.tasks_old`` nor does
+        # ``proj`` name ``proj.tasks``.
+        self.modules = re.compile(rf"(?<![\w.])(?:{names})(?![\w.])") if names else None
+
+    def __bool__(self) -> bool:
+        return bool(self.paths)
+
+    def named_in(self, text: str) -> bool:
+        return any(path in text for path in self.paths) or (
+            self.modules is not None and self.modules.search(text) is not None)
+
+    def finding(self, finding: Finding) -> bool:
+        """Whether a finding is in, or names, a changed file."""
+        return self.named_in(" ".join((finding.path, finding.message, finding.fix_hint or "")))
 
 
 class InputDigests:
