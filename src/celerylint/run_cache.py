@@ -9,14 +9,17 @@ Layout under ``<root>/<cache_dir>/runs-<namespace>/``::
     run-<key>.json     one whole run's findings after suppression and scope, keyed by a
                        digest of every input (see ``RunInputs.run_key``)
     rules.json         each rule's findings keyed by a digest of its declared inputs
-                       (project rules) or of one file and those inputs (module rules)
+                       (project rules) or of one file and those inputs (module rules),
+                       the model's notes and scope verdicts, each file's input digests
+                       and the file hashes they were checked against (``rule_cache``)
 
 The namespace hashes what changes every result: this schema, celerylint's version
 and the stat of every file of its own package, the installed distributions (Celery's
 version among them), the Python version and the project root.
 
-Everything is JSON of plain data (``run_records``), checked field by field on load: an entry that is
-corrupt, truncated, from another schema or shaped to surprise is a miss, never code.
+Everything is JSON of plain data (``run_records``), checked field by field on load: an
+entry that is corrupt, truncated, from another schema or shaped to surprise is a miss,
+never code.
 """
 
 from __future__ import annotations
