@@ -7,6 +7,7 @@ on the benchmark machine), and the issue on speed asks for exactly this.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +18,8 @@ _PROBE = """
 import json, sys
 from celerylint import cli
 code = cli.main(sys.argv[1:])
-heavy = sorted(m for m in ("libcst", "networkx", "yaml", "celery") if m in sys.modules)
+heavy = sorted(m for m in ("libcst", "networkx", "yaml", "celery", "celerylint.rules.registry",
+                           "celerylint.project.model") if m in sys.modules)
 sys.stderr.write("\\nLOADED " + json.dumps(heavy) + "\\n")
 """
 
@@ -41,6 +43,16 @@ def test_a_fully_cached_check_loads_neither_libcst_nor_networkx(tmp_path: Path) 
     assert "libcst" not in cold  # facts come from CPython's tree, even where Celery is named
     warm = _loaded_by(arguments, tmp_path)
     assert "libcst" not in warm and "networkx" not in warm, warm
+
+
+def test_a_replayed_check_imports_no_analysis_code(tmp_path: Path) -> None:
+    """An unchanged tree replays the stored run: no rule, model, libcst, networkx or
+    celery is imported."""
+    root = tmp_path / "demo"
+    shutil.copytree(FIXTURES / "demo", root)
+    arguments = ["check", ".", "--preview", "--exit-zero"]
+    assert "celerylint.project.model" in _loaded_by(arguments, root)
+    assert _loaded_by(arguments, root) == []
 
 
 def test_the_import_graph_diagram_still_gets_networkx(tmp_path: Path) -> None:

@@ -10,45 +10,39 @@ import time
 import traceback
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from celerylint.discovery import discover
-from celerylint.findings import Finding, sorted_unique
-from celerylint.project.model import Project
-from celerylint.rule_scope import judge_scope
-from celerylint.rules.base import ModuleRule, ProjectRule, Rule, RuleMeta
-from celerylint.rules.registry import all_rules, select_rules
-from celerylint.rules.tool.unused_suppression import (
-    UnusedNoqa,
-    may_carry_noqa,
-    unused_noqa_findings,
+from celerylint.discovery import (
+    FileInventory,
+    UnreadFile,
+    discover,
+    inventory_of,
+    list_project_files,
 )
+from celerylint.findings import Finding, sorted_unique
+from celerylint.rules.base import RuleMeta
 from celerylint.settings import Settings, with_changes
 from celerylint.source.cache_trust import untrusted_cache_reason
-from celerylint.source.facts import ModuleFacts
-from celerylint.source.pool import ExtractionStats, extract
-from celerylint.source.templates import template_notes
-from celerylint.suppression import (
-    FileSuppressions,
-    NoqaDirective,
-    SuppressionResult,
-    apply_suppressions,
-    suppressions_from_facts,
-    suppressions_from_text,
-)
+from celerylint.source.pool import ExtractionStats
 
 if TYPE_CHECKING:
     from celerylint.baseline import Baseline, BaselineEntry
     from celerylint.progress import Progress
+    from celerylint.project.model import Project
+    from celerylint.rule_cache import RuleCache
+    from celerylint.rules.base import Rule
+    from celerylint.run_cache import RunInputs, RunStore
+    from celerylint.suppression import FileSuppressions, NoqaDirective, SuppressionResult
 
-SuppressionLookup = Callable[[str], FileSuppressions | None]
+SuppressionLookup = Callable[[str], "FileSuppressions | None"]
 
 
 @dataclass
 class RunResult:
     findings: list[Finding]
     rules: dict[str, RuleMeta]  # every rule that ran, by code
-    project: Project
+    project: Project | None  # None when the run was replayed from the cache
     suppression: SuppressionResult | None = None
     notes: list[str] = field(default_factory=list)  # skipped inputs, for --verbose
     warnings: list[str] = field(default_factory=list)  # printed on every run
@@ -59,10 +53,14 @@ class RunResult:
     baselined: int = 0  # findings the baseline accepted
     out_of_scope: int = 0  # hygiene findings about code no Celery process loads
     stale_baseline: list[BaselineEntry] = field(default_factory=list)
+    files: int | None = None  # files checked, when there is no project (a replay)
+    # What really ran: a replayed run is "replayed"; otherwise rule codes (and "CODE path"
+    # for module rules) that were computed rather than replayed from the rule cache.
+    recomputed: list[str] = field(default_factory=list)
 
     @property
     def files_checked(self) -> int:
-        return len(self.project.files)
+        return len(self.project.files) if self.project is not None else self.files or 0
 
 
 class _Timer:
@@ -89,18 +87,31 @@ def trusted_settings(settings: Settings) -> tuple[Settings, list[str]]:
     return settings, []
 
 
-def _build_project(settings: Settings, timings: dict[str, float],
-                   progress: Progress | None) -> tuple[Project, ExtractionStats]:
+def _build_project(settings: Settings, timings: dict[str, float], progress: Progress | None,
+                   inventory: FileInventory | None = None) -> tuple[Project, ExtractionStats]:
+    from celerylint.project.model import Project
+    from celerylint.source.pool import extract
+
     timer = _Timer(timings)
     started = time.perf_counter()
-    inventory = discover(settings.root, settings.all_excludes, settings.source_roots)
-    started = timer.phase("discovery", started)
+    if inventory is None:
+        inventory = _discover(settings, timings)
+        started = time.perf_counter()
     extraction = extract(settings, inventory, timer.timings, progress)
     timer.phase("extraction", started)
     return Project(settings, inventory, extraction.facts), extraction.stats
 
 
+def _discover(settings: Settings, timings: dict[str, float]) -> FileInventory:
+    started = time.perf_counter()
+    inventory = discover(settings.root, settings.all_excludes, settings.source_roots)
+    _Timer(timings).phase("discovery", started)
+    return inventory
+
+
 def _run_rule(rule: Rule, project: Project) -> Iterator[Finding]:
+    from celerylint.rules.base import ModuleRule, ProjectRule
+
     if isinstance(rule, ProjectRule):
         yield from rule.check_project(project)
     if isinstance(rule, ModuleRule):
@@ -110,11 +121,13 @@ def _run_rule(rule: Rule, project: Project) -> Iterator[Finding]:
 
 def _suppressions_lookup(project: Project) -> SuppressionLookup:
     """Each file's noqa comments, read once per run."""
+    from celerylint.suppression import suppressions_from_facts, suppressions_from_text
+
     known: dict[str, FileSuppressions | None] = {}
 
     def lookup(path: str) -> FileSuppressions | None:
         if path not in known:
-            facts: ModuleFacts | None = project.facts_by_path.get(path)
+            facts = project.facts_by_path.get(path)
             if facts is not None and facts.parse_failure is None:
                 known[path] = suppressions_from_facts(facts)
             else:
@@ -127,6 +140,8 @@ def _suppressions_lookup(project: Project) -> SuppressionLookup:
 
 
 def _all_directives(project: Project, lookup: SuppressionLookup) -> Iterator[NoqaDirective]:
+    from celerylint.rules.tool.unused_suppression import may_carry_noqa
+
     for path in project.files:
         if path in project.facts_by_path or may_carry_noqa(path):
             suppressions = lookup(path)
@@ -150,6 +165,10 @@ def _line_reader(project: Project) -> Callable[[str, int], str | None]:
 def unused_suppressions(project: Project, suppression: SuppressionResult, result: RunResult,
                         lookup: SuppressionLookup) -> list[Finding]:
     """CEL002 findings, themselves subject to noqa and per-file ignores."""
+    from celerylint.rules.registry import all_rules
+    from celerylint.rules.tool.unused_suppression import unused_noqa_findings
+    from celerylint.suppression import apply_suppressions
+
     ran = {code: meta.name for code, meta in result.rules.items()
            if code not in result.failed_rules}
     findings = unused_noqa_findings(
@@ -158,14 +177,17 @@ def unused_suppressions(project: Project, suppression: SuppressionResult, result
     return apply_suppressions(findings, lookup, project.settings.per_file_ignores).kept
 
 
-def run_rules(project: Project, rules: Sequence[type[Rule]], result: RunResult) -> list[Finding]:
-    """Every selected rule over the model; a crashing rule is reported, never fatal."""
+def run_rules(project: Project, rules: Sequence[type[Rule]], result: RunResult,
+              cache: RuleCache | None = None) -> list[Finding]:
+    """Every selected rule over the model; a crashing rule is reported, never fatal.
+    With a rule cache, a rule whose inputs did not change replays its findings."""
     findings: list[Finding] = []
     for rule_class in rules:
         started = time.perf_counter()
         rule = rule_class()
         try:
-            findings.extend(_run_rule(rule, project))
+            findings.extend(_run_rule(rule, project) if cache is None
+                            else cache.findings(rule, project))
         except Exception as exc:  # noqa: BLE001 - one rule's bug must not stop the run
             result.failed_rules.add(rule.code)
             result.internal_errors.append(
@@ -214,48 +236,173 @@ def run(
     report_paths: Collection[str] | None = None,
     baseline: Baseline | None = None,
     progress: Progress | None = None,
+    replay: bool = False,
+    before_analysis: Callable[[], None] | None = None,
 ) -> RunResult:
     """Analyse the whole project; report findings in ``report_paths`` (all when None)
     that the baseline does not accept. The model is always the whole project, so a
-    file's findings do not depend on which other files are reported."""
+    file's findings do not depend on which other files are reported.
+
+    With ``replay`` (and the cache on), a run whose inputs all match a stored run
+    returns its result without loading facts or building the model, and otherwise
+    rules whose declared inputs are unchanged replay their findings; the result then
+    has no ``project``. ``before_analysis`` runs when the run is not replayed."""
     timings: dict[str, float] = {}
     settings, warnings = trusted_settings(settings)
-    project, stats = _build_project(settings, timings, progress)
+    started = time.perf_counter()
+    notes: list[str] = []
+    unread: list[UnreadFile] = []
+    files = list_project_files(settings.root, settings.all_excludes, notes, unread)
+    timings["discovery"] = time.perf_counter() - started
+    store, inputs = _run_store(settings, files, unread, timings) \
+        if replay and settings.use_cache else (None, None)
+    if store is not None and inputs is not None:
+        replayed = _replayed(store, inputs, settings, warnings, timings)
+        if replayed is not None:
+            return _deliver(replayed, replayed.findings, report_paths, baseline, settings)
+    if before_analysis is not None:
+        before_analysis()
+    started = time.perf_counter()
+    inventory = inventory_of(settings.root, files, settings.source_roots, notes, unread)
+    timings["discovery"] += time.perf_counter() - started
+    project, stats = _build_project(settings, timings, progress, inventory)
+    result = _analyse(project, stats, warnings, timings, store, inputs)
+    return _deliver(result, result.findings, report_paths, baseline, settings)
+
+
+def _run_store(settings: Settings, files: Sequence[str], unread: Sequence[UnreadFile],
+               timings: dict[str, float]) -> tuple[RunStore | None, RunInputs | None]:
+    """The stored runs, and the digests of this run's inputs (special files that are
+    listed but never read count by path and reason: CEL001 reports them)."""
+    from celerylint.run_cache import RunStore
+
+    started = time.perf_counter()
+    store = RunStore.open(settings)
+    inputs = None if store is None else store.inputs(
+        settings, files, [f"{u.path}\0{u.reason}" for u in unread])
+    timings["replay"] = time.perf_counter() - started
+    return store, inputs
+
+
+def _analyse(project: Project, stats: ExtractionStats, warnings: list[str],
+             timings: dict[str, float], store: RunStore | None,
+             inputs: RunInputs | None) -> RunResult:
+    """Rules, notes, suppression and scope: the findings of the whole project."""
+    from celerylint.rule_scope import judge_scope
+    from celerylint.rules.registry import select_rules
+    from celerylint.rules.tool.unused_suppression import UnusedNoqa
+    from celerylint.suppression import apply_suppressions
+
+    settings = project.settings
     rules = select_rules(settings.select, settings.extend_select, settings.ignore,
                          settings.preview)
     result = RunResult([], {r.code: r.meta() for r in rules}, project,
                        notes=[*project.inventory.notes, *(stats.notes if stats else ())],
                        timings=timings, extraction=stats, warnings=warnings)
-    findings = run_rules(project, rules, result)
-    result.notes.extend(celery_version_notes(project))
-    result.notes.extend(settings_notes(project))
-    result.notes.extend(import_rule_notes(project))
-    result.notes.extend(template_notes(project))
-    result.notes.extend(deployment_notes(project))
-    if "CEL302" in result.rules:  # say which workers the rule could not judge
-        from celerylint.project.celery.celery_model import celery_model
+    cache = None
+    if store is not None and inputs is not None:
+        from celerylint.rule_cache import RuleCache
 
-        result.notes.extend(celery_model(project).unfollowed_worker_notes())
+        cache = RuleCache(store, inputs, project)
+    findings = run_rules(project, rules, result, cache)
+    started = time.perf_counter()
+    result.notes.extend(_project_notes(project, result) if cache is None
+                        else cache.notes(lambda: _project_notes(project, result)))
+    timings["notes"] = time.perf_counter() - started
     started = time.perf_counter()
     lookup = _suppressions_lookup(project)
     suppression = apply_suppressions(findings, lookup, settings.per_file_ignores)
-    judged = judge_scope(suppression.kept, {rule.code: rule() for rule in rules}, project)
+    judged = judge_scope(suppression.kept, {rule.code: rule() for rule in rules}, project,
+                         None if cache is None else cache.scope_verdicts())
     kept, result.out_of_scope = judged.kept, judged.out_of_scope
     if UnusedNoqa.code in result.rules:
         kept += unused_suppressions(project, suppression, result, lookup)
     result.suppression = suppression
+    result.findings = sorted_unique(kept)
+    timings["suppression"] = time.perf_counter() - started
+    if cache is not None and store is not None and inputs is not None:
+        result.recomputed = cache.recomputed
+        _store(store, inputs, cache, result, rules)
+    return result
+
+
+def _project_notes(project: Project, result: RunResult) -> list[str]:
+    notes = [*celery_version_notes(project), *settings_notes(project),
+             *import_rule_notes(project), *_template_notes(project), *deployment_notes(project)]
+    if "CEL302" in result.rules:  # say which workers the rule could not judge
+        from celerylint.project.celery.celery_model import celery_model
+
+        notes.extend(celery_model(project).unfollowed_worker_notes())
+    return notes
+
+
+def _template_notes(project: Project) -> list[str]:
+    from celerylint.source.templates import template_notes
+
+    return template_notes(project)
+
+
+def _store(store: RunStore, inputs: RunInputs, cache: RuleCache, result: RunResult,
+           rules: Sequence[type[Rule]]) -> None:
+    """Keep the rule findings, and the whole result when every rule declared its inputs."""
+    from celerylint.rule_inputs import RuleInput, git_digest
+    from celerylint.run_records import encode_run
+
+    cache.forget(result.failed_rules)
+    cache.save()
+    store.save_stat_table(inputs)
+    if result.internal_errors or any(rule.inputs is None for rule in rules):
+        return
+    probes = {}
+    if any(RuleInput.GIT in (rule.inputs or ()) for rule in rules):
+        probes["git"] = git_digest(result.project.root if result.project else Path("."))
+    suppressed = result.suppression.suppressed if result.suppression else []
+    store.save_run(inputs.run_key(), encode_run(
+        result.findings, suppressed, list(result.rules.values()), result.notes,
+        result.out_of_scope, result.files_checked, result.extraction, probes))
+    store.prune_other_namespaces()
+
+
+def _replayed(store: RunStore, inputs: RunInputs, settings: Settings, warnings: list[str],
+              timings: dict[str, float]) -> RunResult | None:
+    """The stored result of a run with exactly these inputs, or None."""
+    from celerylint.rule_inputs import git_digest
+    from celerylint.run_records import CorruptEntry, decode_run
+
+    record = store.load_run(inputs.run_key())
+    if record is None:
+        return None
+    try:
+        run = decode_run(record)
+    except (CorruptEntry, ValueError, TypeError):
+        return None
+    if "git" in run.probes and run.probes["git"] != git_digest(settings.root):
+        return None
+    if inputs.stat_table_grew:  # files written just before the stored run have settled
+        store.save_stat_table(inputs)
+    from celerylint.suppression import SuppressionResult
+
+    return RunResult(run.findings, {meta.code: meta for meta in run.rules}, None,
+                     suppression=SuppressionResult(run.findings, run.suppressed, set(), []),
+                     notes=run.notes, warnings=warnings, timings=timings,
+                     extraction=run.extraction, out_of_scope=run.out_of_scope,
+                     files=run.files, recomputed=["replayed"])
+
+
+def _deliver(result: RunResult, kept: list[Finding], report_paths: Collection[str] | None,
+             baseline: Baseline | None, settings: Settings) -> RunResult:
+    """The reported files and the baseline: applied after the cache, never stored in it."""
     if report_paths is not None:
         wanted = frozenset(report_paths)
         kept = [finding for finding in kept if finding.path in wanted]
     if baseline is not None:
-        kept = _apply_baseline(kept, baseline, result, report_paths)
+        kept = _apply_baseline(kept, baseline, result, report_paths, settings.root)
     result.findings = sorted_unique(kept)
-    timings["suppression"] = time.perf_counter() - started
     return result
 
 
 def _apply_baseline(findings: list[Finding], baseline: Baseline, result: RunResult,
-                    report_paths: Collection[str] | None) -> list[Finding]:
+                    report_paths: Collection[str] | None, root: Path) -> list[Finding]:
     from celerylint.baseline import match_baseline, project_fingerprinter
 
     ran = set(result.rules) - result.failed_rules
@@ -264,7 +411,7 @@ def _apply_baseline(findings: list[Finding], baseline: Baseline, result: RunResu
     def in_scope(path: str) -> bool:  # entries of files not reported cannot be stale
         return scope is None or path in scope
 
-    match = match_baseline(findings, baseline, project_fingerprinter(result.project.root),
+    match = match_baseline(findings, baseline, project_fingerprinter(root),
                            ran, in_scope)
     result.baselined = len(match.accepted)
     result.stale_baseline = match.stale

@@ -46,7 +46,21 @@ class CheckRun:
         from celerylint.progress import progress_for
 
         return api.run(self.settings, report_paths=self.report_paths, baseline=self.baseline,
-                       progress=progress_for(True))
+                       progress=progress_for(True), replay=True,
+                       before_analysis=self.check_selectors)
+
+    def check_selectors(self) -> None:
+        """Refuse unknown rule codes. Only before an analysis: a replayed run had the
+        same settings and celerylint, and its first run passed this check."""
+        from celerylint.rules.registry import unknown_selectors
+
+        args = self.args
+        selectors = [*(args.select or ()), *(args.ignore or ()), *(args.extend_select or ())]
+        unknown = unknown_selectors(selectors)
+        if unknown:
+            raise UsageError(f"unknown rule selector(s): {', '.join(unknown)} "
+                             "(see `celerylint rule --all`)")
+        check_config_selectors(self.settings)
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -69,7 +83,6 @@ def run_check(args: argparse.Namespace) -> int:
 def prepare(args: argparse.Namespace) -> CheckRun:
     """Arguments to settings, refusing contradictions before any work is done."""
     from celerylint.baseline import BaselineError, load_baseline
-    from celerylint.rules.registry import unknown_selectors
     from celerylint.settings import load_settings
     from celerylint.targets import TargetError, resolve_targets
 
@@ -78,11 +91,6 @@ def prepare(args: argparse.Namespace) -> CheckRun:
         targets = resolve_targets(args.paths, Path.cwd())
     except TargetError as exc:
         raise UsageError(str(exc)) from None
-    selectors = [*(args.select or ()), *(args.ignore or ()), *(args.extend_select or ())]
-    unknown = unknown_selectors(selectors)
-    if unknown:
-        raise UsageError(f"unknown rule selector(s): {', '.join(unknown)} "
-                         "(see `celerylint rule --all`)")
     settings = load_settings([targets.root], args.config, {
         "select": args.select, "ignore": args.ignore, "extend_select": args.extend_select,
         "verbose": args.verbose, "cache_dir": args.cache_dir, "jobs": args.jobs,
@@ -90,7 +98,6 @@ def prepare(args: argparse.Namespace) -> CheckRun:
         "use_cache": False if args.no_cache else None,
         "preview": args.preview, "scope": args.scope,
     })
-    check_config_selectors(settings)
     baseline = None
     if args.baseline and not args.write_baseline:
         try:
@@ -153,6 +160,15 @@ def _print_notes(args: argparse.Namespace, result: RunResult) -> None:
         if stats is not None:
             print(f"celerylint: note: {stats.files} Python files: {stats.cached} from the cache, "
                   f"{stats.parsed} parsed in {stats.processes} process(es)", file=sys.stderr)
+        if result.recomputed == ["replayed"]:
+            print("celerylint: note: nothing changed since a stored run: its result was "
+                  "replayed", file=sys.stderr)
+        elif result.recomputed:
+            files = sum(1 for entry in result.recomputed if " " in entry)
+            rules = sum(1 for entry in result.recomputed if " " not in entry
+                        and entry.startswith("CEL"))
+            print(f"celerylint: note: {rules} project rule(s) and {files} (module rule, file) "
+                  "pair(s) were computed; the others replayed stored findings", file=sys.stderr)
         if result.out_of_scope:
             print(f"celerylint: note: {result.out_of_scope} hygiene finding(s) about code no "
                   "Celery process loads were left out (--scope project shows them)",

@@ -275,6 +275,13 @@ def discover(root: Path, exclude: Sequence[str], configured_roots: Sequence[str]
     notes: list[str] = []
     unread: list[UnreadFile] = []
     files = list_project_files(root, exclude, notes, unread)
+    return inventory_of(root, files, configured_roots, notes, unread)
+
+
+def inventory_of(root: Path, files: list[str], configured_roots: Sequence[str],
+                 notes: list[str], unread: Sequence[UnreadFile] = ()) -> FileInventory:
+    """Source roots and module names of listed files: a function of the list, the
+    files' contents and the settings, so a replayed run can skip it."""
     roots = find_source_roots(root, files, configured_roots)
     python = map_python_files(files, roots, pytest_imports_by_bare_name(root))
     return FileInventory(root, files, python, roots, notes, sorted(unread, key=lambda u: u.path))

@@ -10,7 +10,7 @@ import chain and the consequence; the rest are dropped and counted for
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -31,24 +31,44 @@ class ScopeJudgement:
 
 
 def judge_scope(findings: Iterable[Finding], rules: Mapping[str, "Rule"],
-                project: "Project") -> ScopeJudgement:
-    """Drop hygiene findings outside what Celery runs; say how Celery reaches the rest."""
+                project: "Project",
+                known: MutableMapping[str, str | None] | None = None) -> ScopeJudgement:
+    """Drop hygiene findings outside what Celery runs; say how Celery reaches the rest.
+
+    A verdict depends only on the rule and the finding's path: ``known`` maps
+    ``"CODE path"`` to the sentence added (None: dropped), read first and filled in,
+    so a run whose model inputs did not change never builds the process scope."""
     findings = list(findings)
     if project.settings.scope == PROJECT_SCOPE or not any(
             _is_hygiene(f, rules) for f in findings):
         return ScopeJudgement(findings, 0)
-    scope = project.process_scope()
+    known = {} if known is None else known
+    scope: ProcessScope | None = None
     kept: list[Finding] = []
     dropped = 0
     for finding in findings:
         rule = rules.get(finding.code)
         if rule is None or not rule.hygiene:
             kept.append(finding)
-        elif rule.judged_in_scope(finding, scope):
-            kept.append(with_loading_chain(finding, rule, scope))
-        else:
+            continue
+        key = f"{finding.code} {finding.path}"
+        if key not in known:
+            scope = scope or project.process_scope()
+            known[key] = _added_sentence(finding, rule, scope)
+        added = known[key]
+        if added is None:
             dropped += 1
+        else:
+            kept.append(dataclasses.replace(finding, message=finding.message + added)
+                        if added else finding)
     return ScopeJudgement(kept, dropped)
+
+
+def _added_sentence(finding: Finding, rule: "Rule", scope: "ProcessScope") -> str | None:
+    """None when the finding is out of scope, else what ``with_loading_chain`` adds."""
+    if not rule.judged_in_scope(finding, scope):
+        return None
+    return with_loading_chain(finding, rule, scope).message[len(finding.message):]
 
 
 def _is_hygiene(finding: Finding, rules: Mapping[str, "Rule"]) -> bool:

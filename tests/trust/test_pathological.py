@@ -276,17 +276,17 @@ def test_files_deleted_during_the_run(tmp_path: Path, monkeypatch: pytest.Monkey
         **SMALL_PROJECT, "pkg/victim.py": "import os\n", "config/production.env": "A=1\n",
         "Procfile": "worker: celery -A pkg.app worker\n",
     })
-    real_discover = api.discover
+    real_inventory_of = api.inventory_of
 
     def discover_then_delete(*args: Any) -> FileInventory:
-        inventory = real_discover(*args)
+        inventory = real_inventory_of(*args)
         for rel in ("pkg/victim.py", "config/production.env", "Procfile"):
             (root / rel).unlink()
         inventory.files.append("pkg/ghost.py")
         inventory.python.append(PythonFile("pkg/ghost.py", "pkg.ghost", False))
         return inventory
 
-    monkeypatch.setattr(api, "discover", discover_then_delete)
+    monkeypatch.setattr(api, "inventory_of", discover_then_delete)
     _, findings = check_json(root, seconds=60)
     for path in ("pkg/victim.py", "pkg/ghost.py"):
         gone = [f for f in findings if f["filename"] == path]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from celerylint.findings import Finding, Fix, Severity
+from celerylint.rule_inputs import RuleInput
 from celerylint.source.facts import ModuleFacts, Span
 
 if TYPE_CHECKING:
@@ -20,6 +21,15 @@ if TYPE_CHECKING:
 
 CODE_PATTERN = re.compile(r"^CEL[0-9]{3}$")
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+
+# What most project rules read: the facts of every Python file and every other file.
+WHOLE_PROJECT = frozenset({RuleInput.PYTHON, RuleInput.OTHER_FILES})
+# Also what git tracks and ignores.
+WITH_GIT = WHOLE_PROJECT | {RuleInput.GIT}
+# Nothing besides the settings, the file list and (for a module rule) its own file.
+NO_OTHER_INPUTS: frozenset[RuleInput] = frozenset()
+# What a module rule that looks up modules, names and declared dependencies reads.
+IMPORT_LOOKUPS = frozenset({RuleInput.IMPORTS, RuleInput.OTHER_FILES})
 
 
 @dataclass(frozen=True)
@@ -58,6 +68,10 @@ class Rule:
     # the pipeline adds to an in-scope hygiene finding ("the worker fails at start-up").
     # ``{process}`` is replaced by the process kind (worker, beat).
     process_consequence: ClassVar[str] = ""
+    # What the rule reads besides the settings, the file list and (for a module rule)
+    # its own file: its findings are replayed while these are unchanged. None, the
+    # default, means undeclared: the rule runs on every run.
+    inputs: ClassVar[frozenset[RuleInput] | None] = None
 
     @classmethod
     def meta(cls) -> RuleMeta:

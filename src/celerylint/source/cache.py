@@ -271,7 +271,8 @@ def clear_cache(root: Path, settings: Settings) -> bool:
         return False
     removed = False
     for entry in list(os.scandir(directory)):
-        if entry.name.startswith(NAMESPACE_PREFIX) and entry.is_dir(follow_symlinks=False):
+        # ``runs-``: the run results of celerylint.run_cache, kept beside the facts.
+        if entry.name.startswith((NAMESPACE_PREFIX, "runs-")) and entry.is_dir(follow_symlinks=False):
             shutil.rmtree(entry.path, ignore_errors=True)
             removed = True
         elif _is_our_marker(entry):

@@ -13,7 +13,7 @@ from celerylint.project.deploy.deployment_groups import (
     deployment_groups,
     group_workers,
 )
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 from celerylint.rules.once_per_place import once_per_place
 from celerylint.source.facts import Span
 
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 class BeatEntriesWithoutBeat(ProjectRule):
     code = "CEL506"
+    inputs = WHOLE_PROJECT
     name = "beat-entries-without-beat"
     severity = Severity.INFO
     summary = "Beat entries are defined, but the deployment that runs the workers starts no beat."

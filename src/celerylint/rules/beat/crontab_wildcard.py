@@ -18,7 +18,7 @@ from celerylint.celery_knowledge.schedules import (
 from celerylint.findings import Applicability, Edit, Finding, Fix, Severity
 from celerylint.project.celery.beat_schedules import beat_schedules, entry_label, with_timezone
 from celerylint.project.celery.crontab_calls import crontab_calls
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 from celerylint.source.facts import CallValue, Span
 
 if TYPE_CHECKING:
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 class CrontabSmallerUnitWildcard(ProjectRule):
     code = "CEL502"
+    inputs = WHOLE_PROJECT
     name = "crontab-smaller-unit-wildcard"
     severity = Severity.WARNING
     summary = "A crontab pins a larger unit (hour, day) but leaves a smaller one as '*'."

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from celerylint.findings import Finding, Severity
-from celerylint.rules.base import ModuleRule
+from celerylint.rules.base import NO_OTHER_INPUTS, ModuleRule
 from celerylint.source.facts import (
     BinOpValue,
     CallValue,
@@ -92,6 +92,7 @@ def repeated_keys(mapping: DictValue) -> Iterator[tuple[DictItem, DictItem]]:
 
 class DuplicateDictKey(ModuleRule):
     code = "CEL503"
+    inputs = NO_OTHER_INPUTS
     name = "duplicate-dict-key"
     severity = Severity.ERROR
     summary = "A dict literal repeats a key; Python keeps the last value and drops the earlier one."

@@ -14,7 +14,7 @@ from celerylint.project.celery.beat_schedules import (
     entry_label,
 )
 from celerylint.project.celery.crontab_calls import CrontabCall, crontab_calls
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 from celerylint.rules.beat.unknown_entry_key import entry_keys
 
 if TYPE_CHECKING:
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 class InvalidSchedule(ProjectRule):
     code = "CEL501"
+    inputs = WHOLE_PROJECT
     name = "invalid-schedule"
     severity = Severity.ERROR
     summary = "A beat entry's schedule is one Celery rejects or cannot run."

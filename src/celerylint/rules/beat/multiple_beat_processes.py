@@ -9,7 +9,7 @@ from celerylint.findings import Finding, Severity
 from celerylint.project.celery.beat_processes import BeatProcess, beat_processes, schedulers_beside
 from celerylint.project.celery.celery_model import celery_model
 from celerylint.project.deploy.deployment_groups import DeploymentGroup, deployment_groups
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 from celerylint.rules.once_per_place import once_per_place
 from celerylint.source.facts import Span
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 class MultipleBeatProcesses(ProjectRule):
     code = "CEL505"
+    inputs = WHOLE_PROJECT
     name = "multiple-beat-processes"
     severity = Severity.ERROR
     summary = "A deployment starts several beat schedulers for one app; periodic tasks run twice."

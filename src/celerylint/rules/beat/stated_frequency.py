@@ -20,7 +20,7 @@ from celerylint.project.celery.beat_schedules import (
     beat_schedules,
     entry_label,
 )
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 
 if TYPE_CHECKING:
     from celerylint.project.celery.beat import BeatEntry
@@ -81,6 +81,7 @@ def _verdict(stated: StatedFrequency, schedule: CrontabResult | float, text: str
 
 class StatedFrequencyMismatch(ProjectRule):
     code = "CEL507"
+    inputs = WHOLE_PROJECT
     name = "stated-frequency-mismatch"
     severity = Severity.WARNING
     summary = "A beat entry's name or comment states a frequency its schedule contradicts."

@@ -27,7 +27,7 @@ from celerylint.project.celery.beat_processes import beat_processes
 from celerylint.project.celery.beat_schedules import entry_label
 from celerylint.project.celery.celery_model import celery_model
 from celerylint.project.deploy.deployment_groups import deployment_groups
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 
 if TYPE_CHECKING:
     from celerylint.project.celery.beat import BeatEntry
@@ -61,6 +61,7 @@ def message_options() -> frozenset[str]:
 
 class UnknownBeatEntryKey(ProjectRule):
     code = "CEL504"
+    inputs = WHOLE_PROJECT
     name = "unknown-beat-entry-key"
     severity = Severity.ERROR
     summary = "A beat entry dict has a key ScheduleEntry does not accept; beat fails to start."

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from celerylint.findings import Finding, Severity
 from celerylint.project.celery.celery_model import celery_model
 from celerylint.project.celery.named_references import named_references
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 from celerylint.rules.calls.task_names import explicit_name_for_path
 
 if TYPE_CHECKING:
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 class ExplicitNameMismatch(ProjectRule):
     code = "CEL306"
+    inputs = WHOLE_PROJECT
     name = "explicit-name-mismatch"
     severity = Severity.ERROR
     summary = "A reference uses a task's module path although the task has an explicit name=."

@@ -10,7 +10,7 @@ from celerylint.findings import Finding, Severity
 from celerylint.project.celery.beat import follow
 from celerylint.project.celery.celery_model import celery_model
 from celerylint.project.evaluate import plain
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 from celerylint.rules.suggestions import did_you_mean
 from celerylint.source.facts import SequenceValue, Span
 
@@ -65,6 +65,7 @@ def _path_of(model: "CeleryModel", module: str) -> str:
 
 class MissingWorkerModule(ProjectRule):
     code = "CEL307"
+    inputs = WHOLE_PROJECT
     name = "missing-worker-module"
     severity = Severity.ERROR
     summary = ("include=, imports or autodiscover_tasks() names a project module that does "

@@ -12,7 +12,7 @@ from celerylint.project.celery.celery_tasks import SHARED
 from celerylint.project.celery.named_references import named_references
 from celerylint.project.celery.routing import destination_queue
 from celerylint.project.celery.task_references import ReferenceKind
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 from celerylint.rules.calls.unregistered_task import unregistered_reasons
 from celerylint.source.facts import Span
 
@@ -94,6 +94,7 @@ def consumers_lacking(model: "CeleryModel", delivery: Delivery) -> list["Worker"
 
 class QueueConsumerLacksTask(ProjectRule):
     code = "CEL308"
+    inputs = WHOLE_PROJECT
     name = "queue-consumer-lacks-task"
     severity = Severity.ERROR
     preview = True  # runs with --preview until the precision benchmark measures it

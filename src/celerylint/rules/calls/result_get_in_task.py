@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from celerylint.findings import Finding, Severity
 from celerylint.project.celery.celery_model import celery_model
 from celerylint.project.celery.result_waits import result_waits
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 
 if TYPE_CHECKING:
     from celerylint.project.model import Project
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 class ResultGetInTask(ProjectRule):
     code = "CEL303"
+    inputs = WHOLE_PROJECT
     name = "result-get-in-task"
     severity = Severity.ERROR
     summary = "A task waits for another task's result (.get/.wait/.join), which Celery forbids."

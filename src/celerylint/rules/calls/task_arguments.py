@@ -10,7 +10,7 @@ from celerylint.findings import Finding, Severity
 from celerylint.project.celery.celery_model import celery_model
 from celerylint.project.celery.named_references import named_references
 from celerylint.project.evaluate import UNKNOWN, plain
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 from celerylint.rules.calls.wrapped_tasks import checked_parameters
 from celerylint.source.facts import Parameter, ParamKind, Span
 
@@ -74,6 +74,7 @@ _CONSEQUENCE = {
 
 class TaskArgumentsMismatch(ProjectRule):
     code = "CEL304"
+    inputs = WHOLE_PROJECT
     name = "task-arguments-mismatch"
     severity = Severity.ERROR
     summary = "A task is called with arguments that do not fit its signature."

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from celerylint.findings import Finding, Severity
 from celerylint.project.celery.celery_model import celery_model
 from celerylint.project.celery.named_references import named_references
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 from celerylint.rules.calls.task_names import explicit_name_for_path, is_ours
 from celerylint.rules.suggestions import did_you_mean
 
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 class UnknownTaskName(ProjectRule):
     code = "CEL301"
+    inputs = WHOLE_PROJECT
     name = "unknown-task-name"
     severity = Severity.ERROR
     summary = "A beat entry, route, send_task or signature names a task no module defines."

@@ -10,7 +10,7 @@ from celerylint.findings import Finding, Severity
 from celerylint.project.celery.celery_model import celery_model
 from celerylint.project.celery.named_references import named_references
 from celerylint.project.celery.task_references import ReferenceKind
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 from celerylint.rules.calls.task_names import pattern_matches
 
 if TYPE_CHECKING:
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 class UnmatchedRoutePattern(ProjectRule):
     code = "CEL305"
+    inputs = WHOLE_PROJECT
     name = "unmatched-route-pattern"
     severity = Severity.WARNING
     summary = "A task_routes glob or pattern matches none of the project's tasks."

@@ -9,7 +9,7 @@ from celerylint.findings import Finding, Severity
 from celerylint.project.celery.celery_model import Closure, celery_model
 from celerylint.project.celery.celery_tasks import SHARED
 from celerylint.project.celery.named_references import named_references
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 
 if TYPE_CHECKING:
     from celerylint.project.celery.celery_model import CeleryModel, Worker
@@ -71,6 +71,7 @@ def _app_closure_reasons(model: "CeleryModel", task: "TaskDefinition",
 
 class UnregisteredTask(ProjectRule):
     code = "CEL302"
+    inputs = WHOLE_PROJECT
     name = "unregistered-task"
     severity = Severity.ERROR
     summary = "A task is used but no worker imports its module, so workers reject it as unregistered."

@@ -9,7 +9,7 @@ from celerylint.findings import Finding, Severity
 from celerylint.project.environment.env_model import compose_env_file_paths, env_model
 from celerylint.project.urls.broker_urls import host_of, is_local_host
 from celerylint.project.urls.url_sources import UrlOrigin, UrlSource, env_urls
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 from celerylint.secrets import mask_url
 
 if TYPE_CHECKING:
@@ -30,6 +30,7 @@ def _redis_service(project: "Project") -> str | None:
 
 class UnreachableBrokerHost(ProjectRule):
     code = "CEL605"
+    inputs = WHOLE_PROJECT
     name = "unreachable-broker-host"
     severity = Severity.WARNING
     summary = "A broker URL points at localhost inside a container or in production, or at an unknown host."

@@ -10,7 +10,7 @@ from celerylint.findings import Finding, Severity
 from celerylint.project.environment.env_model import env_model
 from celerylint.project.environment.envfiles import EnvFile
 from celerylint.project.git_status import is_committed, is_ignored, is_tracked
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WITH_GIT, ProjectRule
 from celerylint.secrets import (
     looks_like_placeholder,
     looks_like_secret_key,
@@ -68,6 +68,7 @@ def _holds_secret(key: str, value: str, user_names: set[str]) -> bool:
 
 class CommittedSecret(ProjectRule):
     code = "CEL606"
+    inputs = WITH_GIT
     name = "committed-secret"
     severity = Severity.WARNING
     summary = "A committed (non-example) env file holds a real-looking password, token or key."
@@ -96,6 +97,7 @@ class CommittedSecret(ProjectRule):
 
 class EnvFileNotIgnored(ProjectRule):
     code = "CEL607"
+    inputs = WITH_GIT
     name = "env-file-not-ignored"
     severity = Severity.WARNING
     summary = "A local .env file is not listed in .gitignore, so secrets end up committed."

@@ -14,7 +14,7 @@ from celerylint.project.environment.env_model import (
     service_env_files,
 )
 from celerylint.project.urls.broker_urls import host_of
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 from celerylint.source.facts import Span
 
 if TYPE_CHECKING:
@@ -27,6 +27,7 @@ def _directory(path: str) -> str:
 
 class ComposeEnvFileMissing(ProjectRule):
     code = "CEL608"
+    inputs = WHOLE_PROJECT
     name = "compose-env-file-missing"
     severity = Severity.ERROR
     summary = "A compose service names an env_file that does not exist."
@@ -54,6 +55,7 @@ class ComposeEnvFileMissing(ProjectRule):
 
 class ComposeUnsetVariable(ProjectRule):
     code = "CEL609"
+    inputs = WHOLE_PROJECT
     name = "compose-unset-variable"
     severity = Severity.WARNING
     summary = "A compose ${VAR} has no default and no env file of that compose file sets it."
@@ -92,6 +94,7 @@ class ComposeUnsetVariable(ProjectRule):
 
 class WorkerWithoutBrokerDependency(ProjectRule):
     code = "CEL610"
+    inputs = WHOLE_PROJECT
     name = "worker-without-broker-dependency"
     severity = Severity.INFO
     summary = "A worker or beat service does not depend_on the broker service it connects to."

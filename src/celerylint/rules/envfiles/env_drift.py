@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from celerylint.findings import Finding, Severity
 from celerylint.project.environment.env_model import EnvModel, _join, env_model, service_env_files
 from celerylint.project.environment.envfiles import EnvFile, sibling_key
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 from celerylint.source.facts import Span
 
 if TYPE_CHECKING:
@@ -53,6 +53,7 @@ def _keys_listed(keys: list[str]) -> str:
 
 class EnvDrift(ProjectRule):
     code = "CEL604"
+    inputs = WHOLE_PROJECT
     name = "env-drift"
     severity = Severity.WARNING
     summary = "Sibling env files (development/production, real/example) disagree on which keys exist."

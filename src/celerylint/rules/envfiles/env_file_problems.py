@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
 from celerylint.project.environment.env_model import env_model
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 from celerylint.source.facts import Span
 
 if TYPE_CHECKING:
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 class UnparsableEnvLine(ProjectRule):
     code = "CEL601"
+    inputs = WHOLE_PROJECT
     name = "unparsable-env-line"
     severity = Severity.ERROR
     summary = "A line of an env file cannot be parsed, so its variable is not set."
@@ -33,6 +34,7 @@ class UnparsableEnvLine(ProjectRule):
 
 class DuplicateEnvKey(ProjectRule):
     code = "CEL602"
+    inputs = WHOLE_PROJECT
     name = "duplicate-env-key"
     severity = Severity.WARNING
     summary = "An env file sets the same key twice; the later value silently wins."

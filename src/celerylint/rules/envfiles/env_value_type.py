@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
 from celerylint.project.environment.env_model import env_model
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 from celerylint.source.facts import Span
 
 if TYPE_CHECKING:
@@ -18,6 +18,7 @@ _PARSERS = {"int": int, "float": float}
 
 class EnvValueType(ProjectRule):
     code = "CEL611"
+    inputs = WHOLE_PROJECT
     name = "env-value-type"
     severity = Severity.WARNING
     summary = "Code parses a variable as a number but an env file gives it a non-numeric value."

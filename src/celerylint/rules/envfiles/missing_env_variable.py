@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from celerylint.findings import Finding, Severity
 from celerylint.project.environment.celery_variables import REDIS_CLIENT
 from celerylint.project.environment.env_model import EnvRead, env_model
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 
 if TYPE_CHECKING:
     from celerylint.project.model import Project
@@ -118,6 +118,7 @@ def _consequence(read: EnvRead) -> str:
 
 class MissingEnvVariable(ProjectRule):
     code = "CEL603"
+    inputs = WHOLE_PROJECT
     name = "missing-env-variable"
     severity = Severity.ERROR
     summary = "Code reads a variable without a default that no env file or compose service sets."

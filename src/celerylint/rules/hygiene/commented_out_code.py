@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from celerylint.findings import Applicability, Edit, Finding, Fix, Severity
-from celerylint.rules.base import ModuleRule
+from celerylint.rules.base import WHOLE_PROJECT, ModuleRule
 from celerylint.rules.hygiene.disabled_work import commented_blocks, disabled_work
 from celerylint.source.facts import ModuleFacts, Span
 
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 class CommentedOutCode(ModuleRule):
     code = "CEL710"
+    inputs = WHOLE_PROJECT  # it leaves alone the blocks CEL711 reports, which need the project
     name = "commented-out-code"
     severity = Severity.WARNING
     summary = "Code is left in comments."

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from celerylint.findings import Applicability, Edit, Finding, Fix, Severity
-from celerylint.rules.base import ModuleRule
+from celerylint.rules.base import WHOLE_PROJECT, ModuleRule
 from celerylint.rules.hygiene.disabled_work import DisabledWork, commented_blocks, disabled_work
 from celerylint.source.facts import ModuleFacts, Span
 
@@ -46,6 +46,7 @@ def describe(work: DisabledWork) -> str:
 
 class DisabledTaskCall(ModuleRule):
     code = "CEL711"
+    inputs = WHOLE_PROJECT  # the project's tasks and modules decide what a block disables
     name = "disabled-task-call"
     severity = Severity.WARNING
     summary = ("Celery work is commented out: a task dispatch, an await, an import of a "

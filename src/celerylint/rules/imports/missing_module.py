@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
-from celerylint.rules.base import ModuleRule
+from celerylint.rules.base import IMPORT_LOOKUPS, ModuleRule
 from celerylint.rules.imports.resolution import (
     can_fail,
     candidate_modules,
@@ -34,6 +34,7 @@ def suggest_module(missing: str, project: "Project") -> str | None:
 
 class MissingModule(ModuleRule):
     code = "CEL701"
+    inputs = IMPORT_LOOKUPS
     name = "missing-module"
     severity = Severity.ERROR
     summary = "An import names a first-party module that does not exist."

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
-from celerylint.rules.base import ModuleRule
+from celerylint.rules.base import IMPORT_LOOKUPS, ModuleRule
 from celerylint.rules.imports.resolution import (
     can_fail,
     candidate_modules,
@@ -37,6 +37,7 @@ def _defines(module: str, name: str, project: "Project") -> bool | None:
 
 class MissingImportedName(ModuleRule):
     code = "CEL702"
+    inputs = IMPORT_LOOKUPS
     name = "missing-imported-name"
     severity = Severity.ERROR
     summary = "A from-import asks a first-party module for a name it does not define."

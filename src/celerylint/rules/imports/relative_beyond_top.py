@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
-from celerylint.rules.base import ModuleRule
+from celerylint.rules.base import IMPORT_LOOKUPS, ModuleRule
 from celerylint.rules.imports.resolution import (
     unimportable_folder,
     unresolvable_relative_imports,
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 class RelativeImportBeyondTopLevel(ModuleRule):
     code = "CEL703"
+    inputs = IMPORT_LOOKUPS
     name = "relative-import-beyond-top-level"
     severity = Severity.ERROR
     summary = "A relative import climbs above the top-level package."

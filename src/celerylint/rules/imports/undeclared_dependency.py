@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
 from celerylint.project.packaging.dependencies import Provision
-from celerylint.rules.base import ModuleRule
+from celerylint.rules.base import IMPORT_LOOKUPS, ModuleRule
 from celerylint.rules.imports.resolution import can_fail, stdlib_modules
 from celerylint.source.facts import ImportContext, ModuleFacts
 
@@ -23,6 +23,7 @@ _FAILURE = {
 
 class UndeclaredDependency(ModuleRule):
     code = "CEL704"
+    inputs = IMPORT_LOOKUPS
     name = "undeclared-dependency"
     severity = Severity.ERROR
     summary = "A third-party import is not provided by any declared dependency."

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from celerylint.findings import Finding, Severity
 from celerylint.project.urls.broker_urls import UrlProblemKind, url_problems
 from celerylint.project.urls.url_sources import UrlOrigin, url_sources
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 
 if TYPE_CHECKING:
     from celerylint.project.model import Project
@@ -36,6 +36,7 @@ class _UrlRule(ProjectRule):
 
 class MalformedBrokerUrl(_UrlRule):
     code = "CEL110"
+    inputs = WHOLE_PROJECT
     name = "malformed-broker-url"
     severity = Severity.ERROR
     summary = "A broker or result-backend URL is malformed (scheme, password escaping, port, db)."
@@ -44,6 +45,7 @@ class MalformedBrokerUrl(_UrlRule):
 
 class RedissWithoutCertReqs(_UrlRule):
     code = "CEL111"
+    inputs = WHOLE_PROJECT
     name = "rediss-without-cert-reqs"
     severity = Severity.WARNING
     summary = "A rediss:// URL has no (valid) ssl_cert_reqs, so Celery refuses it or skips verification."
@@ -52,6 +54,7 @@ class RedissWithoutCertReqs(_UrlRule):
 
 class PasswordInCode(_UrlRule):
     code = "CEL112"
+    inputs = WHOLE_PROJECT
     name = "broker-password-in-code"
     severity = Severity.WARNING
     summary = "A broker or backend password is written in committed Python code."

@@ -10,7 +10,7 @@ from celerylint.findings import Finding, Severity
 from celerylint.project.celery.celery_model import celery_model
 from celerylint.project.celery.result_waits import result_waits
 from celerylint.project.evaluate import UNKNOWN
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 from celerylint.source.facts import Const
 
 if TYPE_CHECKING:
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 class ResultBackendMissing(ProjectRule):
     code = "CEL114"
+    inputs = WHOLE_PROJECT
     name = "result-backend-missing"
     severity = Severity.ERROR
     summary = "Code waits for task results but no result_backend is configured."
@@ -84,6 +85,7 @@ def _is_true(value: object) -> bool:
 
 class IgnoredResultWaited(ProjectRule):
     code = "CEL115"
+    inputs = WHOLE_PROJECT
     name = "ignored-result-waited"
     severity = Severity.ERROR
     summary = ("Code waits for the result of a task that ignores its result: it gets None, "

@@ -10,7 +10,7 @@ from celerylint.findings import Finding, Severity
 from celerylint.project.celery.celery_model import celery_model
 from celerylint.project.evaluate import UNKNOWN, plain
 from celerylint.project.urls.broker_urls import parse_broker_url
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 
 if TYPE_CHECKING:
     from celerylint.project.celery.celery_model import CeleryModel
@@ -65,6 +65,7 @@ def _ends_at_soft_limit(model: CeleryModel, task: TaskDefinition, settings: Effe
 
 class VisibilityTimeoutExceeded(ProjectRule):
     code = "CEL113"
+    inputs = WHOLE_PROJECT
     name = "visibility-timeout-exceeded"
     severity = Severity.WARNING
     summary = "Late-acked tasks or delays outlast Redis' visibility_timeout and get delivered twice."

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
 from celerylint.project.celery.celery_model import celery_model
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 
 if TYPE_CHECKING:
     from celerylint.project.model import Project
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 class MissingTimeLimit(ProjectRule):
     code = "CEL213"
+    inputs = WHOLE_PROJECT
     name = "missing-time-limit"
     severity = Severity.INFO
     summary = "A task has no time limit and the project sets none globally (opt-in rule)."

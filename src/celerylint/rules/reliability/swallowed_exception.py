@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
 from celerylint.project.celery.celery_model import celery_model
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 from celerylint.source.facts import CallFact, ExceptHandlerFact
 
 if TYPE_CHECKING:
@@ -56,6 +56,7 @@ def _is_side_write(func: str) -> bool:
 
 class SwallowedTaskException(ProjectRule):
     code = "CEL212"
+    inputs = WHOLE_PROJECT
     name = "swallowed-task-exception"
     severity = Severity.WARNING
     summary = "A task catches every exception and neither re-raises, retries nor logs it."

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
 from celerylint.project.celery.celery_model import celery_model
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 from celerylint.source.facts import Const
 
 if TYPE_CHECKING:
@@ -20,6 +20,7 @@ _MESSAGE = ("retries forever when the failure is permanent (a bad payload, a del
 
 class UnboundedRetry(ProjectRule):
     code = "CEL211"
+    inputs = WHOLE_PROJECT
     name = "unbounded-retry"
     severity = Severity.WARNING
     summary = "A task retries without a bound (max_retries=None)."

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from celerylint.celery_knowledge.settings import SettingStatus, preferred_key
 from celerylint.findings import Applicability, Edit, Finding, Fix, Severity
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 from celerylint.rules.settings.sources import judged_entries
 
 if TYPE_CHECKING:
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 class DeprecatedSettingName(ProjectRule):
     code = "CEL104"
+    inputs = WHOLE_PROJECT
     name = "deprecated-setting-name"
     severity = Severity.WARNING
     summary = "An old-style setting name is used; Celery 6 drops support for it."

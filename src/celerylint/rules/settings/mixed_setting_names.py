@@ -9,7 +9,7 @@ from celerylint.celery_knowledge.settings import detect_mixed_names
 from celerylint.findings import Finding, Severity
 from celerylint.project.celery.celery_apps import SettingEntry
 from celerylint.project.celery.celery_model import celery_model
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 
 if TYPE_CHECKING:
     from celerylint.project.model import Project
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 class MixedSettingNames(ProjectRule):
     code = "CEL103"
+    inputs = WHOLE_PROJECT
     name = "mixed-setting-names"
     severity = Severity.ERROR
     summary = "A source mixes old UPPERCASE and new lowercase setting names; Celery refuses to start."

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from celerylint.celery_knowledge.settings import SettingStatus
 from celerylint.findings import Applicability, Edit, Finding, Fix, Severity
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 from celerylint.rules.settings.sources import judged_entries
 
 if TYPE_CHECKING:
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 class SettingIgnoredByNamespace(ProjectRule):
     code = "CEL102"
+    inputs = WHOLE_PROJECT
     name = "setting-ignored-by-namespace"
     severity = Severity.ERROR
     summary = "A setting lacks the namespace prefix (or uses the wrong one), so Celery never reads it."

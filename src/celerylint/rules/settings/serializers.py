@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from celerylint.findings import Finding, Severity
 from celerylint.project.celery.celery_model import celery_model
 from celerylint.project.evaluate import UNKNOWN
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 
 if TYPE_CHECKING:
     from celerylint.project.celery.conf import EffectiveSettings
@@ -40,6 +40,7 @@ def _pickle_type() -> str:
 
 class PickleSerializer(ProjectRule):
     code = "CEL106"
+    inputs = WHOLE_PROJECT
     name = "pickle-serializer"
     severity = Severity.WARNING
     summary = "pickle is accepted or used: anyone who can write to the broker can run code on workers."
@@ -68,6 +69,7 @@ class PickleSerializer(ProjectRule):
 
 class SerializerNotAccepted(ProjectRule):
     code = "CEL107"
+    inputs = WHOLE_PROJECT
     name = "serializer-not-accepted"
     severity = Severity.ERROR
     summary = "task_serializer is not in accept_content, so workers reject every message."

@@ -9,7 +9,7 @@ from celerylint.celery_knowledge.settings import expected_type
 from celerylint.findings import Finding, Severity
 from celerylint.project.celery.celery_model import celery_model
 from celerylint.project.evaluate import UNKNOWN, StaticCall, plain
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 from celerylint.rules.settings.sources import judged_entries
 
 if TYPE_CHECKING:
@@ -38,6 +38,7 @@ def type_problem(expected: str, value: Any) -> str | None:
 
 class SettingValueType(ProjectRule):
     code = "CEL105"
+    inputs = WHOLE_PROJECT
     name = "setting-value-type"
     severity = Severity.ERROR
     summary = "A setting's value has a type Celery does not expect (Path for a string, 'False' for a bool)."

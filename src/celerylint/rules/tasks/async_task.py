@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from celerylint.findings import Applicability, Finding, Fix, Severity
 from celerylint.project.celery.celery_model import celery_model
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 
 if TYPE_CHECKING:
     from celerylint.project.model import Project
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 class AsyncTask(ProjectRule):
     code = "CEL201"
+    inputs = WHOLE_PROJECT
     name = "async-task"
     severity = Severity.ERROR
     summary = "A task is an async def; the worker creates the coroutine and never awaits it."

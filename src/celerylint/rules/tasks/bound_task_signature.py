@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
 from celerylint.project.celery.celery_model import celery_model
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 from celerylint.source.facts import ParamKind
 
 if TYPE_CHECKING:
@@ -18,6 +18,7 @@ POSITIONAL = (ParamKind.POSITIONAL_ONLY, ParamKind.POSITIONAL_OR_KEYWORD, ParamK
 
 class BoundTaskWithoutSelf(ProjectRule):
     code = "CEL202"
+    inputs = WHOLE_PROJECT
     name = "bound-task-without-self"
     severity = Severity.ERROR
     summary = "A bind=True task has no first parameter to receive the task instance."
@@ -41,6 +42,7 @@ class BoundTaskWithoutSelf(ProjectRule):
 
 class SelfWithoutBind(ProjectRule):
     code = "CEL203"
+    inputs = WHOLE_PROJECT
     name = "self-without-bind"
     severity = Severity.ERROR
     summary = "A task takes 'self' but is not bind=True, so 'self' receives the first argument."

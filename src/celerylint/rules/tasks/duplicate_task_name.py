@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from celerylint.findings import Finding, Severity
 from celerylint.project.celery.celery_model import celery_model
 from celerylint.project.celery.celery_tasks import SHARED
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 
 if TYPE_CHECKING:
     from celerylint.project.model import Project
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 class DuplicateTaskName(ProjectRule):
     code = "CEL204"
+    inputs = WHOLE_PROJECT
     name = "duplicate-task-name"
     severity = Severity.ERROR
     summary = "Two tasks are registered under one name; only the first registered ever runs."

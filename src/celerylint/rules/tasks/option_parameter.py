@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from celerylint.celery_knowledge.task_options import task_setting_attributes
 from celerylint.findings import Finding, Severity
 from celerylint.project.celery.celery_model import celery_model
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 from celerylint.source.facts import ParamKind, Span
 
 if TYPE_CHECKING:
@@ -27,6 +27,7 @@ _NAMED = (ParamKind.POSITIONAL_OR_KEYWORD, ParamKind.KEYWORD_ONLY)
 
 class TaskOptionAsParameter(ProjectRule):
     code = "CEL207"
+    inputs = WHOLE_PROJECT
     name = "task-option-as-parameter"
     severity = Severity.WARNING
     summary = "A task option is written as a function parameter, where Celery never reads it."

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
 from celerylint.project.celery.celery_model import celery_model
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 from celerylint.source.facts import CallFact, ModuleFacts
 
 if TYPE_CHECKING:
@@ -26,6 +26,7 @@ _LOCALS = ".<locals>."
 
 class SelfWithoutTaskInstance(ProjectRule):
     code = "CEL208"
+    inputs = WHOLE_PROJECT
     name = "self-without-task-instance"
     severity = Severity.ERROR
     summary = "A task body uses 'self' but has no 'self' parameter, so it raises NameError."

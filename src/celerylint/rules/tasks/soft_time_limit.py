@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from celerylint.findings import Finding, Severity
 from celerylint.project.celery.celery_model import celery_model
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 from celerylint.source.facts import Span
 
 if TYPE_CHECKING:
@@ -20,6 +20,7 @@ def _number(value: Any) -> float | None:
 
 class SoftTimeLimitNotBelowHard(ProjectRule):
     code = "CEL205"
+    inputs = WHOLE_PROJECT
     name = "soft-time-limit-not-below-hard"
     severity = Severity.WARNING
     summary = "soft_time_limit is not lower than time_limit, so SoftTimeLimitExceeded never fires."

@@ -20,7 +20,7 @@ from celerylint.findings import Applicability, Edit, Finding, Fix, Severity
 from celerylint.project.celery.celery_model import celery_model
 from celerylint.project.celery.celery_tasks import SHARED_TASK
 from celerylint.project.symbols import SymbolKind
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 from celerylint.source.facts import CallFact, Keyword, NameRef, ParamKind
 
 if TYPE_CHECKING:
@@ -33,6 +33,7 @@ CELERY_TASK_CLASSES = frozenset({"celery.Task", "celery.app.task.Task", "celery.
 
 class UnknownTaskOption(ProjectRule):
     code = "CEL206"
+    inputs = WHOLE_PROJECT
     name = "unknown-task-option"
     severity = Severity.WARNING
     summary = "A task decorator keyword Celery does not know: it is stored and never read."

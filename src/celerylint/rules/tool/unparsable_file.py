@@ -28,7 +28,7 @@ from celerylint.project.environment.env_model import env_model
 from celerylint.project.environment.envfiles import is_env_file_candidate
 from celerylint.project.packaging.dependencies import LOCK_FILES
 from celerylint.project.packaging.requirements_files import parser_for
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 from celerylint.source.facts import ModuleFacts, Span
 from celerylint.source.templates import is_unparsable_template
 
@@ -48,6 +48,7 @@ _COMPOSE_FIX_HINTS = {
 
 class UnparsableFile(ProjectRule):
     code = "CEL001"
+    inputs = WHOLE_PROJECT
     name = "unparsable-file"
     severity = Severity.ERROR
     summary = "A file could not be read or parsed, so nothing in it was checked."

@@ -14,7 +14,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from celerylint.findings import Applicability, Edit, Finding, Fix, Severity
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import NO_OTHER_INPUTS, ProjectRule
 from celerylint.suppression import NOQA, NoqaDirective
 
 if TYPE_CHECKING:
@@ -29,6 +29,7 @@ _TEXT_PREFIXES = ("Procfile", "Dockerfile", "Makefile", ".env", "env.", "require
 
 class UnusedNoqa(ProjectRule):
     code = "CEL002"
+    inputs = NO_OTHER_INPUTS
     name = "unused-noqa"
     severity = Severity.WARNING
     summary = "A '# noqa: CELnnn' comment suppresses nothing and would hide a future problem."

@@ -11,7 +11,7 @@ from celerylint.project.celery.celery_versions import celery_versions
 from celerylint.project.deploy.celery_cli import CliProblem, check_command_line
 from celerylint.project.deploy.deployment_facts import DeploymentKind
 from celerylint.project.deploy.worker_command import ProcessKind
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 from celerylint.secrets import mask_secrets_in_text
 from celerylint.source.facts import Span
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 class InvalidWorkerOption(ProjectRule):
     code = "CEL404"
+    inputs = WHOLE_PROJECT
     name = "invalid-worker-option"
     severity = Severity.ERROR
     summary = (

@@ -15,7 +15,7 @@ from celerylint.project.deploy.deployment_groups import (
     deployment_groups,
     group_workers,
 )
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 from celerylint.rules.once_per_place import once_per_place
 from celerylint.source.facts import Span
 
@@ -28,6 +28,7 @@ MAX_LISTED = 3
 
 class UnconsumedQueue(ProjectRule):
     code = "CEL401"
+    inputs = WHOLE_PROJECT
     name = "unconsumed-queue"
     severity = Severity.ERROR
     summary = "Tasks are routed to a queue that no worker in the deployment consumes."

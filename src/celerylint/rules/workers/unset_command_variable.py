@@ -12,7 +12,7 @@ from celerylint.project.deploy.command_variables import (
     assigned_names,
     command_variables,
 )
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 from celerylint.source.facts import Span
 
 if TYPE_CHECKING:
@@ -29,6 +29,7 @@ _CONSEQUENCES = {
 
 class UnsetCommandVariable(ProjectRule):
     code = "CEL405"
+    inputs = WHOLE_PROJECT
     name = "unset-command-variable"
     severity = Severity.ERROR
     summary = "A worker command line uses a variable nothing in the project sets (opt-in rule)."

@@ -10,7 +10,7 @@ from celerylint.project.celery.celery_model import celery_model
 from celerylint.project.celery.queue_traffic import queue_traffic
 from celerylint.project.celery.routing import declared_queues, default_queue
 from celerylint.project.deploy.deployment_groups import process_groups
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 from celerylint.rules.suggestions import closest_name
 from celerylint.source.facts import Span
 
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 class UnusedWorkerQueue(ProjectRule):
     code = "CEL402"
+    inputs = WHOLE_PROJECT
     name = "unused-worker-queue"
     severity = Severity.WARNING
     summary = "A worker consumes a queue that no task is sent to and no setting declares."

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
 from celerylint.project.celery.celery_model import celery_model
-from celerylint.rules.base import ProjectRule
+from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 from celerylint.source.facts import Span
 
 if TYPE_CHECKING:
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 class WorkerAppNotFound(ProjectRule):
     code = "CEL403"
+    inputs = WHOLE_PROJECT
     name = "worker-app-not-found"
     severity = Severity.ERROR
     summary = "A celery -A target does not resolve to a module of the project."
