@@ -172,8 +172,25 @@ def run_rules(project: Project, rules: Sequence[type[Rule]], result: RunResult) 
                 f"rule {rule.code} ({rule.name}) failed: {type(exc).__name__}: {exc}\n"
                 + traceback.format_exc()
             )
-        result.timings[f"rule {rule.code}"] = time.perf_counter() - started
+        key = f"rule {rule.code}"
+        result.timings[key] = result.timings.get(key, 0.0) + time.perf_counter() - started
     return findings
+
+
+def run_rules_per_settings_module(project: Project, rules: Sequence[type[Rule]],
+                                  result: RunResult) -> list[Finding]:
+    """``run_rules``, with the rules that read settings run once per Django settings
+    module Celery processes run with, when there are several (``settings_findings``)."""
+    from celerylint.project.celery import settings_findings as per_module
+
+    again = [rule for rule in rules if per_module.reads_settings(rule)]
+    variants = per_module.settings_variants(project) if again else ()
+    if len(variants) < 2:
+        return run_rules(project, rules, result)
+    findings = run_rules(project, [rule for rule in rules if rule not in again], result)
+    runs = [per_module.VariantFindings(variant, run_rules(
+        per_module.project_under(project, variant), again, result)) for variant in variants]
+    return findings + per_module.merged_findings(runs)
 
 
 def import_rule_notes(project: Project) -> list[str]:
@@ -226,7 +243,7 @@ def run(
     result = RunResult([], {r.code: r.meta() for r in rules}, project,
                        notes=[*project.inventory.notes, *(stats.notes if stats else ())],
                        timings=timings, extraction=stats, warnings=warnings)
-    findings = run_rules(project, rules, result)
+    findings = run_rules_per_settings_module(project, rules, result)
     result.notes.extend(celery_version_notes(project))
     result.notes.extend(settings_notes(project))
     result.notes.extend(import_rule_notes(project))

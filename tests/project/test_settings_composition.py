@@ -321,10 +321,18 @@ def test_the_worker_env_file_wins_over_manage_py(tmp_path: Path) -> None:
     assert places(result) == [("CEL101", "server/settings/prod.py", 1)]
 
 
-def test_two_values_at_the_same_distance_stay_unknown(tmp_path: Path) -> None:
+def test_two_values_at_the_same_distance_are_each_analysed_and_named(tmp_path: Path) -> None:
+    """Neither the app module nor a Celery process sets it: the worker runs with what the
+    shell exports, which manage.py and wsgi.py disagree on, so each is analysed."""
     extra = {"server/wsgi.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', "
                                "'server.settings.prod')\n"}
     result = run(tmp_path, several_modules("", extra), "CEL101")
-    assert places(result) == []
+    assert places(result) == [("CEL101", "server/settings/dev.py", 1),
+                              ("CEL101", "server/settings/prod.py", 1)]
+    dev, prod = sorted(result.findings, key=lambda f: f.path)
+    assert dev.message.endswith("Found under DJANGO_SETTINGS_MODULE=server.settings.dev "
+                                "(set at manage.py:2); not under server.settings.prod.")
+    assert prod.message.endswith("Found under DJANGO_SETTINGS_MODULE=server.settings.prod "
+                                 "(set at server/wsgi.py:2); not under server.settings.dev.")
     note = next(n for n in result.notes if n.startswith("DJANGO_SETTINGS_MODULE"))
-    assert "'server.settings.dev' at manage.py:2" in note and "server/wsgi.py:2" in note
+    assert "2 settings modules" in note and "server/wsgi.py:2" in note

@@ -1,0 +1,189 @@
+"""One settings module per environment, each one analysed and named in its findings.
+
+The project is laid out as public Django + Celery projects lay it out (the
+cookiecutter-django shape): ``settings/base.py`` star-imported by
+``development.py`` and ``production.py``, the Celery app module defaulting to the
+development settings, and one compose file per environment whose worker and beat
+load an env file that picks the production settings. A bug only in the production
+settings is reported, naming production; the fixed twin is silent.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import write_tree
+
+from celerylint import api
+from celerylint.api import build_project
+from celerylint.project.celery.celery_model import build_celery_model
+from celerylint.settings import Settings
+
+CELERY_APP = """\
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings.development")
+
+app = Celery("proj")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+"""
+TASKS = """\
+from celery import shared_task
+
+
+@shared_task
+def send_report():
+    return 1
+
+
+@shared_task
+def clear_sessions():
+    return 2
+"""
+BASE = """\
+INSTALLED_APPS = ["django.contrib.auth", "reports.apps.ReportsConfig"]
+CELERY_BROKER_URL = "redis://redis:6379/0"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_SERIALIZER = "json"
+CELERY_BEAT_SCHEDULE = {
+    "clear-sessions": {"task": "reports.tasks.clear_sessions", "schedule": 3600.0},
+}
+"""
+DEVELOPMENT = """\
+from .base import *  # noqa: F403
+
+DEBUG = True
+CELERY_TASK_ALWAYS_EAGER = False
+"""
+PRODUCTION = """\
+from .base import *  # noqa: F403
+
+DEBUG = False
+CELERY_TASK_SERIALIZER = "{serializer}"
+CELERY_TASK_ROUTES = {{"reports.tasks.send_report": {{"queue": "{queue}"}}}}
+CELERY_BEAT_SCHEDULE = {{
+    **CELERY_BEAT_SCHEDULE,
+    "nightly-report": {{"task": "{task}", "schedule": 86400.0}},
+}}
+"""
+COMPOSE = """\
+services:
+  redis:
+    image: redis:7
+  worker:
+    build: .
+    command: celery -A proj worker -Q celery{queues}
+    env_file: {env_file}
+    depends_on: [redis]
+  beat:
+    build: .
+    command: celery -A proj beat
+    env_file: {env_file}
+    depends_on: [redis]
+"""
+BUGS = {"serializer": "pickle", "queue": "reports", "task": "reports.tasks.send_reprot"}
+FIXED = {"serializer": "json", "queue": "reports", "task": "reports.tasks.send_report"}
+PRODUCTION_LABEL = ("DJANGO_SETTINGS_MODULE=proj.settings.production "
+                    "(worker, beat in docker-compose.prod.yml)")
+
+
+def environments_project(production: dict[str, str], prod_queues: str = ",reports",
+                         base_extra: str = "") -> dict[str, str]:
+    return {
+        "proj/__init__.py": "",
+        "proj/celery.py": CELERY_APP,
+        "proj/settings/__init__.py": "",
+        "proj/settings/base.py": BASE + base_extra,
+        "proj/settings/development.py": DEVELOPMENT,
+        "proj/settings/production.py": PRODUCTION.format(**production),
+        "reports/__init__.py": "",
+        "reports/apps.py": "from django.apps import AppConfig\n\n\n"
+                           "class ReportsConfig(AppConfig):\n    name = 'reports'\n",
+        "reports/tasks.py": TASKS,
+        "docker-compose.yml": COMPOSE.format(queues="", env_file=".envs/.local/.django"),
+        "docker-compose.prod.yml": COMPOSE.format(queues=prod_queues,
+                                                  env_file=".envs/.production/.django"),
+        ".envs/.local/.django": "USE_DOCKER=yes\n",
+        ".envs/.production/.django": "DJANGO_SETTINGS_MODULE=proj.settings.production\n",
+    }
+
+
+def run(tmp_path: Path, files: dict[str, str], *codes: str) -> api.RunResult:
+    root = write_tree(tmp_path / "p", files)
+    result = api.run(Settings(root=root, paths=(root,), select=codes, use_cache=False))
+    assert not result.internal_errors, result.internal_errors
+    return result
+
+
+CODES = ("CEL101", "CEL107", "CEL301", "CEL401")
+
+
+def test_both_settings_modules_are_found_with_the_processes_that_use_them(
+        tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "p", environments_project(FIXED))
+    model = build_celery_model(build_project(Settings(root=root, paths=(root,))))
+    assert [v.label for v in model.settings_variants] == [
+        "DJANGO_SETTINGS_MODULE=proj.settings.development (the default in proj/celery.py:5; "
+        "worker, beat in docker-compose.yml)",
+        PRODUCTION_LABEL,
+    ]
+
+
+def test_bugs_only_in_production_settings_are_reported_and_name_production(
+        tmp_path: Path) -> None:
+    result = run(tmp_path, environments_project(BUGS), *CODES)
+    found = sorted((f.code, f.path, f.line) for f in result.findings)
+    assert found == [
+        ("CEL107", "proj/settings/production.py", 4),
+        ("CEL301", "proj/settings/production.py", 8),
+    ]
+    for finding in result.findings:
+        assert finding.message.endswith(
+            f" Found under {PRODUCTION_LABEL}; not under proj.settings.development."), \
+            finding.message
+
+
+def test_fixed_twin_is_silent(tmp_path: Path) -> None:
+    assert run(tmp_path, environments_project(FIXED), *CODES).findings == []
+
+
+def test_a_route_only_production_uses_is_judged_against_the_production_workers(
+        tmp_path: Path) -> None:
+    """The production worker does not consume 'reports'; the development worker does
+    not either, but it never runs with the production routes, so only the production
+    deployment is named."""
+    result = run(tmp_path, environments_project(FIXED, prod_queues=""), *CODES)
+    assert [(f.code, f.path) for f in result.findings] == [("CEL401", "docker-compose.prod.yml")]
+    message = result.findings[0].message
+    assert "no worker in docker-compose.prod.yml consumes it" in message
+    assert message.endswith(f"Found under {PRODUCTION_LABEL}; not under "
+                            "proj.settings.development.")
+
+
+def test_a_finding_under_every_settings_module_is_reported_once_without_names(
+        tmp_path: Path) -> None:
+    files = environments_project(FIXED, base_extra="CELERY_TASK_ACK_LATE = True\n")
+    result = run(tmp_path, files, *CODES)
+    assert [(f.code, f.path, f.line) for f in result.findings] == [
+        ("CEL101", "proj/settings/base.py", 8)]
+    assert "DJANGO_SETTINGS_MODULE" not in result.findings[0].message
+
+
+def test_output_is_the_same_on_every_run(tmp_path: Path) -> None:
+    files = environments_project(BUGS, prod_queues="")
+    first = run(tmp_path / "a", files, *CODES).findings
+    assert first == run(tmp_path / "b", files, *CODES).findings
+    assert len(first) == 3
+
+
+def test_one_settings_module_adds_no_names(tmp_path: Path) -> None:
+    """Without the production env file every process runs with the development
+    settings: nothing is analysed twice and messages stay as they were."""
+    files = environments_project(BUGS)
+    files[".envs/.production/.django"] = "USE_DOCKER=yes\n"
+    result = run(tmp_path, files, *CODES)
+    assert result.findings == []  # the bugs are in a module no process loads
+    assert not any(n.startswith("DJANGO_SETTINGS_MODULE") for n in result.notes)
