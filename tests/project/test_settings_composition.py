@@ -161,6 +161,28 @@ def test_star_import_then_reassignment_overrides_the_base(tmp_path: Path) -> Non
     assert places(run(tmp_path, star_project(prod), "CEL301")) == []
 
 
+EXTENDED = (
+    "from .base import *\n"
+    "\n"
+    "CELERY_BEAT_SCHEDULE = {\n"
+    "    **CELERY_BEAT_SCHEDULE,\n"
+    "    'hourly-report': {'task': 'orders.tasks.send_report', 'schedule': 3600.0},\n"
+    "}\n"
+)
+
+
+def test_a_schedule_that_unpacks_the_base_one_keeps_its_entries(tmp_path: Path) -> None:
+    """``{**CELERY_BEAT_SCHEDULE, ...}`` extends the base schedule: its typo reaches beat."""
+    assert places(run(tmp_path, star_project(EXTENDED), "CEL301")) == [
+        ("CEL301", "server/settings/base.py", 6)]
+
+
+def test_a_schedule_that_unpacks_another_dict_still_replaces_the_base(tmp_path: Path) -> None:
+    prod = EXTENDED.replace("**CELERY_BEAT_SCHEDULE", "**EXTRA_SCHEDULE")
+    prod = prod.replace("CELERY_BEAT_SCHEDULE = {", "EXTRA_SCHEDULE = {}\nCELERY_BEAT_SCHEDULE = {")
+    assert places(run(tmp_path, star_project(prod), "CEL301")) == []
+
+
 def test_assignment_before_a_star_import_is_overridden_by_it(tmp_path: Path) -> None:
     prod = BEAT.format(task=PRESENT) + "\nfrom .base import *\n"
     assert places(run(tmp_path, star_project(prod), "CEL301")) == [
