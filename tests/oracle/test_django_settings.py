@@ -28,13 +28,13 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from tests.conftest import write_tree
+from tests.project.test_settings_modules import TASKS
 
 from celerylint.api import build_project
 from celerylint.celery_knowledge.settings import lookup_setting
@@ -146,19 +146,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "{module}")
 
 app = Celery("proj")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-"""
-TASKS = """\
-from celery import shared_task
-
-
-@shared_task
-def send_report():
-    return 1
-
-
-@shared_task
-def clear_sessions():
-    return 2
 """
 
 
@@ -297,7 +284,3 @@ def test_oracle_catches_a_composition_that_differs(tmp_path: Path) -> None:
         "base", Place("proj/settings/base.py", 3))}, ours.beat)
     with pytest.raises(AssertionError):
         assert_same(root, wrong, django_settings(root, "proj.settings.production"))
-
-
-def _unused(_: Mapping[str, Any]) -> None:
-    return None
