@@ -218,10 +218,12 @@ def celery_version_notes(project: Project) -> list[str]:
 
 
 def settings_notes(project: Project) -> list[str]:
-    """Which settings module the findings are for, and what of it could not be read."""
+    """Which settings modules the findings are for, and what of them could not be read."""
     from celerylint.project.celery.celery_model import celery_model
+    from celerylint.project.celery.settings_findings import settings_views
 
-    configs = celery_model(project).configs.values()
+    views = dict.fromkeys([project, *settings_views(project)])
+    configs = [c for view in views for c in celery_model(view).configs.values()]
     return sorted({note for config in configs for note in config.notes})
 
 

@@ -187,3 +187,18 @@ def test_one_settings_module_adds_no_names(tmp_path: Path) -> None:
     result = run(tmp_path, files, *CODES)
     assert result.findings == []  # the bugs are in a module no process loads
     assert not any(n.startswith("DJANGO_SETTINGS_MODULE") for n in result.notes)
+
+
+def test_notes_cover_every_settings_module_and_name_them_once(tmp_path: Path) -> None:
+    files = environments_project(FIXED)
+    files["proj/settings/production.py"] += (
+        "\nfrom split_settings.tools import include\n\n"
+        "include('components/{}.py'.format(DEBUG))\n")
+    result = run(tmp_path, files, *CODES)
+    assert [n for n in result.notes if n.startswith("DJANGO_SETTINGS_MODULE")] == [
+        "DJANGO_SETTINGS_MODULE: Celery processes can run with 2 settings modules, and each "
+        "is analysed: DJANGO_SETTINGS_MODULE=proj.settings.development (the default in "
+        f"proj/celery.py:5; worker, beat in docker-compose.yml); {PRODUCTION_LABEL}. A finding "
+        "that holds under only some of them names them; the inventory and diagrams show "
+        "proj.settings.development."]
+    assert any(n.startswith("include() at proj/settings/production.py:13") for n in result.notes)

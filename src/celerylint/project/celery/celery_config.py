@@ -25,7 +25,10 @@ from celerylint.project.celery.celery_apps import (
 )
 from celerylint.project.celery.settings_composition import ComposedAssignment, SettingsComposer
 from celerylint.project.celery.settings_findings import analysed_variant
-from celerylint.project.celery.settings_variants import find_settings_variants
+from celerylint.project.celery.settings_variants import (
+    SettingsVariants,
+    find_settings_variants,
+)
 from celerylint.project.evaluate import UNKNOWN, Evaluator, plain
 from celerylint.project.symbols import SymbolKind, SymbolTable
 from celerylint.source.facts import CallFact, Lambda, ModuleFacts, NameRef
@@ -71,11 +74,15 @@ class ConfigCollector:
         ``settings_findings``), else the one the Celery app's own environment chooses."""
         from celerylint.project.deploy.deployment_files import project_deployments
 
+        forced = analysed_variant(self.project)
+        if forced is not None:  # a view for one settings module: the project said which
+            self.variants = SettingsVariants((forced,), ())
+            return forced.target
         app_modules = {app.module for app in self.apps.apps.values()}
         self.variants = find_settings_variants(self.project, self.evaluator, self.composer,
                                                project_deployments(self.project), app_modules)
         self.notes.extend(self.variants.notes)
-        variant = analysed_variant(self.project) or self.variants.primary
+        variant = self.variants.primary
         return variant.target if variant is not None else None
 
     # -- scanning ----------------------------------------------------------------------

@@ -55,10 +55,22 @@ def reads_settings(rule: type[Rule]) -> bool:
     return not rule.hygiene and family not in _FAMILIES_RUN_ONCE
 
 
+def settings_views(project: Project) -> list[Project]:
+    """The project as each settings module's Celery processes see it; the project
+    itself when there is only one."""
+    variants = settings_variants(project)
+    return [project_under(project, v) for v in variants] if len(variants) > 1 else [project]
+
+
 def project_under(project: Project, variant: SettingsVariant) -> Project:
-    """The project as Celery processes running with ``variant`` see it: the Celery
-    model and what derives from it are rebuilt; deployments whose worker and beat
-    processes all run with another settings module are left out."""
+    """The project as Celery processes running with ``variant`` see it (built once):
+    the Celery model and what derives from it are rebuilt; deployments whose worker
+    and beat processes all run with another settings module are left out."""
+    return project.extension(f"settings-view {variant.name}",  # type: ignore[no-any-return]
+                             lambda base: _view(base, variant))
+
+
+def _view(project: Project, variant: SettingsVariant) -> Project:
     from celerylint.project.deploy.deployment_files import project_deployments
     from celerylint.project.deploy.deployment_groups import deployment_groups
 
