@@ -202,3 +202,49 @@ def test_notes_cover_every_settings_module_and_name_them_once(tmp_path: Path) ->
         "that holds under only some of them names them; the inventory and diagrams show "
         "proj.settings.development."]
     assert any(n.startswith("include() at proj/settings/production.py:13") for n in result.notes)
+
+
+CONFIGURATIONS = """\
+from configurations import Configuration
+
+
+class Common(Configuration):
+    INSTALLED_APPS = ["django.contrib.auth", "reports.apps.ReportsConfig"]
+    CELERY_BROKER_URL = "redis://redis:6379/0"
+
+
+class Dev(Common):
+    DEBUG = True
+
+
+class Prod(Common):
+    CELERY_BEAT_SCHEDULE = {{
+        "nightly-report": {{"task": "{task}", "schedule": 86400.0}},
+    }}
+"""
+CONFIGURATIONS_APP = CELERY_APP.replace(
+    '"proj.settings.development")\n',
+    '"proj.settings")\nos.environ.setdefault("DJANGO_CONFIGURATION", "Dev")\n'
+    "import configurations\n\nconfigurations.setup()\n")
+
+
+def configurations_project(task: str) -> dict[str, str]:
+    files = environments_project(FIXED)
+    for name in ("base", "development", "production", "__init__"):
+        del files[f"proj/settings/{name}.py"]
+    files["proj/settings.py"] = CONFIGURATIONS.format(task=task)
+    files["proj/celery.py"] = CONFIGURATIONS_APP
+    files[".envs/.production/.django"] = "DJANGO_CONFIGURATION=Prod\n"
+    return files
+
+
+def test_a_configuration_class_chosen_by_the_production_env_file(tmp_path: Path) -> None:
+    result = run(tmp_path, configurations_project(BUGS["task"]), *CODES)
+    assert [(f.code, f.path, f.line) for f in result.findings] == [
+        ("CEL301", "proj/settings.py", 15)]
+    assert result.findings[0].message.endswith(
+        "Found under DJANGO_SETTINGS_MODULE=proj.settings with DJANGO_CONFIGURATION=Prod "
+        "(worker, beat in docker-compose.prod.yml); not under proj.settings with "
+        "DJANGO_CONFIGURATION=Dev.")
+    fixed = run(tmp_path / "fixed", configurations_project(FIXED["task"]), *CODES)
+    assert fixed.findings == []

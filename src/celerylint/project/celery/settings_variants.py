@@ -83,7 +83,8 @@ class SettingsVariants:
 class _ProcessSetting:
     group: str  # the deployment group's name
     kind: str  # worker or beat
-    value: str | None  # None: the process does not set the variable
+    value: str | None  # None: the process does not set DJANGO_SETTINGS_MODULE
+    configuration: str | None = None  # its DJANGO_CONFIGURATION, if it sets one
 
 
 def find_settings_variants(project: Project, evaluator: Evaluator, composer: SettingsComposer,
@@ -93,7 +94,7 @@ def find_settings_variants(project: Project, evaluator: Evaluator, composer: Set
     deployments = list(deployments)
     found = [s for s in environment_settings(project, evaluator, deployments, SETTINGS_VARIABLE,
                                              app_modules) if project.has_module(s.value)]
-    processes = [p for p in _process_settings(project, SETTINGS_VARIABLE)
+    processes = [p for p in _process_settings(project)
                  if p.value is None or project.has_module(p.value)]
     choice = choose(found, {s.value for s in found})
     near = [s.value for s in found if s.tier is not Tier.OTHER]
@@ -108,15 +109,20 @@ def find_settings_variants(project: Project, evaluator: Evaluator, composer: Set
     variants: list[SettingsVariant] = []
     for value in values:
         module = project.canonical_module_name(value)
-        configuration = _configuration(project, evaluator, composer, deployments, app_modules,
-                                       module, notes)
-        if configuration is None:
-            continue
+        default = _configuration(project, evaluator, composer, deployments, app_modules,
+                                 module, notes)
         runners = [p for p in processes if p.value == value or (
             p.value is None and value == inherited)]
-        variants.append(SettingsVariant(module, configuration,
-                                        _places(value, found, runners),
-                                        frozenset(p.group for p in runners)))
+        classes = composer.configuration_classes(module)
+        by_configuration: dict[str | None, list[_ProcessSetting]] = {default: []}
+        for runner in runners:
+            chosen = runner.configuration if runner.configuration in classes else default
+            by_configuration.setdefault(chosen, []).append(runner)
+        for configuration, running in by_configuration.items():
+            if configuration is not None:
+                own = _places(value, found if configuration == default else [], running)
+                variants.append(SettingsVariant(module, configuration, own,
+                                                frozenset(p.group for p in running)))
     if len(variants) == 1:
         note = choice.note()
         notes[:0] = [note] if note else []
@@ -169,16 +175,17 @@ def _several_note(variants: list[SettingsVariant]) -> str:
 
 
 # -- the value each Celery process runs with -----------------------------------------------
-def _process_settings(project: Project, variable: str) -> list[_ProcessSetting]:
-    """Every worker and beat process of every deployment, with the value it sets."""
+def _process_settings(project: Project) -> list[_ProcessSetting]:
+    """Every worker and beat process of every deployment, with the values it sets."""
     from celerylint.project.deploy.deployment_groups import deployment_groups
     from celerylint.project.deploy.worker_command import ProcessKind
 
     found: list[_ProcessSetting] = []
     for group in deployment_groups(project):
         for placed, command in group.commands(ProcessKind.WORKER, ProcessKind.BEAT):
-            value = process_value(project, placed, variable)
-            found.append(_ProcessSetting(group.name, command.kind.value, value))
+            found.append(_ProcessSetting(
+                group.name, command.kind.value, process_value(project, placed, SETTINGS_VARIABLE),
+                process_value(project, placed, CONFIGURATION_VARIABLE)))
     return list(dict.fromkeys(found))
 
 
