@@ -125,11 +125,9 @@ def test_both_settings_modules_are_found_with_the_processes_that_use_them(
         tmp_path: Path) -> None:
     root = write_tree(tmp_path / "p", environments_project(FIXED))
     model = build_celery_model(build_project(Settings(root=root, paths=(root,))))
-    assert [v.label for v in model.settings_variants] == [
-        "DJANGO_SETTINGS_MODULE=proj.settings.development (the default in proj/celery.py:5; "
-        "worker, beat in docker-compose.yml)",
-        PRODUCTION_LABEL,
-    ]
+    development = ("DJANGO_SETTINGS_MODULE=proj.settings.development (the default in "
+                   "proj/celery.py:5; worker, beat in docker-compose.yml)")
+    assert [v.label for v in model.settings_variants] == [development, PRODUCTION_LABEL]
 
 
 def test_bugs_only_in_production_settings_are_reported_and_name_production(
@@ -195,12 +193,13 @@ def test_notes_cover_every_settings_module_and_name_them_once(tmp_path: Path) ->
         "\nfrom split_settings.tools import include\n\n"
         "include('components/{}.py'.format(DEBUG))\n")
     result = run(tmp_path, files, *CODES)
-    assert [n for n in result.notes if n.startswith("DJANGO_SETTINGS_MODULE")] == [
+    expected = (
         "DJANGO_SETTINGS_MODULE: Celery processes can run with 2 settings modules, and each "
         "is analysed: DJANGO_SETTINGS_MODULE=proj.settings.development (the default in "
         f"proj/celery.py:5; worker, beat in docker-compose.yml); {PRODUCTION_LABEL}. A finding "
         "that holds under only some of them names them; the inventory and diagrams show "
-        "proj.settings.development."]
+        "proj.settings.development.")
+    assert [n for n in result.notes if n.startswith("DJANGO_SETTINGS_MODULE")] == [expected]
     assert any(n.startswith("include() at proj/settings/production.py:13") for n in result.notes)
 
 
@@ -248,3 +247,17 @@ def test_a_configuration_class_chosen_by_the_production_env_file(tmp_path: Path)
         "DJANGO_CONFIGURATION=Dev.")
     fixed = run(tmp_path / "fixed", configurations_project(FIXED["task"]), *CODES)
     assert fixed.findings == []
+
+
+def test_a_systemd_worker_environment_picks_the_production_settings(tmp_path: Path) -> None:
+    files = environments_project(BUGS)
+    del files["docker-compose.prod.yml"]
+    files["deploy/systemd/celery-worker.service"] = (
+        "[Service]\n"
+        "Environment=DJANGO_SETTINGS_MODULE=proj.settings.production\n"
+        "ExecStart=/srv/venv/bin/celery -A proj worker -Q celery,reports\n")
+    result = run(tmp_path, files, "CEL107")
+    assert [(f.code, f.path, f.line) for f in result.findings] == [
+        ("CEL107", "proj/settings/production.py", 4)]
+    assert ("Found under DJANGO_SETTINGS_MODULE=proj.settings.production (worker in "
+            "deploy/systemd/celery-worker.service)") in result.findings[0].message

@@ -18,6 +18,7 @@ from celerylint.findings import Finding
 
 if TYPE_CHECKING:
     from celerylint.project.celery.settings_variants import SettingsVariant
+    from celerylint.project.deploy.deployment_groups import DeploymentGroup
     from celerylint.project.model import Project
     from celerylint.rules.base import Rule
 
@@ -91,13 +92,13 @@ def _view(project: Project, variant: SettingsVariant) -> Project:
                 for g in groups for path in g.files}
     kept_files = [d for d in project_deployments(project)
                   if not files_in.get(d.path) or runs_with(files_in[d.path])]
-    files = project.extension("deployments", _no_variant)
+    files = project.extension("deployments", _no_variant)  # built by project_deployments
     changed: dict[str, Any] = {ANALYSED_VARIANT: variant, "deployment_groups": kept_groups,
                                "deployments": replace(files, facts=kept_files)}
     return project.with_extensions(changed)
 
 
-def _celery_group(group: Any) -> bool:
+def _celery_group(group: DeploymentGroup) -> bool:
     from celerylint.project.deploy.worker_command import ProcessKind
 
     return any(True for _ in group.commands(ProcessKind.WORKER, ProcessKind.BEAT))

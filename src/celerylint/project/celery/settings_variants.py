@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     from celerylint.project.celery.settings_composition import SettingsComposer
     from celerylint.project.deploy.compose_merge import PlacedService
     from celerylint.project.deploy.deployment_facts import DeploymentFacts
-    from celerylint.project.deploy.deployment_groups import DeploymentGroup
     from celerylint.project.evaluate import Evaluator
     from celerylint.project.model import Project
 
