@@ -15,8 +15,10 @@ set, the way a worker started with that variable loads it). The two must agree o
 Layouts: star imports with re-assignment after them, one settings module per
 environment picked through compose env files (each module celerylint analyses is
 loaded), and django-split-settings ``include`` with globs, ``optional`` and names
-shared between included files. django-configurations classes are not covered:
-loading them needs the library's importer, which is not a test dependency.
+shared between included files. django-configurations itself is not loaded (its
+importer is not a test dependency); the same class layout (bases, a mixin, a
+subclass overriding attributes) given to ``config_from_object`` is checked against
+Celery's own loading instead.
 
 Only the fixture is executed, never celerylint.
 """
@@ -284,3 +286,83 @@ def test_oracle_catches_a_composition_that_differs(tmp_path: Path) -> None:
         "base", Place("proj/settings/base.py", 3))}, ours.beat)
     with pytest.raises(AssertionError):
         assert_same(root, wrong, django_settings(root, "proj.settings.production"))
+
+
+# -- settings classes (the django-configurations shape), as Celery loads them --------------
+CELERY_DUMP = """
+import json
+import sys
+
+from celery import Celery
+
+app = Celery("proj", set_as_current=False)
+app.config_from_object(sys.argv[1])
+names = json.loads(sys.argv[2])
+dumped = {n: json.loads(json.dumps(app.conf[n], default=repr)) for n in names}
+schedule = app.conf.beat_schedule or {}
+print(json.dumps({"settings": dumped, "beat": {k: e.get("task") for k, e in schedule.items()}}))
+"""
+CLASSES = """\
+class Common:
+    broker_url = "redis://redis:6379/0"
+    task_default_queue = "common"
+    task_acks_late = False
+    beat_schedule = {
+        "clear-sessions": {"task": "proj.tasks.clear_sessions", "schedule": 3600.0},
+    }
+
+
+class QueueMixin:
+    task_default_queue = "mixin"
+
+
+class Staging(QueueMixin, Common):
+    task_acks_late = True
+
+
+class Prod(Staging):
+    beat_schedule = {
+        "nightly-report": {"task": "proj.tasks.send_report", "schedule": 86400.0},
+    }
+"""
+CLASS_APP = """\
+from celery import Celery
+
+app = Celery("proj")
+app.config_from_object("proj.settings:{name}")
+"""
+
+
+def celery_settings(root: Path, target: str, names: list[str]) -> dict[str, Any]:
+    """Settings and beat task names as Celery loads the settings class ``target``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CELERY", "DJANGO"))}
+    env.update({"PYTHONPATH": str(root), "PYTHONDONTWRITEBYTECODE": "1"})
+    done = subprocess.run([sys.executable, "-c", CELERY_DUMP, target, json.dumps(names)],
+                          cwd=root, env=env, capture_output=True, text=True,
+                          timeout=DEADLINE_S, check=False)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("name", ["Common", "Staging", "Prod"])
+def test_settings_class_attributes_compose_as_celery_loads_them(tmp_path: Path,
+                                                                name: str) -> None:
+    """Bases first, the leftmost mixin over later bases, the class's own attributes
+    last: celerylint's values and the lines it cites are what Celery reads."""
+    root = write_tree(tmp_path / "classes", {
+        "proj/__init__.py": "", "proj/tasks.py": TASKS, "proj/settings.py": CLASSES,
+        "proj/celery.py": CLASS_APP.format(name=name)})
+    model = model_of(root)
+    settings = model.settings_for(None)
+    assert settings is not None
+    ours = {n: (settings.value(n), settings.by_name[n][-1]) for n in settings.by_name}
+    theirs = celery_settings(root, f"proj.settings:{name}", sorted(ours))
+    assert sorted(ours) == ["beat_schedule", "broker_url", "task_acks_late",
+                            "task_default_queue"]
+    for setting, (value, entry) in ours.items():
+        if value is not UNKNOWN and as_json(value) == value:
+            assert value == theirs["settings"][setting], setting
+        assert_writes(root, Place(entry.path, entry.span.line), entry.key,
+                      theirs["settings"][setting])
+    beat = {e.key: e.task for e in model.beat_entries}
+    assert beat == theirs["beat"]
