@@ -44,3 +44,15 @@ def test_messages_that_differ_between_modules_are_separate_findings() -> None:
         "DJANGO_SETTINGS_MODULE=proj.settings.prod (worker, beat in compose.prod.yml); "
         "not under proj.settings.dev.",
     ]
+
+
+def test_a_module_many_processes_run_with_names_a_few_of_them() -> None:
+    many = SettingsVariant("proj.settings.local", "", (
+        "the default in config/celery_app.py:28", "worker in compose.yml + compose.dev.yml",
+        "beat in docker/scheduler/run.sh", "worker in docker/worker/run.sh"))
+    local = finding("config/settings/local.py", 65)
+    [merged] = merged_findings([VariantFindings(many, [local]), VariantFindings(PROD, [])])
+    assert merged.message.endswith(
+        "Found under DJANGO_SETTINGS_MODULE=proj.settings.local (the default in "
+        "config/celery_app.py:28; worker in compose.yml + compose.dev.yml; beat in "
+        "docker/scheduler/run.sh; and 1 more); not under proj.settings.prod.")

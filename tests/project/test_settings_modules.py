@@ -261,3 +261,22 @@ def test_a_systemd_worker_environment_picks_the_production_settings(tmp_path: Pa
         ("CEL107", "proj/settings/production.py", 4)]
     assert ("Found under DJANGO_SETTINGS_MODULE=proj.settings.production (worker in "
             "deploy/systemd/celery-worker.service)") in result.findings[0].message
+
+
+def test_a_script_run_by_a_compose_service_has_that_service_env_file(tmp_path: Path) -> None:
+    """The worker's compose ``command:`` is an entrypoint script holding the celery
+    command line (as in safe-relay-service): the script runs with the service's env."""
+    files = environments_project(BUGS)
+    files["docker-compose.prod.yml"] = (
+        "services:\n"
+        "  worker:\n"
+        "    build: .\n"
+        "    env_file: .envs/.production/.django\n"
+        "    command: docker/celery/worker/run.sh\n")
+    files["docker/celery/worker/run.sh"] = (
+        "#!/bin/bash\nset -euo pipefail\nexec celery -A proj worker -Q celery,reports\n")
+    result = run(tmp_path, files, "CEL107")
+    assert [(f.code, f.path) for f in result.findings] == [
+        ("CEL107", "proj/settings/production.py")]
+    assert ("Found under DJANGO_SETTINGS_MODULE=proj.settings.production (worker in "
+            "docker-compose.prod.yml)") in result.findings[0].message

@@ -125,6 +125,6 @@ def merged_findings(runs: Sequence[VariantFindings]) -> list[Finding]:
 
 
 def _named(message: str, under: list[SettingsVariant], not_under: list[SettingsVariant]) -> str:
-    labels = " and ".join(v.label for v in under)
+    labels = " and ".join(v.brief_label for v in under)
     others = ", ".join(v.name.partition("=")[2] for v in not_under)
     return f"{message.rstrip()} Found under {labels}; not under {others}."

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from celerylint.project.model import Project
 
 _PROCESS_ORDER = ("worker", "beat")
+MAX_NAMED_PLACES = 3
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,14 @@ class SettingsVariant:
     @property
     def label(self) -> str:
         return f"{self.name} ({'; '.join(self.places)})" if self.places else self.name
+
+    @property
+    def brief_label(self) -> str:
+        """``label`` with at most ``MAX_NAMED_PLACES`` places, for finding messages."""
+        if len(self.places) <= MAX_NAMED_PLACES:
+            return self.label
+        named = "; ".join(self.places[:MAX_NAMED_PLACES])
+        return f"{self.name} ({named}; and {len(self.places) - MAX_NAMED_PLACES} more)"
 
 
 @dataclass(frozen=True)
@@ -175,17 +184,29 @@ def _several_note(variants: list[SettingsVariant]) -> str:
 
 # -- the value each Celery process runs with -----------------------------------------------
 def _process_settings(project: Project) -> list[_ProcessSetting]:
-    """Every worker and beat process of every deployment, with the values it sets."""
-    from celerylint.project.deploy.deployment_groups import deployment_groups
+    """Every worker and beat process of every deployment, with the values it sets (a
+    script a compose service runs has that service's environment)."""
+    from celerylint.project.deploy.deployment_groups import deployment_groups, script_starters
     from celerylint.project.deploy.worker_command import ProcessKind
 
     found: list[_ProcessSetting] = []
     for group in deployment_groups(project):
+        starters = script_starters(group)
         for placed, command in group.commands(ProcessKind.WORKER, ProcessKind.BEAT):
+            sources = [placed, *([starters[placed.facts.path]]
+                                 if placed.facts.path in starters else [])]
             found.append(_ProcessSetting(
-                group.name, command.kind.value, process_value(project, placed, SETTINGS_VARIABLE),
-                process_value(project, placed, CONFIGURATION_VARIABLE)))
+                group.name, command.kind.value, _first_value(project, sources, SETTINGS_VARIABLE),
+                _first_value(project, sources, CONFIGURATION_VARIABLE)))
     return list(dict.fromkeys(found))
+
+
+def _first_value(project: Project, sources: list[PlacedService], variable: str) -> str | None:
+    for placed in sources:
+        value = process_value(project, placed, variable)
+        if value is not None:
+            return value
+    return None
 
 
 def process_value(project: Project, placed: PlacedService, variable: str) -> str | None:
