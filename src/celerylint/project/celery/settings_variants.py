@@ -105,14 +105,7 @@ def find_settings_variants(project: Project, evaluator: Evaluator, composer: Set
     processes = [p for p in _process_settings(project)
                  if p.value is None or project.has_module(p.value)]
     choice = choose(found, {s.value for s in found})
-    near = [s.value for s in found if s.tier is not Tier.OTHER]
-    values = list(dict.fromkeys([
-        *([choice.value] if choice.value else []),
-        *near, *sorted({p.value for p in processes if p.value}),
-    ]))
-    if not values:  # nothing closer to Celery sets it: each fallback is a candidate
-        values = list(dict.fromkeys(s.value for s in found))
-    inherited = values[0] if values else None  # what a process that sets nothing runs with
+    values = _candidates(found, processes, choice.value)
     notes: list[str] = []
     variants: list[SettingsVariant] = []
     for value in values:
@@ -120,23 +113,34 @@ def find_settings_variants(project: Project, evaluator: Evaluator, composer: Set
         default = _configuration(project, evaluator, composer, deployments, app_modules,
                                  module, notes)
         runners = [p for p in processes if p.value == value or (
-            p.value is None and value == inherited)]
-        classes = composer.configuration_classes(module)
+            p.value is None and value == values[0])]  # setting nothing: the app's choice
         by_configuration: dict[str | None, list[_ProcessSetting]] = {default: []}
+        classes = composer.configuration_classes(module)
         for runner in runners:
             chosen = runner.configuration if runner.configuration in classes else default
             by_configuration.setdefault(chosen, []).append(runner)
-        for configuration, running in by_configuration.items():
-            if configuration is not None:
-                own = _places(value, found if configuration == default else [], running)
-                variants.append(SettingsVariant(module, configuration, own,
-                                                frozenset(p.group for p in running)))
-    if len(variants) == 1:
-        note = choice.note()
-        notes[:0] = [note] if note else []
-    elif len(variants) > 1:
+        variants.extend(
+            SettingsVariant(module, configuration,
+                            _places(value, found if configuration == default else [], running),
+                            frozenset(p.group for p in running))
+            for configuration, running in by_configuration.items() if configuration is not None)
+    if len(variants) > 1:
         notes.insert(0, _several_note(variants))
+    elif variants and (note := choice.note()):
+        notes.insert(0, note)
     return SettingsVariants(tuple(variants), tuple(notes))
+
+
+def _candidates(found: list[EnvironmentSetting], processes: list[_ProcessSetting],
+                chosen: str | None) -> list[str]:
+    """The values to analyse: the app's choice, the app modules' defaults and what each
+    worker and beat sets; manage.py, wsgi.py and the like only when none of those exist."""
+    values = list(dict.fromkeys([
+        *([chosen] if chosen else []),
+        *(s.value for s in found if s.tier is Tier.APP_MODULE),
+        *sorted({p.value for p in processes if p.value}),
+    ]))
+    return values or list(dict.fromkeys(s.value for s in found))
 
 
 def _configuration(project: Project, evaluator: Evaluator, composer: SettingsComposer,
