@@ -280,3 +280,28 @@ def test_a_script_run_by_a_compose_service_has_that_service_env_file(tmp_path: P
         ("CEL107", "proj/settings/production.py")]
     assert ("Found under DJANGO_SETTINGS_MODULE=proj.settings.production (worker in "
             "docker-compose.prod.yml)") in result.findings[0].message
+
+
+def test_a_kubernetes_worker_env_picks_the_production_settings(tmp_path: Path) -> None:
+    files = environments_project(BUGS)
+    del files["docker-compose.prod.yml"]
+    files["k8s/worker.yaml"] = (
+        "apiVersion: apps/v1\n"
+        "kind: Deployment\n"
+        "metadata:\n"
+        "  name: worker\n"
+        "spec:\n"
+        "  template:\n"
+        "    spec:\n"
+        "      containers:\n"
+        "        - name: worker\n"
+        "          image: shop:latest\n"
+        "          command: [celery, -A, proj, worker, -Q, 'celery,reports']\n"
+        "          env:\n"
+        "            - name: DJANGO_SETTINGS_MODULE\n"
+        "              value: proj.settings.production\n")
+    result = run(tmp_path, files, "CEL107", "CEL301")
+    assert sorted((f.code, f.path) for f in result.findings) == [
+        ("CEL107", "proj/settings/production.py"), ("CEL301", "proj/settings/production.py")]
+    assert all("Found under DJANGO_SETTINGS_MODULE=proj.settings.production (worker in k8s/"
+               in f.message for f in result.findings), result.findings[0].message
