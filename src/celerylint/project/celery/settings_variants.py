@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from celerylint.project.celery.settings_environment import (
@@ -28,7 +28,7 @@ from celerylint.project.celery.settings_environment import (
     choose,
     environment_settings,
 )
-from celerylint.project.environment.envfiles import parse_env_file
+from celerylint.project.environment.envfiles import EnvFile, parse_env_file
 
 if TYPE_CHECKING:
     from celerylint.project.celery.settings_composition import SettingsComposer
@@ -193,6 +193,7 @@ def _process_settings(project: Project) -> list[_ProcessSetting]:
     from celerylint.project.deploy.deployment_groups import deployment_groups, script_starters
     from celerylint.project.deploy.worker_command import ProcessKind
 
+    environment = _ServiceEnvironment(project, frozenset(project.files))
     found: list[_ProcessSetting] = []
     for group in deployment_groups(project):
         starters = script_starters(group)
@@ -200,33 +201,44 @@ def _process_settings(project: Project) -> list[_ProcessSetting]:
             sources = [placed, *([starters[placed.facts.path]]
                                  if placed.facts.path in starters else [])]
             found.append(_ProcessSetting(
-                group.name, command.kind.value, _first_value(project, sources, SETTINGS_VARIABLE),
-                _first_value(project, sources, CONFIGURATION_VARIABLE)))
+                group.name, command.kind.value, environment.value(sources, SETTINGS_VARIABLE),
+                environment.value(sources, CONFIGURATION_VARIABLE)))
     return list(dict.fromkeys(found))
 
 
-def _first_value(project: Project, sources: list[PlacedService], variable: str) -> str | None:
-    for placed in sources:
-        value = process_value(project, placed, variable)
-        if value is not None:
-            return value
-    return None
+@dataclass
+class _ServiceEnvironment:
+    """What services set in their environment, each env file parsed once."""
 
+    project: Project
+    files: frozenset[str]
+    env_files: dict[str, EnvFile | None] = field(default_factory=dict)
 
-def process_value(project: Project, placed: PlacedService, variable: str) -> str | None:
-    """What a service sets ``variable`` to: its ``environment:``, else its env files
-    (later ones win, as compose reads them); None when it does not set it."""
-    service = placed.service
-    for key, value, _line in reversed(service.environment):
-        if key == variable:
-            return value or None
-    base = posixpath.dirname(placed.facts.path)
-    files = set(project.files)
-    for written, _line in reversed((*service.env_files, *service.optional_env_files)):
-        path = posixpath.normpath(posixpath.join(base, written))
-        data = project.read_bytes(path) if path in files else None
-        entry = parse_env_file(path, data).entry(variable) if data is not None else None
-        if entry is not None and entry.value:
-            return entry.value
-    return None
+    def value(self, sources: list[PlacedService], variable: str) -> str | None:
+        """The value of the first service (the process's own, then the one that runs
+        its script) that sets ``variable``; None when none does."""
+        for placed in sources:
+            value = self._service_value(placed, variable)
+            if value is not None:
+                return value
+        return None
 
+    def _service_value(self, placed: PlacedService, variable: str) -> str | None:
+        """Its ``environment:``, else its env files (later ones win, as compose reads them)."""
+        service = placed.service
+        for key, value, _line in reversed(service.environment):
+            if key == variable:
+                return value or None
+        base = posixpath.dirname(placed.facts.path)
+        for written, _line in reversed((*service.env_files, *service.optional_env_files)):
+            env_file = self._env_file(posixpath.normpath(posixpath.join(base, written)))
+            entry = env_file.entry(variable) if env_file is not None else None
+            if entry is not None and entry.value:
+                return entry.value
+        return None
+
+    def _env_file(self, path: str) -> EnvFile | None:
+        if path not in self.env_files:
+            data = self.project.read_bytes(path) if path in self.files else None
+            self.env_files[path] = parse_env_file(path, data) if data is not None else None
+        return self.env_files[path]
