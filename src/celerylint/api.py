@@ -194,8 +194,34 @@ def run_rules(project: Project, rules: Sequence[type[Rule]], result: RunResult,
                 f"rule {rule.code} ({rule.name}) failed: {type(exc).__name__}: {exc}\n"
                 + traceback.format_exc()
             )
-        result.timings[f"rule {rule.code}"] = time.perf_counter() - started
+        key = f"rule {rule.code}"
+        result.timings[key] = result.timings.get(key, 0.0) + time.perf_counter() - started
     return findings
+
+
+VARIANTS = "settings-modules"  # the rule cache's entry for how many there are
+
+
+def run_rules_per_settings_module(project: Project, rules: Sequence[type[Rule]],
+                                  result: RunResult, cache: RuleCache | None = None
+                                  ) -> list[Finding]:
+    """``run_rules``, with the rules that read settings run once per Django settings
+    module Celery processes run with, when there are several (``settings_findings``).
+    Those per-module runs bypass the rule cache, which keys one result per rule."""
+    from celerylint.project.celery import settings_findings as per_module
+
+    again = [rule for rule in rules if per_module.reads_settings(rule)]
+
+    def count() -> int:
+        return len(per_module.settings_variants(project))
+
+    if not again or (count() if cache is None else cache.model_count(VARIANTS, count)) < 2:
+        return run_rules(project, rules, result, cache)
+    variants = per_module.settings_variants(project)
+    findings = run_rules(project, [rule for rule in rules if rule not in again], result, cache)
+    runs = [per_module.VariantFindings(variant, run_rules(
+        per_module.project_under(project, variant), again, result)) for variant in variants]
+    return findings + per_module.merged_findings(runs)
 
 
 def import_rule_notes(project: Project) -> list[str]:
@@ -223,10 +249,12 @@ def celery_version_notes(project: Project) -> list[str]:
 
 
 def settings_notes(project: Project) -> list[str]:
-    """Which settings module the findings are for, and what of it could not be read."""
+    """Which settings modules the findings are for, and what of them could not be read."""
     from celerylint.project.celery.celery_model import celery_model
+    from celerylint.project.celery.settings_findings import settings_views
 
-    configs = celery_model(project).configs.values()
+    views = dict.fromkeys([project, *settings_views(project)])
+    configs = [c for view in views for c in celery_model(view).configs.values()]
     return sorted({note for config in configs for note in config.notes})
 
 
@@ -304,7 +332,7 @@ def _analyse(project: Project, stats: ExtractionStats, warnings: list[str],
         from celerylint.rule_cache import RuleCache
 
         cache = RuleCache(store, inputs, project)
-    findings = run_rules(project, rules, result, cache)
+    findings = run_rules_per_settings_module(project, rules, result, cache)
     started = time.perf_counter()
     result.notes.extend(_project_notes(project, result) if cache is None
                         else cache.notes(lambda: _project_notes(project, result)))

@@ -85,6 +85,20 @@ class RuleCache:
         self.entries[NOTES] = [key, found]
         return found
 
+    def model_count(self, name: str, compute: Callable[[], int]) -> int:
+        """A number the model yields (how many settings modules Celery runs with),
+        replayed while the project's inputs hold, so asking never builds the model."""
+        self.ran.add(name)
+        key = self._model_key()
+        entry = self.entries.get(name)
+        if isinstance(entry, list) and len(entry) == 2 and entry[0] == key \
+                and type(entry[1]) is int:
+            return int(entry[1])
+        self.recomputed.append(name)
+        found = compute()
+        self.entries[name] = [key, found]
+        return found
+
     def scope_verdicts(self) -> dict[str, str | None]:
         """``"CODE path"`` -> the sentence scope judgement adds (None: out of scope); the
         caller fills in what is missing, and ``save`` keeps it."""

@@ -161,6 +161,28 @@ def test_star_import_then_reassignment_overrides_the_base(tmp_path: Path) -> Non
     assert places(run(tmp_path, star_project(prod), "CEL301")) == []
 
 
+EXTENDED = (
+    "from .base import *\n"
+    "\n"
+    "CELERY_BEAT_SCHEDULE = {\n"
+    "    **CELERY_BEAT_SCHEDULE,\n"
+    "    'hourly-report': {'task': 'orders.tasks.send_report', 'schedule': 3600.0},\n"
+    "}\n"
+)
+
+
+def test_a_schedule_that_unpacks_the_base_one_keeps_its_entries(tmp_path: Path) -> None:
+    """``{**CELERY_BEAT_SCHEDULE, ...}`` extends the base schedule: its typo reaches beat."""
+    assert places(run(tmp_path, star_project(EXTENDED), "CEL301")) == [
+        ("CEL301", "server/settings/base.py", 6)]
+
+
+def test_a_schedule_that_unpacks_another_dict_still_replaces_the_base(tmp_path: Path) -> None:
+    prod = EXTENDED.replace("**CELERY_BEAT_SCHEDULE", "**EXTRA_SCHEDULE")
+    prod = prod.replace("CELERY_BEAT_SCHEDULE = {", "EXTRA_SCHEDULE = {}\nCELERY_BEAT_SCHEDULE = {")
+    assert places(run(tmp_path, star_project(prod), "CEL301")) == []
+
+
 def test_assignment_before_a_star_import_is_overridden_by_it(tmp_path: Path) -> None:
     prod = BEAT.format(task=PRESENT) + "\nfrom .base import *\n"
     assert places(run(tmp_path, star_project(prod), "CEL301")) == [
@@ -321,10 +343,18 @@ def test_the_worker_env_file_wins_over_manage_py(tmp_path: Path) -> None:
     assert places(result) == [("CEL101", "server/settings/prod.py", 1)]
 
 
-def test_two_values_at_the_same_distance_stay_unknown(tmp_path: Path) -> None:
+def test_two_values_at_the_same_distance_are_each_analysed_and_named(tmp_path: Path) -> None:
+    """Neither the app module nor a Celery process sets it: the worker runs with what the
+    shell exports, which manage.py and wsgi.py disagree on, so each is analysed."""
     extra = {"server/wsgi.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', "
                                "'server.settings.prod')\n"}
     result = run(tmp_path, several_modules("", extra), "CEL101")
-    assert places(result) == []
+    assert places(result) == [("CEL101", "server/settings/dev.py", 1),
+                              ("CEL101", "server/settings/prod.py", 1)]
+    dev, prod = sorted(result.findings, key=lambda f: f.path)
+    assert dev.message.endswith("Found under DJANGO_SETTINGS_MODULE=server.settings.dev "
+                                "(set at manage.py:2); not under server.settings.prod.")
+    assert prod.message.endswith("Found under DJANGO_SETTINGS_MODULE=server.settings.prod "
+                                 "(set at server/wsgi.py:2); not under server.settings.dev.")
     note = next(n for n in result.notes if n.startswith("DJANGO_SETTINGS_MODULE"))
-    assert "'server.settings.dev' at manage.py:2" in note and "server/wsgi.py:2" in note
+    assert "2 settings modules" in note and "server/wsgi.py:2" in note

@@ -7,6 +7,7 @@ first use so that a run selecting only import rules does not pay for them.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterator, Mapping
 from functools import cached_property
 from pathlib import Path
@@ -133,6 +134,13 @@ class Project:
         if key not in self._extensions:
             self._extensions[key] = build(self)
         return self._extensions[key]
+
+    def with_extensions(self, given: Mapping[str, Any]) -> "Project":
+        """The same files and facts under other assumptions (another Django settings
+        module): the sub-models in ``given`` are used as they are, the others rebuilt."""
+        view = copy.copy(self)
+        view._extensions = dict(given)
+        return view
 
 
 def _exists_on_disk(base: Path, rel: str) -> bool:

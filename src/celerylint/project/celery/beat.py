@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from celerylint.project.celery.celery_apps import SettingEntry, SourceKind
 from celerylint.project.celery.conf import canonical_setting_name
+from celerylint.project.celery.settings_composition import extends_previous
 from celerylint.project.evaluate import UNKNOWN, Evaluator, plain
 from celerylint.project.symbols import SymbolKind, SymbolTable
 from celerylint.source.facts import (
@@ -246,12 +247,14 @@ def _task_of_signature(signature: Value, module: str, model: "CeleryModel") -> A
     return UNKNOWN
 
 
-def _live(entries: list[SettingEntry]) -> list[SettingEntry]:
+def _live(entries: list[SettingEntry], model: "CeleryModel") -> list[SettingEntry]:
     """Every written entry is checked, except a settings module's schedule that a later
     file of the same composed settings replaces as a whole (``from .base import *``,
-    then a new ``CELERY_BEAT_SCHEDULE``): that one never reaches Celery."""
+    then a new ``CELERY_BEAT_SCHEDULE``): that one never reaches Celery. A later
+    ``{**CELERY_BEAT_SCHEDULE, ...}`` extends it instead."""
     replaced = [i for i, e in enumerate(entries)
-                if e.source is SourceKind.OBJECT and not e.conditional]
+                if e.source is SourceKind.OBJECT and not e.conditional
+                and not extends_previous(model.project, e.path, e.value, e.key)]
     last = replaced[-1] if replaced else 0
     return [e for i, e in enumerate(entries) if i >= last or e.source is not SourceKind.OBJECT]
 
@@ -260,7 +263,7 @@ def collect_beat_entries(model: "CeleryModel") -> list[BeatEntry]:
     """Every beat entry of every app, once each, in file order."""
     entries: list[BeatEntry] = []
     for app_id, settings in sorted(model.settings.items()):
-        for entry in _live(settings.by_name.get("beat_schedule", [])):
+        for entry in _live(settings.by_name.get("beat_schedule", []), model):
             entries.extend(_entries_from_setting(entry, model))
         entries.extend(_item_additions(model, app_id))
     entries.extend(_conf_additions(model))

@@ -24,11 +24,10 @@ from celerylint.project.celery.celery_apps import (
     settings_from_constructor,
 )
 from celerylint.project.celery.settings_composition import ComposedAssignment, SettingsComposer
-from celerylint.project.celery.settings_environment import (
-    CONFIGURATION_VARIABLE,
-    SETTINGS_VARIABLE,
-    choose,
-    environment_settings,
+from celerylint.project.celery.settings_findings import analysed_variant
+from celerylint.project.celery.settings_variants import (
+    SettingsVariants,
+    find_settings_variants,
 )
 from celerylint.project.evaluate import UNKNOWN, Evaluator, plain
 from celerylint.project.symbols import SymbolKind, SymbolTable
@@ -71,33 +70,20 @@ class ConfigCollector:
     # -- Django ------------------------------------------------------------------------
     def _django_settings_target(self) -> tuple[str, str] | None:
         """The settings module (and django-configurations class, or "") Celery's
-        Django fixup loads, from ``DJANGO_SETTINGS_MODULE``/``DJANGO_CONFIGURATION``."""
+        Django fixup loads: the variant this project view is for (see
+        ``settings_findings``), else the one the Celery app's own environment chooses."""
         from celerylint.project.deploy.deployment_files import project_deployments
 
-        deployments = project_deployments(self.project)
+        forced = analysed_variant(self.project)
+        if forced is not None:  # a view for one settings module: the project said which
+            self.variants = SettingsVariants((forced,), ())
+            return forced.target
         app_modules = {app.module for app in self.apps.apps.values()}
-        found = environment_settings(self.project, self.evaluator, deployments,
-                                     SETTINGS_VARIABLE, app_modules)
-        modules = {s.value for s in found if self.project.has_module(s.value)}
-        choice = choose(found, modules)
-        self._note(choice.note())
-        if choice.value is None:
-            return None
-        module = self.project.canonical_module_name(choice.value)
-        classes = self.composer.configuration_classes(module)
-        if not classes:
-            return module, ""
-        named = environment_settings(self.project, self.evaluator, deployments,
-                                     CONFIGURATION_VARIABLE, app_modules)
-        configuration = choose(named, classes)
-        self._note(configuration.note())
-        if configuration.value is None and len(classes) == 1:
-            return module, classes[0]
-        return (module, configuration.value) if configuration.value else None
-
-    def _note(self, note: str | None) -> None:
-        if note:
-            self.notes.append(note)
+        self.variants = find_settings_variants(self.project, self.evaluator, self.composer,
+                                               project_deployments(self.project), app_modules)
+        self.notes.extend(self.variants.notes)
+        variant = self.variants.primary
+        return variant.target if variant is not None else None
 
     # -- scanning ----------------------------------------------------------------------
     def _scan(self, facts: ModuleFacts) -> None:

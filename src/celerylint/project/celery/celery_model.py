@@ -24,6 +24,7 @@ from celerylint.project.symbols import SymbolKind, SymbolTable
 
 if TYPE_CHECKING:
     from celerylint.project.celery.beat import BeatEntry
+    from celerylint.project.celery.settings_variants import SettingsVariant
     from celerylint.project.deploy.deployments import CeleryCommand, DeploymentFacts
     from celerylint.project.model import Project
 
@@ -110,6 +111,9 @@ class CeleryModel:
     deployments: list["DeploymentFacts"] = field(default_factory=list)
     # INSTALLED_APPS packages when a Django settings module is known (None: unknown).
     django_apps: tuple[str, ...] | None = None
+    # Every Django settings module Celery processes run with; this model reads the first
+    # one, or the one its project view is for (``settings_findings.project_under``).
+    settings_variants: tuple["SettingsVariant", ...] = ()
     _closures: dict[tuple[str, str, bool], Closure] = field(default_factory=dict)
     _beat: list["BeatEntry"] | None = None
 
@@ -393,7 +397,8 @@ def build_celery_model(project: "Project") -> CeleryModel:
 
     return CeleryModel(project, symbols, evaluator, apps.apps, configs, settings, tasks.tasks,
                        references, calls, apps, project_deployments(project),
-                       django_apps=django_apps)
+                       django_apps=django_apps,
+                       settings_variants=collector.variants.variants)
 
 
 def celery_model(project: "Project") -> CeleryModel:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,7 @@ from celerylint.source.facts import (
     CallValue,
     ClassFact,
     Const,
+    DictValue,
     ImportContext,
     ImportFact,
     ModuleFacts,
@@ -252,6 +254,18 @@ class SettingsComposer:
             return []
         return [c.qualname for c in facts.classes
                 if c.is_module_level and self.is_configuration(facts.module, c.qualname)]
+
+
+def extends_previous(project: Project, path: str, value: Value, name: str) -> bool:
+    """Whether a dict assigned to ``name`` unpacks ``name`` itself (``X = {**X, ...}``):
+    it extends the value of the earlier file instead of replacing it. The facts only
+    record that a dict unpacks something, so the source of the dict is read for what."""
+    if not isinstance(value, DictValue) or not value.has_unpacking:
+        return False
+    data = project.read_bytes(path)
+    lines = data.decode("utf-8", "replace").splitlines() if data is not None else []
+    text = "\n".join(lines[value.span.line - 1:value.span.end_line])
+    return re.search(rf"\*\*\s*{re.escape(name)}\b", text) is not None
 
 
 def _glob_match(path: str, pattern: str) -> bool:

@@ -4,8 +4,8 @@
 places at once: ``os.environ.setdefault`` in the Celery app module, in
 ``manage.py``, ``wsgi.py`` and ``asgi.py``, a compose service's
 ``environment:`` and its env files. The process that runs the Celery app sees
-the value its own environment or its app module sets, so that one is preferred;
-the others are kept for a note that says which one the findings belong to.
+the value its own environment or its app module sets, so that one is preferred
+(``settings_variants`` analyses the others a Celery process can run with too).
 """
 
 from __future__ import annotations

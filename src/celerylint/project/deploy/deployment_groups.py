@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DeploymentGroup", "PlacedService", "ProcessKey", "deployment_groups", "group_deployments",
-    "group_workers", "mode_variants", "process_groups",
+    "group_workers", "mode_variants", "process_groups", "script_starters",
 ]
 
 _FOLDER_DESCRIPTIONS = {
@@ -165,6 +165,22 @@ def _with_started_scripts(services: tuple[PlacedService, ...], scripts: list[Dep
             if script is not None:
                 added.extend(PlacedService(script, s, placed.active) for s in script.services)
     return (*services, *dict.fromkeys(added))
+
+
+def script_starters(group: DeploymentGroup) -> dict[str, PlacedService]:
+    """The compose service that runs each script of ``group``, by the script's path: the
+    script's processes get that service's environment and env files."""
+    scripts = list(dict.fromkeys(p.facts for p in group.services
+                                 if p.facts.kind is DeploymentKind.SHELL))
+    found: dict[str, PlacedService] = {}
+    for placed in group.services:
+        compose = placed.service.compose
+        for word in _program_words(compose.entrypoint) + _program_words(compose.command) \
+                if compose is not None else []:
+            script = _script_named(word, scripts)
+            if script is not None:
+                found.setdefault(script.path, placed)
+    return found
 
 
 def _program_words(part: str | tuple[str, ...] | None) -> list[str]:
