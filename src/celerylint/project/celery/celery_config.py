@@ -23,6 +23,7 @@ from celerylint.project.celery.celery_apps import (
     settings_from_call,
     settings_from_constructor,
 )
+from celerylint.project.celery.conf import PRECEDENCE
 from celerylint.project.celery.settings_composition import ComposedAssignment, SettingsComposer
 from celerylint.project.celery.settings_environment import (
     CONFIGURATION_VARIABLE,
@@ -49,6 +50,16 @@ class AppConfiguration:
     calls: list[tuple[ModuleFacts, CallFact]] = field(default_factory=list)  # app.<method>(...)
     # What the reading of composed settings could not settle, for ``--verbose``.
     notes: list[str] = field(default_factory=list)
+    # Configuration objects whose keys cannot be read (``config_from_object(flask_app
+    # .config)``), with their precedence: any setting may come from them. (A
+    # ``conf.update(mapping)`` is taken as overrides that leave include/imports alone.)
+    opaque: list[tuple[SourceKind, str]] = field(default_factory=list)
+
+    def opaque_over(self, entry: SettingEntry | None) -> list[str]:
+        """The unreadable sources that may override ``entry`` (all of them when the
+        setting has no entry): where a setting's value may really come from."""
+        rank = PRECEDENCE[entry.source] if entry is not None else -1
+        return [where for kind, where in self.opaque if PRECEDENCE[kind] >= rank]
 
 
 class ConfigCollector:
@@ -140,6 +151,9 @@ class ConfigCollector:
         target, is_django = self._object_target(target_value, facts)
         config = ConfigObject(app_id, target or "", namespace, facts.path, call.span, is_django)
         self.configs[app_id].objects.append(config)
+        if not target:
+            self.configs[app_id].opaque.append(
+                (SourceKind.OBJECT, f"config_from_object() at {facts.path}:{call.span.line}"))
         if target:
             self.configs[app_id].entries[:0] = list(self._object_entries(config))
 

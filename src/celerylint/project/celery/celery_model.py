@@ -253,6 +253,9 @@ class CeleryModel:
         settings = self.settings[app_id]
         for setting in ("include", "imports"):
             value = settings.value(setting)
+            hidden = self.configs[app_id].opaque_over(settings.entry(setting))
+            if hidden:
+                roots.unknown.append(f"{setting} may be set by {', '.join(hidden)}")
             if value is UNKNOWN:
                 roots.unknown.append(setting)
             elif isinstance(value, str):
