@@ -46,3 +46,50 @@ def test_settings_from_a_readable_object_without_imports_still_report(tmp_path: 
              "proj/celery_app.py": CONFIGURED_BY_FACTORY["proj/celery_app.py"].replace(
                  "flask_app.config", "'proj.celeryconfig'")}
     assert where(cel302(tmp_path, files)) == [("proj/publish.py", 5)]
+
+
+# -- ``-A module`` whose Celery instance is imported, not defined there ----------------
+IMPORTED_APP = {
+    "backend/app/app/__init__.py": "",
+    "backend/app/app/core/__init__.py": "",
+    "backend/app/app/core/celery_app.py": (
+        "from celery import Celery\n\n"
+        "celery_app = Celery('worker', broker='amqp://guest@queue//')\n"),
+    "backend/app/app/worker.py": ("from app.core.celery_app import celery_app\n\n\n"
+                                  "@celery_app.task\ndef test_celery(word):\n    return word\n"),
+    "backend/app/app/api.py": ("from app.core.celery_app import celery_app\n\n\n"
+                               "def view():\n"
+                               "    celery_app.send_task('app.worker.test_celery', args=['x'])\n"),
+    "backend/app/worker-start.sh": "#! /usr/bin/env bash\ncelery worker -A {target} -l info\n",
+}
+
+
+def test_a_worker_module_importing_the_app_is_the_workers_app(tmp_path: Path) -> None:
+    """Celery's ``find_app`` falls back to any Celery instance among the module's globals:
+    ``-A app.worker`` runs the imported ``celery_app`` and imports app.worker itself."""
+    files = {**IMPORTED_APP, "backend/app/worker-start.sh":
+             IMPORTED_APP["backend/app/worker-start.sh"].format(target="app.worker")}
+    assert where(cel302(tmp_path, files)) == []
+
+
+def test_a_worker_started_on_the_apps_own_module_misses_the_task(tmp_path: Path) -> None:
+    files = {**IMPORTED_APP, "backend/app/worker-start.sh":
+             IMPORTED_APP["backend/app/worker-start.sh"].format(target="app.core.celery_app")}
+    assert where(cel302(tmp_path, files)) == [("backend/app/app/worker.py", 5)]
+
+
+def test_a_worker_whose_app_is_unknown_may_run_any_app(tmp_path: Path) -> None:
+    """Two imported apps: Celery takes the first, celerylint cannot tell which; the task's
+    app is then not known to run elsewhere, and the rule stays silent."""
+    files = {**IMPORTED_APP,
+             "backend/app/app/core/other.py": "from celery import Celery\n\nother = Celery('o')\n",
+             "backend/app/app/worker.py": "from app.core.other import other\n"
+             + IMPORTED_APP["backend/app/app/worker.py"],
+             "backend/app/app/jobs.py": ("from app.core.celery_app import celery_app\n\n\n"
+                                         "@celery_app.task(shared=False)\n"
+                                         "def job():\n    return 1\n"),
+             "backend/app/app/api.py": ("from app.jobs import job\n\n\n"
+                                        "def view():\n    job.delay()\n"),
+             "backend/app/worker-start.sh":
+             IMPORTED_APP["backend/app/worker-start.sh"].format(target="app.worker")}
+    assert where(cel302(tmp_path, files)) == []

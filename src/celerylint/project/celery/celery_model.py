@@ -21,6 +21,7 @@ from celerylint.project.celery.task_classes import TaskClassCollector
 from celerylint.project.celery.task_references import TaskCall, TaskReference, collect_references
 from celerylint.project.evaluate import UNKNOWN, Evaluator, plain
 from celerylint.project.symbols import SymbolKind, SymbolTable
+from celerylint.source.facts import ImportFact
 
 if TYPE_CHECKING:
     from celerylint.project.celery.beat import BeatEntry
@@ -183,11 +184,24 @@ class CeleryModel:
                 if found:
                     return found
             else:
-                defined = sorted(a for a, app in self.apps.items() if app.module == module_name
-                                 and not app.factory)
-                if len(defined) == 1:
-                    return defined[0]
+                found = self._app_among_globals(module_name)
+                if found:
+                    return found
         return None
+
+    def _app_among_globals(self, module: str) -> str | None:
+        """Celery's last resort for ``-A module``: a Celery instance among the module's
+        globals, whether defined there or imported (``from proj.core import celery_app``).
+        Only a single candidate is trusted: Celery would take the first of several."""
+        defined = sorted(a for a, app in self.apps.items() if app.module == module
+                         and not app.factory)
+        if defined:
+            return defined[0] if len(defined) == 1 else None
+        imported = {self.finder.app_for_expression(module, name)
+                    for name, binding in self.symbols.bindings(module).items()
+                    if isinstance(binding, ImportFact)}
+        imported.discard(None)
+        return imported.pop() if len(imported) == 1 else None
 
     def _app_attribute(self, module: str, attribute: str) -> str | None:
         symbol = self.symbols.resolve(module, attribute)

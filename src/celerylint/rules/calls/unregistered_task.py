@@ -51,8 +51,8 @@ def _runs_elsewhere(model: "CeleryModel", task: "TaskDefinition",
                     workers: list["Worker"]) -> bool:
     """The task's own app runs in no worker found, and no worker found imports the task:
     its workers are probably deployed where celerylint does not look."""
-    if task.app_id == SHARED or any(w.app_id == task.app_id for w in workers):
-        return False
+    if task.app_id == SHARED or any(w.app_id in (task.app_id, None) for w in workers):
+        return False  # a worker whose app is unknown may well run the task's app
     return not any(task.registering_module in model.registration_closure(w).modules
                    for w in workers if w.app_id is not None)
 
