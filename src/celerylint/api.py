@@ -236,6 +236,7 @@ def run(
         from celerylint.project.celery.celery_model import celery_model
 
         result.notes.extend(celery_model(project).unfollowed_worker_notes())
+        result.notes.extend(celery_model(project).homeless_task_notes())
     started = time.perf_counter()
     lookup = _suppressions_lookup(project)
     suppression = apply_suppressions(findings, lookup, settings.per_file_ignores)

@@ -93,3 +93,37 @@ def test_a_worker_whose_app_is_unknown_may_run_any_app(tmp_path: Path) -> None:
              "backend/app/worker-start.sh":
              IMPORTED_APP["backend/app/worker-start.sh"].format(target="app.worker")}
     assert where(cel302(tmp_path, files)) == []
+
+
+# -- a shared task of a sibling project that has no app of its own ---------------------
+SIBLING_EXAMPLES = {
+    "shop/__init__.py": "",
+    "shop/celery.py": ("from celery import Celery\n\n"
+                       "app = Celery('shop', broker='redis://r:6379/0', include=['shop.tasks'])\n"),
+    "shop/tasks.py": "from shop.celery import app\n\n\n@app.task\ndef ship():\n    return 1\n",
+    "blog/__init__.py": "",
+    "blog/app.py": "from celery import Celery\n\napp = Celery('blog', include=['blog.jobs'])\n",
+    "graph/tasks.py": ("from celery import group, shared_task\n\n\n@shared_task\n"
+                       "def node(i):\n    return i\n\n\n"
+                       "def fan_out():\n    return group(node.s(i) for i in range(3))()\n"),
+    "Procfile": "worker: celery -A shop.celery worker\n",
+}
+
+
+def test_a_shared_task_of_a_package_without_an_app_is_not_judged(tmp_path: Path) -> None:
+    """graph/ has no app and no worker: shop's worker is not its worker."""
+    result = cel302(tmp_path, SIBLING_EXAMPLES, verbose=True)
+    assert where(result) == []
+    assert any("'graph'" in note and "unregistered-task" in note for note in result.notes)
+    assert where(cel302(tmp_path / "no-worker", {
+        k: v for k, v in SIBLING_EXAMPLES.items() if k != "Procfile"})) == []
+
+
+def test_a_shared_task_beside_its_app_is_still_judged(tmp_path: Path) -> None:
+    files = {**SIBLING_EXAMPLES,
+             "shop/extra.py": "from celery import shared_task\n\n\n@shared_task\ndef pack():\n"
+                              "    return 1\n",
+             "shop/views.py": "from shop.extra import pack\n\n\ndef go():\n    pack.delay()\n"}
+    assert where(cel302(tmp_path, files)) == [("shop/extra.py", 5)]
+    files.pop("Procfile")
+    assert where(cel302(tmp_path / "no-worker", files)) == [("shop/extra.py", 5)]

@@ -145,6 +145,32 @@ class CeleryModel:
         only on its own app."""
         return sorted(self.apps) if task.shared else [task.app_id]
 
+    def home_apps(self, task: TaskDefinition) -> list[str]:
+        """The apps whose workers are meant to run ``task``: ``apps_of`` narrowed, for a
+        task bound to no app (``@shared_task``) in a tree of several apps, to the apps of
+        its own top-level package, and to the Django-configured apps when that package is
+        an installed app. Empty when no app is tied to it (sibling example projects in
+        one tree): its workers are not among the ones found."""
+        apps = self.apps_of(task)
+        if task.app_id != SHARED or len(apps) <= 1:
+            return apps
+        top = task.registering_module.split(".")[0]
+        home = {a for a in apps if self.apps[a].module.split(".")[0] == top}
+        if any(p.split(".")[0] == top for p in self.django_apps or ()):
+            home.update(a for a in apps if any(o.is_django for o in self.configs[a].objects))
+        return sorted(home)
+
+    def homeless_task_notes(self) -> list[str]:
+        """For --verbose: packages whose shared tasks belong to no app celerylint found,
+        so unregistered-task does not judge them."""
+        if len(self.apps) <= 1:
+            return []
+        packages = sorted({t.registering_module.split(".")[0] for t in self.tasks
+                           if t.app_id == SHARED and not self.home_apps(t)})
+        return [f"the shared tasks of '{p}' belong to none of the {len(self.apps)} Celery apps "
+                "found (none is defined in that package or installs it); unregistered-task "
+                "does not judge them against other apps' workers." for p in packages]
+
     def settings_for(self, app_id: str | None) -> EffectiveSettings | None:
         if app_id is None:
             return next(iter(self.settings.values())) if len(self.settings) == 1 else None

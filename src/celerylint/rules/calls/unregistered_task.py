@@ -33,9 +33,10 @@ def used_tasks(model: "CeleryModel") -> dict[tuple[str, str], tuple["TaskDefinit
 def unregistered_reasons(model: "CeleryModel", task: "TaskDefinition") -> list[str] | None:
     """Why no worker registers ``task``, one reason per worker; None when some worker
     does (or may: its app or module list is unknowable)."""
-    workers = model.workers()
+    apps = model.home_apps(task)
+    workers = [w for w in model.workers() if _may_run(model, task, w, apps)]
     if not workers:
-        return _app_closure_reasons(model, task, model.apps_of(task))
+        return _app_closure_reasons(model, task, apps)
     if _runs_elsewhere(model, task, workers):
         return _app_closure_reasons(model, task, [task.app_id])
     reasons: list[str] = []
@@ -45,6 +46,15 @@ def unregistered_reasons(model: "CeleryModel", task: "TaskDefinition") -> list[s
             return None
         reasons.append(f"{worker.service} ({worker.deployment.path}): {registration.reason}")
     return sorted(set(reasons))
+
+
+def _may_run(model: "CeleryModel", task: "TaskDefinition", worker: "Worker",
+             apps: list[str]) -> bool:
+    """A worker judges a task bound to no app only when it runs one of the task's home
+    apps, or its app is unknown, or it imports the task's module anyway."""
+    if task.app_id != SHARED or worker.app_id is None or worker.app_id in apps:
+        return True
+    return task.registering_module in model.registration_closure(worker).modules
 
 
 def _runs_elsewhere(model: "CeleryModel", task: "TaskDefinition",
