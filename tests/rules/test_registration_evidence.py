@@ -21,6 +21,11 @@ def where(result: api.RunResult) -> list[tuple[str, int]]:
     return sorted((f.path, f.line) for f in result.findings)
 
 
+def filled(files: dict[str, str], path: str, **fields: str) -> dict[str, str]:
+    """``files`` with the template at ``path`` filled in."""
+    return {**files, path: files[path].format(**fields)}
+
+
 # -- the app's configuration object cannot be read -------------------------------------
 CONFIGURED_BY_FACTORY = {
     "proj/__init__.py": "",
@@ -67,14 +72,12 @@ IMPORTED_APP = {
 def test_a_worker_module_importing_the_app_is_the_workers_app(tmp_path: Path) -> None:
     """Celery's ``find_app`` falls back to any Celery instance among the module's globals:
     ``-A app.worker`` runs the imported ``celery_app`` and imports app.worker itself."""
-    files = {**IMPORTED_APP, "backend/app/worker-start.sh":
-             IMPORTED_APP["backend/app/worker-start.sh"].format(target="app.worker")}
+    files = filled(IMPORTED_APP, "backend/app/worker-start.sh", target="app.worker")
     assert where(cel302(tmp_path, files)) == []
 
 
 def test_a_worker_started_on_the_apps_own_module_misses_the_task(tmp_path: Path) -> None:
-    files = {**IMPORTED_APP, "backend/app/worker-start.sh":
-             IMPORTED_APP["backend/app/worker-start.sh"].format(target="app.core.celery_app")}
+    files = filled(IMPORTED_APP, "backend/app/worker-start.sh", target="app.core.celery_app")
     assert where(cel302(tmp_path, files)) == [("backend/app/app/worker.py", 5)]
 
 
@@ -89,9 +92,8 @@ def test_a_worker_whose_app_is_unknown_may_run_any_app(tmp_path: Path) -> None:
                                          "@celery_app.task(shared=False)\n"
                                          "def job():\n    return 1\n"),
              "backend/app/app/api.py": ("from app.jobs import job\n\n\n"
-                                        "def view():\n    job.delay()\n"),
-             "backend/app/worker-start.sh":
-             IMPORTED_APP["backend/app/worker-start.sh"].format(target="app.worker")}
+                                        "def view():\n    job.delay()\n")}
+    files = filled(files, "backend/app/worker-start.sh", target="app.worker")
     assert where(cel302(tmp_path, files)) == []
 
 
@@ -127,3 +129,24 @@ def test_a_shared_task_beside_its_app_is_still_judged(tmp_path: Path) -> None:
     assert where(cel302(tmp_path, files)) == [("shop/extra.py", 5)]
     files.pop("Procfile")
     assert where(cel302(tmp_path / "no-worker", files)) == [("shop/extra.py", 5)]
+
+
+# -- a config's module names, in a folder run as the current directory ------------------
+FOLDER_RUN_AS_CWD = {
+    "svc/app.py": "from celery import Celery\n\napp = Celery('svc')\napp.config_from_object('celeryconfig')\n",
+    "svc/celeryconfig.py": "broker_url = 'redis://r:6379/0'\nimports = ({imports!r},)\n",
+    "svc/webcrawler.py": ("from celery import shared_task\n\n\n@shared_task\n"
+                          "def crawl(url):\n    return crawl.s(url)\n"),
+    "svc/other.py": "",
+}
+
+
+def test_config_names_resolve_beside_a_folder_run_as_cwd(tmp_path: Path) -> None:
+    """``imports = ('webcrawler',)`` in svc/celeryconfig.py names svc/webcrawler.py."""
+    files = filled(FOLDER_RUN_AS_CWD, "svc/celeryconfig.py", imports="webcrawler")
+    assert where(cel302(tmp_path, files)) == []
+
+
+def test_a_folder_config_that_names_another_module_still_reports(tmp_path: Path) -> None:
+    files = filled(FOLDER_RUN_AS_CWD, "svc/celeryconfig.py", imports="other")
+    assert where(cel302(tmp_path, files)) == [("svc/webcrawler.py", 5)]

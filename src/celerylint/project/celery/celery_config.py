@@ -162,7 +162,8 @@ class ConfigCollector:
         if isinstance(text, str):
             if text in DJANGO_SETTINGS_OBJECTS:
                 return self._django_object(), True
-            return text, False
+            module, colon, attribute = text.partition(":")
+            return module_beside(self.project, module, facts.module) + colon + attribute, False
         if isinstance(value, NameRef):
             symbol = self.symbols.resolve(facts.module, value.dotted)
             if symbol.kind is SymbolKind.MODULE:
@@ -250,6 +251,22 @@ class ConfigCollector:
                 return None
             apps = [*(apps or []), *value] if assignment.augmented else list(value)
         return tuple(_app_package(v) for v in apps) if apps is not None else None
+
+
+def module_beside(project: "Project", name: str, anchor: str) -> str:
+    """``name`` as a process started in ``anchor``'s folder imports it. A folder that is
+    no regular package is run as the current directory (``cd examples/eventlet; celery
+    worker``), so ``imports = ('tasks',)`` in its config names the sibling file, which
+    celerylint knows by its longer dotted name."""
+    canonical = project.canonical_module_name(name)
+    if project.has_module(canonical):
+        return canonical
+    folder = anchor.rpartition(".")[0]
+    if folder and project.module(folder) is None:
+        beside = project.canonical_module_name(f"{folder}.{name}")
+        if project.has_module(beside):
+            return beside
+    return canonical
 
 
 def _app_package(entry: str) -> str:

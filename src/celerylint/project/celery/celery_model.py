@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from celerylint.project.celery.celery_apps import AppFinder, CeleryApp
-from celerylint.project.celery.celery_config import AppConfiguration, ConfigCollector
+from celerylint.project.celery.celery_config import AppConfiguration, ConfigCollector, module_beside
 from celerylint.project.celery.celery_tasks import SHARED, TaskCollector, TaskDefinition
 from celerylint.project.celery.conf import EffectiveSettings
 from celerylint.project.celery.dynamic_imports import dynamic_imports_at_start
@@ -292,20 +292,22 @@ class CeleryModel:
         """``include`` and ``imports``: a lone string, or a list, tuple or set of names."""
         settings = self.settings[app_id]
         for setting in ("include", "imports"):
-            value = settings.value(setting)
-            hidden = self.configs[app_id].opaque_over(settings.entry(setting))
+            value, entry = settings.value(setting), settings.entry(setting)
+            hidden = self.configs[app_id].opaque_over(entry)
             if hidden:
                 roots.unknown.append(f"{setting} may be set by {', '.join(hidden)}")
+            anchor = entry.module if entry is not None else self.apps[app_id].module
             if value is UNKNOWN:
                 roots.unknown.append(setting)
             elif isinstance(value, str):
-                roots.add(value, setting, f"{setting}='{value}'")
+                roots.add(module_beside(self.project, value, anchor), setting,
+                          f"{setting}='{value}'")
             elif isinstance(value, (list, tuple, set)):
                 if not all(isinstance(v, str) for v in value):
                     roots.unknown.append(setting)
                 for name in value:
                     if isinstance(name, str):
-                        roots.add(name, setting)
+                        roots.add(module_beside(self.project, name, anchor), setting)
                 if value:
                     roots.sources.append(f"{setting}={sorted(str(v) for v in value)}")
 
