@@ -150,3 +150,47 @@ def test_config_names_resolve_beside_a_folder_run_as_cwd(tmp_path: Path) -> None
 def test_a_folder_config_that_names_another_module_still_reports(tmp_path: Path) -> None:
     files = filled(FOLDER_RUN_AS_CWD, "svc/celeryconfig.py", imports="other")
     assert where(cel302(tmp_path, files)) == [("svc/webcrawler.py", 5)]
+
+
+# -- a sender that nothing loads, where modules of its kind are wired --------------------
+def _importer(name: str) -> dict[str, str]:
+    return {
+        f"proj/importers/{name}/__init__.py": "",
+        f"proj/importers/{name}/tasks.py": ("from proj.celery import app\n\n\n"
+                                            "@app.task\ndef import_project(pk):\n    return pk\n"),
+        f"proj/importers/{name}/api.py": ("from .tasks import import_project\n\n\n"
+                                          "def start(pk):\n    import_project.delay(pk)\n"),
+    }
+
+
+IMPORTERS = {
+    "proj/__init__.py": "", "proj/importers/__init__.py": "",
+    "proj/celery.py": ("from celery import Celery\n\napp = Celery('proj', include=[\n"
+                       "    'proj.importers.trello.tasks', 'proj.importers.jira.tasks'])\n"),
+    **_importer("trello"), **_importer("jira"), **_importer("pivotal"),
+    "proj/routers.py": ("from proj.importers.jira.api import start as jira\n"
+                        "from proj.importers.trello.api import start as trello\n"),
+    "Procfile": "worker: celery -A proj.celery worker\n",
+}
+
+
+def test_a_sender_no_module_loads_is_no_evidence(tmp_path: Path) -> None:
+    """The router wires the trello and jira views; the pivotal view is wired nowhere."""
+    assert where(cel302(tmp_path, IMPORTERS)) == []
+
+
+def test_the_same_sender_once_wired_is_evidence(tmp_path: Path) -> None:
+    files = {**IMPORTERS, "proj/routers.py": IMPORTERS["proj/routers.py"]
+             + "from proj.importers.pivotal.api import start as pivotal\n"}
+    assert where(cel302(tmp_path, files)) == [("proj/importers/pivotal/tasks.py", 5)]
+    named = {**IMPORTERS, "proj/urls.py": "VIEWS = ['proj.importers.pivotal.api.start']\n"}
+    assert where(cel302(tmp_path / "named", named)) == [("proj/importers/pivotal/tasks.py", 5)]
+    script = {**IMPORTERS, "proj/importers/pivotal/api.py": IMPORTERS[
+        "proj/importers/pivotal/api.py"] + "\n\nif __name__ == '__main__':\n    start(1)\n"}
+    assert where(cel302(tmp_path / "script", script)) == [("proj/importers/pivotal/tasks.py", 5)]
+
+
+def test_a_sender_in_a_project_that_wires_no_module_of_its_kind_is_evidence(
+        tmp_path: Path) -> None:
+    files = {k: v for k, v in IMPORTERS.items() if k != "proj/routers.py"}
+    assert where(cel302(tmp_path, files)) == [("proj/importers/pivotal/tasks.py", 5)]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from celerylint.findings import Finding, Severity
 from celerylint.project.celery.celery_model import Closure, celery_model
 from celerylint.project.celery.celery_tasks import SHARED
 from celerylint.project.celery.named_references import named_references
+from celerylint.project.celery.unwired_modules import unwired_modules
 from celerylint.rules.base import ProjectRule
 
 if TYPE_CHECKING:
@@ -17,17 +18,35 @@ if TYPE_CHECKING:
     from celerylint.project.model import Project
 
 
-def used_tasks(model: "CeleryModel") -> dict[tuple[str, str], tuple["TaskDefinition", str]]:
-    """Tasks referenced by name or called by object, with a description of the first use."""
-    used: dict[tuple[str, str], tuple[TaskDefinition, str]] = {}
+class TaskUse(NamedTuple):
+    """One place that sends or names a task, in words for the message."""
+
+    path: str
+    label: str
+
+
+def task_uses(model: "CeleryModel") -> dict[tuple[str, str], tuple["TaskDefinition", list[TaskUse]]]:
+    """Tasks referenced by name or called by object, each with its uses (calls first)."""
+    used: dict[tuple[str, str], tuple[TaskDefinition, list[TaskUse]]] = {}
     for call in sorted(model.calls, key=lambda c: (c.path, c.span.line)):
-        used.setdefault(call.task.key, (call.task, f".{call.method}() at {call.path}:{call.span.line}"))
+        used.setdefault(call.task.key, (call.task, []))[1].append(
+            TaskUse(call.path, f".{call.method}() at {call.path}:{call.span.line}"))
     for reference in named_references(model):
         if reference.is_pattern:
             continue
         for task in model.tasks_named(reference.name):
-            used.setdefault(task.key, (task, f"{reference.label} at {reference.path}:{reference.span.line}"))
+            used.setdefault(task.key, (task, []))[1].append(
+                TaskUse(reference.path, f"{reference.label} at {reference.path}:"
+                                        f"{reference.span.line}"))
     return used
+
+
+def live_uses(project: "Project", uses: list[TaskUse]) -> list[TaskUse]:
+    """The uses that some process may run: not those in modules that nothing loads in a
+    project that wires modules of their kind (see ``unwired_modules``)."""
+    modules = {use.path: project.names_by_path.get(use.path, ("",))[0] for use in uses}
+    dead = unwired_modules(project).unwired(m for m in modules.values() if m)
+    return [use for use in uses if modules[use.path] not in dead]
 
 
 def unregistered_reasons(model: "CeleryModel", task: "TaskDefinition") -> list[str] | None:
@@ -88,10 +107,14 @@ class UnregisteredTask(ProjectRule):
 
     def check_project(self, project: "Project") -> Iterator[Finding]:
         model = celery_model(project)
-        for task, first_use in sorted(used_tasks(model).values(), key=lambda v: v[0].key):
+        for task, uses in sorted(task_uses(model).values(), key=lambda v: v[0].key):
             reasons = unregistered_reasons(model, task)
             if reasons is None:
                 continue
+            uses = live_uses(project, uses)
+            if not uses:
+                continue
+            first_use = uses[0].label
             yield self.finding(
                 task.path, task.span,
                 f"Task '{task.name}' is used ({first_use}) but no worker registers it: "
