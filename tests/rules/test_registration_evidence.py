@@ -194,3 +194,23 @@ def test_a_sender_in_a_project_that_wires_no_module_of_its_kind_is_evidence(
         tmp_path: Path) -> None:
     files = {k: v for k, v in IMPORTERS.items() if k != "proj/routers.py"}
     assert where(cel302(tmp_path, files)) == [("proj/importers/pivotal/tasks.py", 5)]
+
+
+# -- ``-A`` in a script, relative to the script's folder ---------------------------------
+SCRIPT_FOLDER = {
+    "services/api/worker.py": ("from celery import Celery\n\n"
+                               "app = Celery('api', broker='redis://r:6379/0')\n\n\n"
+                               "@app.task\ndef ping():\n    return 1\n\n\n"
+                               "def later():\n    ping.delay()\n"),
+    "services/api/jobs.py": ("from celery import shared_task\n\n\n@shared_task\n"
+                             "def pong():\n    return 2\n\n\ndef later():\n    pong.delay()\n"),
+    "services/api/start-worker.sh": "#!/bin/sh\ncd \"$(dirname \"$0\")\"\ncelery -A worker worker\n",
+}
+
+
+def test_a_scripts_dash_a_resolves_in_the_scripts_folder(tmp_path: Path) -> None:
+    """``celery -A worker`` in services/api/start-worker.sh is services/api/worker.py: its
+    own task is registered, the task of a module it never imports is reported."""
+    result = cel302(tmp_path, SCRIPT_FOLDER)
+    assert where(result) == [("services/api/jobs.py", 5)]
+    assert "start-worker.sh" in result.findings[0].message

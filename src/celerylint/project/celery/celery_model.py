@@ -7,6 +7,7 @@ known statically is answered with None/UNKNOWN, and rules stay silent on it.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -94,6 +95,7 @@ class Worker:
     service: str
     command: "CeleryCommand"
     app_id: str | None
+    target: str | None = None  # ``-A`` as the process resolves it (see ``workers``)
 
 
 @dataclass
@@ -185,10 +187,25 @@ class CeleryModel:
             for service in deployment.services:
                 for command in service.commands:
                     if command.kind is ProcessKind.WORKER:
+                        target = self._target_in_folder(command.app, deployment.path) \
+                            if command.app_known else None
                         found.append(Worker(deployment, service.name, command,
-                                            self.app_for_target(command.app)
-                                            if command.app_known else None))
+                                            self.app_for_target(target) if target else None,
+                                            target))
         return found
+
+    def _target_in_folder(self, target: str | None, path: str) -> str | None:
+        """``-A target`` as written, or, when that names no module, as a process started
+        in the folder of the file that gives it imports it (``celery -A worker`` in
+        services/api/start.sh is services/api/worker.py)."""
+        module = (target or "").partition(":")[0]
+        if not module or self.project.has_module(self.project.canonical_module_name(module)):
+            return target
+        folder = posixpath.dirname(path).replace("/", ".")
+        beside = f"{folder}.{module}" if folder else ""
+        if beside and self.project.has_module(self.project.canonical_module_name(beside)):
+            return f"{folder}.{target}"
+        return target
 
     def app_for_target(self, target: str | None) -> str | None:
         """Resolve ``celery -A target`` as Celery's ``find_app`` does."""
@@ -259,7 +276,7 @@ class CeleryModel:
             if worker.app_id is None:
                 raise ValueError(f"the app of worker {worker.service} is not known")
             return self.registration_closure(worker.app_id,
-                                             self.target_module(worker.command.app))
+                                             self.target_module(worker.target))
         app = self.apps[app_id]
         start = target_module or app.module
         key = (app_id, start, target_module is not None)
