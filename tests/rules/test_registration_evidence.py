@@ -214,3 +214,36 @@ def test_a_scripts_dash_a_resolves_in_the_scripts_folder(tmp_path: Path) -> None
     result = cel302(tmp_path, SCRIPT_FOLDER)
     assert where(result) == [("services/api/jobs.py", 5)]
     assert "start-worker.sh" in result.findings[0].message
+
+
+# -- the app is configured by a function that a factory calls ---------------------------
+FACTORY_SETUP = {
+    "proj/__init__.py": "",
+    "proj/celery_app.py": ("from celery import Celery\n\ncelery = Celery(__name__)\n\n\n"
+                           "def init_celery(flask_app):\n"
+                           "    celery.config_from_object('proj.celeryconfig')\n"),
+    "proj/celeryconfig.py": "broker_url = 'redis://redis:6379/0'\n",
+    "proj/factory.py": ("import importlib\n\nfrom proj.celery_app import init_celery\n\n"
+                        "CORE_APPS = ['proj.publish']\n\n\n"
+                        "def get_app(config=None):\n    init_celery(config)\n"
+                        "{install}    return config\n"),
+    "proj/publish.py": ("from proj.celery_app import celery\n\n\n"
+                        "@celery.task\ndef transmit(item_id):\n    return item_id\n"),
+    "proj/views.py": "from proj.publish import transmit\n\n\ndef go():\n    transmit.delay(1)\n",
+}
+INSTALL_APPS = ("    for name in CORE_APPS:\n"
+                "        importlib.import_module(name)\n")
+
+
+def test_a_factory_that_configures_the_app_and_imports_apps_by_name(tmp_path: Path) -> None:
+    """get_app() runs init_celery(), so a worker of this app runs the factory, whose
+    import_module() over its apps registers tasks no import names."""
+    files = filled(FACTORY_SETUP, "proj/factory.py", install=INSTALL_APPS)
+    assert where(cel302(tmp_path, files)) == []
+
+
+def test_a_factory_that_configures_the_app_and_imports_nothing(tmp_path: Path) -> None:
+    files = filled(FACTORY_SETUP, "proj/factory.py", install="")
+    result = cel302(tmp_path, files)
+    assert where(result) == [("proj/publish.py", 5)]
+    assert "init_celery() called in proj.factory" in result.findings[0].message

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from celerylint.project.celery.app_setup import setup_calls
 from celerylint.project.celery.celery_apps import AppFinder, CeleryApp
 from celerylint.project.celery.celery_config import AppConfiguration, ConfigCollector, module_beside
 from celerylint.project.celery.celery_tasks import SHARED, TaskCollector, TaskDefinition
@@ -297,11 +298,16 @@ class CeleryModel:
                 for module in sorted(self._django_setup_modules()):
                     roots.add(module, "django.setup()")
                 roots.sources.append("django.setup() (INSTALLED_APPS models, apps and ready())")
+        setup = setup_calls(self, app.id)
+        for call in setup:
+            roots.add(call.module, f"calls {call.callee}(), which configures the app",
+                      f"{call.callee}() called in {call.module}")
         canonical: dict[str, str] = {}
         for root, why in roots.reasons.items():
             canonical.setdefault(self.project.canonical_module_name(root), why)
         parents = self.project.import_graph.load_closure_parents(sorted(canonical))
-        roots.unknown.extend(dynamic_imports_at_start(self.project, parents))
+        roots.unknown.extend(dynamic_imports_at_start(
+            self.project, parents, [c.function for c in setup if c.function]))
         return Closure(frozenset(parents), not roots.unknown, tuple(roots.sources), parents,
                        canonical, tuple(dict.fromkeys(roots.unknown)))
 
