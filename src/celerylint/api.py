@@ -361,6 +361,7 @@ def _project_notes(project: Project, result: RunResult) -> list[str]:
         from celerylint.project.celery.celery_model import celery_model
 
         notes.extend(celery_model(project).unfollowed_worker_notes())
+        notes.extend(celery_model(project).homeless_task_notes())
     return notes
 
 

@@ -23,6 +23,7 @@ from celerylint.project.celery.celery_apps import (
     settings_from_call,
     settings_from_constructor,
 )
+from celerylint.project.celery.conf import PRECEDENCE
 from celerylint.project.celery.settings_composition import ComposedAssignment, SettingsComposer
 from celerylint.project.celery.settings_findings import analysed_variant
 from celerylint.project.celery.settings_variants import (
@@ -48,6 +49,16 @@ class AppConfiguration:
     calls: list[tuple[ModuleFacts, CallFact]] = field(default_factory=list)  # app.<method>(...)
     # What the reading of composed settings could not settle, for ``--verbose``.
     notes: list[str] = field(default_factory=list)
+    # Configuration objects whose keys cannot be read (``config_from_object(flask_app
+    # .config)``), with their precedence: any setting may come from them. (A
+    # ``conf.update(mapping)`` is taken as overrides that leave include/imports alone.)
+    opaque: list[tuple[SourceKind, str]] = field(default_factory=list)
+
+    def opaque_over(self, entry: SettingEntry | None) -> list[str]:
+        """The unreadable sources that may override ``entry`` (all of them when the
+        setting has no entry): where a setting's value may really come from."""
+        rank = PRECEDENCE[entry.source] if entry is not None else -1
+        return [where for kind, where in self.opaque if PRECEDENCE[kind] >= rank]
 
 
 class ConfigCollector:
@@ -126,6 +137,9 @@ class ConfigCollector:
         target, is_django = self._object_target(target_value, facts)
         config = ConfigObject(app_id, target or "", namespace, facts.path, call.span, is_django)
         self.configs[app_id].objects.append(config)
+        if not target:
+            self.configs[app_id].opaque.append(
+                (SourceKind.OBJECT, f"config_from_object() at {facts.path}:{call.span.line}"))
         if target:
             self.configs[app_id].entries[:0] = list(self._object_entries(config))
 
@@ -134,7 +148,8 @@ class ConfigCollector:
         if isinstance(text, str):
             if text in DJANGO_SETTINGS_OBJECTS:
                 return self._django_object(), True
-            return text, False
+            module, colon, attribute = text.partition(":")
+            return module_beside(self.project, module, facts.module) + colon + attribute, False
         if isinstance(value, NameRef):
             symbol = self.symbols.resolve(facts.module, value.dotted)
             if symbol.kind is SymbolKind.MODULE:
@@ -222,6 +237,22 @@ class ConfigCollector:
                 return None
             apps = [*(apps or []), *value] if assignment.augmented else list(value)
         return tuple(_app_package(v) for v in apps) if apps is not None else None
+
+
+def module_beside(project: "Project", name: str, anchor: str) -> str:
+    """``name`` as a process started in ``anchor``'s folder imports it. A folder that is
+    no regular package is run as the current directory (``cd examples/eventlet; celery
+    worker``), so ``imports = ('tasks',)`` in its config names the sibling file, which
+    celerylint knows by its longer dotted name."""
+    canonical = project.canonical_module_name(name)
+    if project.has_module(canonical):
+        return canonical
+    folder = anchor.rpartition(".")[0]
+    if folder and project.module(folder) is None:
+        beside = project.canonical_module_name(f"{folder}.{name}")
+        if project.has_module(beside):
+            return beside
+    return canonical
 
 
 def _app_package(entry: str) -> str:

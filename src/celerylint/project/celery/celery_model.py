@@ -7,12 +7,14 @@ known statically is answered with None/UNKNOWN, and rules stay silent on it.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from celerylint.project.celery.app_setup import setup_calls
 from celerylint.project.celery.celery_apps import AppFinder, CeleryApp
-from celerylint.project.celery.celery_config import AppConfiguration, ConfigCollector
+from celerylint.project.celery.celery_config import AppConfiguration, ConfigCollector, module_beside
 from celerylint.project.celery.celery_tasks import SHARED, TaskCollector, TaskDefinition
 from celerylint.project.celery.conf import EffectiveSettings
 from celerylint.project.celery.dynamic_imports import dynamic_imports_at_start
@@ -21,6 +23,7 @@ from celerylint.project.celery.task_classes import TaskClassCollector
 from celerylint.project.celery.task_references import TaskCall, TaskReference, collect_references
 from celerylint.project.evaluate import UNKNOWN, Evaluator, plain
 from celerylint.project.symbols import SymbolKind, SymbolTable
+from celerylint.source.facts import ImportFact
 
 if TYPE_CHECKING:
     from celerylint.project.celery.beat import BeatEntry
@@ -94,6 +97,7 @@ class Worker:
     service: str
     command: "CeleryCommand"
     app_id: str | None
+    target: str | None = None  # ``-A`` as the process resolves it (see ``workers``)
 
 
 @dataclass
@@ -148,6 +152,32 @@ class CeleryModel:
         only on its own app."""
         return sorted(self.apps) if task.shared else [task.app_id]
 
+    def home_apps(self, task: TaskDefinition) -> list[str]:
+        """The apps whose workers are meant to run ``task``: ``apps_of`` narrowed, for a
+        task bound to no app (``@shared_task``) in a tree of several apps, to the apps of
+        its own top-level package, and to the Django-configured apps when that package is
+        an installed app. Empty when no app is tied to it (sibling example projects in
+        one tree): its workers are not among the ones found."""
+        apps = self.apps_of(task)
+        if task.app_id != SHARED or len(apps) <= 1:
+            return apps
+        top = task.registering_module.split(".")[0]
+        home = {a for a in apps if self.apps[a].module.split(".")[0] == top}
+        if any(p.split(".")[0] == top for p in self.django_apps or ()):
+            home.update(a for a in apps if any(o.is_django for o in self.configs[a].objects))
+        return sorted(home)
+
+    def homeless_task_notes(self) -> list[str]:
+        """For --verbose: packages whose shared tasks belong to no app celerylint found,
+        so unregistered-task does not judge them."""
+        if len(self.apps) <= 1:
+            return []
+        packages = sorted({t.registering_module.split(".")[0] for t in self.tasks
+                           if t.app_id == SHARED and not self.home_apps(t)})
+        return [f"the shared tasks of '{p}' belong to none of the {len(self.apps)} Celery apps "
+                "found (none is defined in that package or installs it); unregistered-task "
+                "does not judge them against other apps' workers." for p in packages]
+
     def settings_for(self, app_id: str | None) -> EffectiveSettings | None:
         if app_id is None:
             return next(iter(self.settings.values())) if len(self.settings) == 1 else None
@@ -162,10 +192,25 @@ class CeleryModel:
             for service in deployment.services:
                 for command in service.commands:
                     if command.kind is ProcessKind.WORKER:
+                        target = self._target_in_folder(command.app, deployment.path) \
+                            if command.app_known else None
                         found.append(Worker(deployment, service.name, command,
-                                            self.app_for_target(command.app)
-                                            if command.app_known else None))
+                                            self.app_for_target(target) if target else None,
+                                            target))
         return found
+
+    def _target_in_folder(self, target: str | None, path: str) -> str | None:
+        """``-A target`` as written, or, when that names no module, as a process started
+        in the folder of the file that gives it imports it (``celery -A worker`` in
+        services/api/start.sh is services/api/worker.py)."""
+        module = (target or "").partition(":")[0]
+        if not module or self.project.has_module(self.project.canonical_module_name(module)):
+            return target
+        folder = posixpath.dirname(path).replace("/", ".")
+        beside = f"{folder}.{module}" if folder else ""
+        if beside and self.project.has_module(self.project.canonical_module_name(beside)):
+            return f"{folder}.{target}"
+        return target
 
     def app_for_target(self, target: str | None) -> str | None:
         """Resolve ``celery -A target`` as Celery's ``find_app`` does."""
@@ -187,11 +232,24 @@ class CeleryModel:
                 if found:
                     return found
             else:
-                defined = sorted(a for a, app in self.apps.items() if app.module == module_name
-                                 and not app.factory)
-                if len(defined) == 1:
-                    return defined[0]
+                found = self._app_among_globals(module_name)
+                if found:
+                    return found
         return None
+
+    def _app_among_globals(self, module: str) -> str | None:
+        """Celery's last resort for ``-A module``: a Celery instance among the module's
+        globals, whether defined there or imported (``from proj.core import celery_app``).
+        Only a single candidate is trusted: Celery would take the first of several."""
+        defined = sorted(a for a, app in self.apps.items() if app.module == module
+                         and not app.factory)
+        if defined:
+            return defined[0] if len(defined) == 1 else None
+        imported = {self.finder.app_for_expression(module, name)
+                    for name, binding in self.symbols.bindings(module).items()
+                    if isinstance(binding, ImportFact)}
+        imported.discard(None)
+        return imported.pop() if len(imported) == 1 else None
 
     def _app_attribute(self, module: str, attribute: str) -> str | None:
         symbol = self.symbols.resolve(module, attribute)
@@ -223,7 +281,7 @@ class CeleryModel:
             if worker.app_id is None:
                 raise ValueError(f"the app of worker {worker.service} is not known")
             return self.registration_closure(worker.app_id,
-                                             self.target_module(worker.command.app))
+                                             self.target_module(worker.target))
         app = self.apps[app_id]
         start = target_module or app.module
         key = (app_id, start, target_module is not None)
@@ -244,11 +302,16 @@ class CeleryModel:
                 for module in sorted(self._django_setup_modules()):
                     roots.add(module, "django.setup()")
                 roots.sources.append("django.setup() (INSTALLED_APPS models, apps and ready())")
+        setup = setup_calls(self, app.id)
+        for call in setup:
+            roots.add(call.module, f"calls {call.callee}(), which configures the app",
+                      f"{call.callee}() called in {call.module}")
         canonical: dict[str, str] = {}
         for root, why in roots.reasons.items():
             canonical.setdefault(self.project.canonical_module_name(root), why)
         parents = self.project.import_graph.load_closure_parents(sorted(canonical))
-        roots.unknown.extend(dynamic_imports_at_start(self.project, parents))
+        roots.unknown.extend(dynamic_imports_at_start(
+            self.project, parents, [c.function for c in setup if c.function]))
         return Closure(frozenset(parents), not roots.unknown, tuple(roots.sources), parents,
                        canonical, tuple(dict.fromkeys(roots.unknown)))
 
@@ -256,17 +319,22 @@ class CeleryModel:
         """``include`` and ``imports``: a lone string, or a list, tuple or set of names."""
         settings = self.settings[app_id]
         for setting in ("include", "imports"):
-            value = settings.value(setting)
+            value, entry = settings.value(setting), settings.entry(setting)
+            hidden = self.configs[app_id].opaque_over(entry)
+            if hidden:
+                roots.unknown.append(f"{setting} may be set by {', '.join(hidden)}")
+            anchor = entry.module if entry is not None else self.apps[app_id].module
             if value is UNKNOWN:
                 roots.unknown.append(setting)
             elif isinstance(value, str):
-                roots.add(value, setting, f"{setting}='{value}'")
+                roots.add(module_beside(self.project, value, anchor), setting,
+                          f"{setting}='{value}'")
             elif isinstance(value, (list, tuple, set)):
                 if not all(isinstance(v, str) for v in value):
                     roots.unknown.append(setting)
                 for name in value:
                     if isinstance(name, str):
-                        roots.add(name, setting)
+                        roots.add(module_beside(self.project, name, anchor), setting)
                 if value:
                     roots.sources.append(f"{setting}={sorted(str(v) for v in value)}")
 

@@ -14,7 +14,7 @@ from typing import Any
 from celerylint.project.celery.celery_apps import SettingEntry, SourceKind
 from celerylint.project.evaluate import UNKNOWN, Evaluator, plain
 
-_PRECEDENCE = {SourceKind.OBJECT: 0, SourceKind.UPDATE: 1, SourceKind.ATTRIBUTE: 1,
+PRECEDENCE = {SourceKind.OBJECT: 0, SourceKind.UPDATE: 1, SourceKind.ATTRIBUTE: 1,
                SourceKind.ITEM: 1, SourceKind.CONSTRUCTOR: 2}
 
 
@@ -49,7 +49,7 @@ class EffectiveSettings:
     @classmethod
     def from_entries(cls, entries: Iterable[SettingEntry], evaluator: Evaluator) -> "EffectiveSettings":
         by_name: dict[str, list[SettingEntry]] = {}
-        ordered = sorted(enumerate(entries), key=lambda item: (_PRECEDENCE[item[1].source], item[0]))
+        ordered = sorted(enumerate(entries), key=lambda item: (PRECEDENCE[item[1].source], item[0]))
         for _, entry in ordered:
             name = canonical_setting_name(entry.key, entry.namespace, entry.django)
             if name:

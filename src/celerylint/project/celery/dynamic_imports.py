@@ -26,11 +26,13 @@ def _callee(call: CallFact) -> str:
     return call.func.rsplit(".", 1)[-1]
 
 
-def _load_time_functions(calls: list[tuple[str, CallFact]]) -> set[str]:
-    """Names of functions that run while the modules load: called at module level, or
-    called by such a function (by name, a few steps deep; names are matched loosely,
-    which can only make the closure less certain, never add a finding)."""
+def _load_time_functions(calls: list[tuple[str, CallFact]], started: Iterable[str]) -> set[str]:
+    """Names of functions that run while the modules load: called at module level (or
+    ``started``: a factory that the worker's start-up runs), or called by such a function
+    (by name, a few steps deep; names are matched loosely, which can only make the
+    closure less certain, never add a finding)."""
     running = {_callee(call) for _, call in calls if not call.function}
+    running.update(name.split(".")[-1] for name in started)
     for _ in range(MAX_CALL_DEPTH):
         more = {_callee(call) for _, call in calls
                 if call.function and call.function.split(".")[-1] in running}
@@ -40,14 +42,16 @@ def _load_time_functions(calls: list[tuple[str, CallFact]]) -> set[str]:
     return running
 
 
-def dynamic_imports_at_start(project: Project, modules: Iterable[str]) -> list[str]:
-    """``path:line`` of every computed-name import that runs while ``modules`` load."""
+def dynamic_imports_at_start(project: Project, modules: Iterable[str],
+                             started: Iterable[str] = ()) -> list[str]:
+    """``path:line`` of every computed-name import that runs while ``modules`` load, or
+    while the ``started`` functions run."""
     calls: list[tuple[str, CallFact]] = []
     for name in sorted(modules):
         facts = project.module(name)
         if facts is not None:
             calls.extend((facts.path, call) for call in facts.calls)
-    running = _load_time_functions(calls)
+    running = _load_time_functions(calls, started)
     found = []
     for path, call in calls:
         if _callee(call) not in DYNAMIC_IMPORTERS:
