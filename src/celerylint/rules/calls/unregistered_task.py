@@ -104,7 +104,6 @@ class UnregisteredTask(ProjectRule):
     name = "unregistered-task"
     severity = Severity.ERROR
     summary = "A task is used but no worker imports its module, so workers reject it as unregistered."
-    preview = True  # below 95 % on the precision benchmark: see its doc's Known limits
 
     def check_project(self, project: "Project") -> Iterator[Finding]:
         model = celery_model(project)
