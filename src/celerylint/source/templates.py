@@ -10,15 +10,26 @@ statement or comment becomes spaces. Line numbers are kept; columns shift on
 lines with an expression. Where the blanked text is still no valid Python
 (both branches of an ``{% if %}`` kept), the file is skipped and said so once
 under ``--verbose``.
+
+A copier template renders only the files with its templates suffix (``.jinja``
+unless ``copier.yml`` sets ``_templates_suffix``) under its ``_subdirectory``:
+``{{ project_name }}/tasks.py.jinja`` and ``{% if use_celery %}worker.py{% endif %}.jinja``
+are read as the ``tasks.py`` and ``worker.py`` they render to (see
+:func:`copier_rendered_paths`), while findings keep the real ``.jinja`` path.
 """
 
 from __future__ import annotations
 
 import ast
+import posixpath
 import re
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
+
+from celerylint.regular_files import read_regular_text
 
 if TYPE_CHECKING:
     from celerylint.project.model import Project
@@ -28,6 +39,10 @@ _STATEMENT = re.compile(r"\{%-?.*?-?%\}|\{#.*?#\}")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _BYTE_MARKERS = (b"{{", b"{%", b"{#")
 TEMPLATE_FAILURE_HINT = "(the file looks like a template, e.g. Jinja)"
+COPIER_CONFIG_NAMES = ("copier.yml", "copier.yaml")
+COPIER_DEFAULT_SUFFIX = ".jinja"
+_COPIER_OPTION = re.compile(r"^(?P<key>_subdirectory|_templates_suffix)[ \t]*:[ \t]*(?P<value>.*?)[ \t]*$",
+                            re.MULTILINE)
 
 
 def has_template_markers(text: str) -> bool:
@@ -60,6 +75,18 @@ def blank_markers(text: str) -> str:
     return _EXPRESSION.sub(lambda match: rendered_name(match.group("body")), text)
 
 
+_DOTTED_EXPRESSION = re.compile(
+    r"\{\{-?(?P<body>[^{}]*?)-?\}\}(?=\.[A-Za-z_])|(?<=[A-Za-z0-9_]\.)\{\{-?(?P<tail>[^{}]*?)-?\}\}")
+
+
+def render_dotted_expressions(text: str) -> str:
+    """Expressions that are parts of a dotted name (``-A {{ project_name }}.celery_app``)
+    rendered to the name they stand for; other expressions stay for the reader to treat
+    as run-time values (a password is not its placeholder's name)."""
+    return _DOTTED_EXPRESSION.sub(
+        lambda match: rendered_name(match.group("body") or match.group("tail") or ""), text)
+
+
 def _parses(text: str) -> bool:
     try:
         with warnings.catch_warnings():
@@ -70,11 +97,21 @@ def _parses(text: str) -> bool:
     return True
 
 
-def source_for_analysis(text: str, data: bytes) -> str:
-    """The text to analyse: as written, or with template markers blanked when only that parses."""
+def is_rendered_template(path: str) -> bool:
+    """A Python file known to be a template: a copier template file (the only Python
+    files not named ``*.py``, e.g. ``tasks.py.jinja``) or one in a folder with a template name."""
+    return not path.endswith(".py") or is_template_path(path)
+
+
+def source_for_analysis(text: str, data: bytes, template: bool = False) -> str:
+    """The text to analyse: as written, or with template markers blanked when only that parses.
+
+    In a known ``template`` the blanked text wins whenever it parses, so that string
+    literals (``include=["{{ project_name }}.tasks"]``) hold the names they render to.
+    """
     if not any(marker in data for marker in _BYTE_MARKERS) or not has_template_markers(text):
         return text
-    if _parses(text):
+    if _parses(text) and not template:
         return text
     blanked = blank_markers(text)
     return blanked if _parses(blanked) else text
@@ -119,3 +156,81 @@ def template_lines_blanked(lines: Iterable[str]) -> list[str]:
     """Lines holding nothing but template statements, emptied (for line-based formats)."""
     return ["" if line.strip() and not _STATEMENT.sub("", line).strip() else line
             for line in lines]
+
+
+@dataclass(frozen=True)
+class CopierTemplate:
+    """Where a copier template's rendered files live and which suffix marks them."""
+
+    root: str  # the folder rendered into the project ("" for the repository root)
+    suffix: str  # "" when copier renders every file
+
+
+def _copier_option(text: str, key: str) -> str | None:
+    for match in _COPIER_OPTION.finditer(text):
+        if match.group("key") == key:
+            value = match.group("value").split(" #", 1)[0].strip()
+            return value[1:-1] if value[:1] in "'\"" and value[-1:] == value[:1] and len(value) > 1 \
+                else value
+    return None
+
+
+def copier_templates(root: Path, files: Sequence[str]) -> list[CopierTemplate]:
+    """Every ``copier.yml``/``copier.yaml`` as the template it configures.
+
+    Only the two top-level keys that place files are read, line by line: copier's own
+    questions and defaults do not change which files exist. A templated
+    ``_subdirectory`` (``{{ flavour }}``) cannot be known, so the config's folder stands in.
+    """
+    found: dict[str, CopierTemplate] = {}
+    for rel in files:
+        directory, _, name = rel.rpartition("/")
+        if name not in COPIER_CONFIG_NAMES or directory in found:
+            continue
+        try:
+            text = read_regular_text(root / rel)[:200_000]
+        except OSError:
+            text = ""
+        subdirectory = (_copier_option(text, "_subdirectory") or "").strip("/")
+        suffix = _copier_option(text, "_templates_suffix")
+        if "{" in subdirectory or subdirectory in (".", ""):
+            subdirectory = ""
+        tree = posixpath.join(directory, subdirectory) if directory and subdirectory \
+            else directory or subdirectory
+        found[directory] = CopierTemplate(tree, COPIER_DEFAULT_SUFFIX if suffix is None else suffix)
+    return sorted(found.values(), key=lambda t: t.root)
+
+
+def rendered_file_name(name: str, suffix: str) -> str | None:
+    """The name a template file renders to; None when it renders to no name of its own.
+
+    ``tasks.py.jinja`` → ``tasks.py``; ``{% if use_celery %}worker.py{% endif %}.jinja``
+    → ``worker.py`` (the file exists when the condition holds).
+    """
+    if suffix and not name.endswith(suffix):
+        return None
+    name = name[: len(name) - len(suffix)] if suffix else name
+    name = _STATEMENT.sub("", name).strip()
+    return name or None
+
+
+def copier_rendered_paths(files: Sequence[str],
+                          templates: Sequence[CopierTemplate]) -> dict[str, str]:
+    """Each copier template file (real path) and the path it renders to.
+
+    Folder names keep their expressions (``{{ project_name }}``), which module naming
+    renders; statements in folder names are dropped like those in file names.
+    """
+    rendered: dict[str, str] = {}
+    for template in templates:
+        prefix = f"{template.root}/" if template.root else ""
+        for rel in files:
+            if not rel.startswith(prefix) or rel in rendered:
+                continue
+            *folders, name = rel.split("/")
+            target = rendered_file_name(name, template.suffix)
+            if target is None or (not template.suffix and target == name):
+                continue
+            parts = [_STATEMENT.sub("", part).strip() or part for part in folders]
+            rendered[rel] = "/".join((*parts, target))
+    return rendered
