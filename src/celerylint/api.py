@@ -27,7 +27,7 @@ from celerylint.settings import Settings, with_changes
 from celerylint.source.cache_trust import untrusted_cache_reason
 from celerylint.source.facts import ModuleFacts
 from celerylint.source.pool import ExtractionStats, extract
-from celerylint.source.templates import template_notes
+from celerylint.source.templates import at_template_columns, template_notes
 from celerylint.suppression import (
     FileSuppressions,
     NoqaDirective,
@@ -226,7 +226,7 @@ def run(
     result = RunResult([], {r.code: r.meta() for r in rules}, project,
                        notes=[*project.inventory.notes, *(stats.notes if stats else ())],
                        timings=timings, extraction=stats, warnings=warnings)
-    findings = run_rules(project, rules, result)
+    findings = at_template_columns(run_rules(project, rules, result), project)
     result.notes.extend(celery_version_notes(project))
     result.notes.extend(settings_notes(project))
     result.notes.extend(import_rule_notes(project))

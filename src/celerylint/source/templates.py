@@ -7,7 +7,8 @@ file with the markers blanked: an expression becomes the name it stands for
 (``{{ cookiecutter.project_slug }}`` → ``project_slug``, so module paths and
 task names still line up with the directory of the same name), and a
 statement or comment becomes spaces. Line numbers are kept; columns shift on
-lines with an expression. Where the blanked text is still no valid Python
+lines with an expression, and :func:`at_template_columns` maps findings back to
+the columns of the template text. Where the blanked text is still no valid Python
 (both branches of an ``{% if %}`` kept), the file is skipped and said so once
 under ``--verbose``.
 
@@ -24,7 +25,7 @@ import ast
 import posixpath
 import re
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,6 +33,7 @@ from typing import TYPE_CHECKING
 from celerylint.regular_files import read_regular_text
 
 if TYPE_CHECKING:
+    from celerylint.findings import Edit, Finding
     from celerylint.project.model import Project
 
 _EXPRESSION = re.compile(r"\{\{-?(?P<body>.*?)-?\}\}")
@@ -120,13 +122,13 @@ def source_for_analysis(text: str, data: bytes, template: bool = False) -> str:
 def is_unparsable_template(project: "Project", path: str, failure_message: str) -> bool:
     """A file that fails to parse because it is a template, not because it is broken.
 
-    Its failure carries the parser's template hint, and it lies in a template tree
-    or holds a Jinja statement (``{% ... %}`` is never Python; ``{{`` alone may be
-    an f-string's brace).
+    Its failure carries the parser's template hint, and it lies in a template tree,
+    is a copier template file, or holds a Jinja statement (``{% ... %}`` is never
+    Python; ``{{`` alone may be an f-string's brace).
     """
     if TEMPLATE_FAILURE_HINT not in failure_message:
         return False
-    if is_template_path(path):
+    if is_rendered_template(path):
         return True
     data = project.read_bytes(path) or b""
     return _STATEMENT.search(data.decode("utf-8", "replace")) is not None
@@ -234,3 +236,80 @@ def copier_rendered_paths(files: Sequence[str],
             parts = [_STATEMENT.sub("", part).strip() or part for part in folders]
             rendered[rel] = "/".join((*parts, target))
     return rendered
+
+
+class _LineColumns:
+    """Where a template line's expressions sit in the blanked line and in the template.
+
+    Statements are blanked to spaces of their own width, so only expressions move text.
+    """
+
+    def __init__(self, template_line: str) -> None:
+        without_statements = _STATEMENT.sub(lambda match: " " * len(match.group()), template_line)
+        self.segments: list[tuple[int, int, int, int]] = []  # blanked start/end, template start/end
+        shift = 0
+        for match in _EXPRESSION.finditer(without_statements):
+            width = len(rendered_name(match.group("body")))
+            start = match.start() - shift
+            self.segments.append((start, start + width, match.start(), match.end()))
+            shift = match.end() - (start + width)
+
+    def column(self, blanked: int, is_end: bool = False) -> int:
+        """The 1-based template column of a 1-based column of the blanked line."""
+        index, shift = blanked - 1, 0
+        for start, end, template_start, template_end in self.segments:
+            if index <= start:
+                break
+            if index < end or (is_end and index == end):
+                return (template_end if is_end else template_start) + 1
+            shift = template_end - end
+        return index + shift + 1
+
+
+def at_template_columns(findings: list["Finding"], project: "Project") -> list["Finding"]:
+    """Findings in Python templates that were read blanked, with columns (and fix edits)
+    pointing into the template text; every other finding unchanged."""
+    lines_by_path: dict[str, list[str] | None] = {}
+    mapped: list[Finding] = []
+    for finding in findings:
+        if finding.path not in lines_by_path:
+            lines_by_path[finding.path] = _blanked_template_lines(project, finding.path)
+        lines = lines_by_path[finding.path]
+        mapped.append(finding if lines is None else _moved(finding, lines))
+    return mapped
+
+
+def _blanked_template_lines(project: "Project", path: str) -> list[str] | None:
+    """A Python template's lines when its analysis read the blanked text, else None."""
+    if path not in project.facts_by_path or not is_rendered_template(path):
+        return None
+    data = project.read_bytes(path)
+    if data is None or not any(marker in data for marker in _BYTE_MARKERS):
+        return None
+    text = data.decode("utf-8", "replace")
+    return text.splitlines() if source_for_analysis(text, data, True) != text else None
+
+
+def _moved(finding: "Finding", lines: list[str]) -> "Finding":
+    from dataclasses import replace
+
+    def columns(line: int) -> _LineColumns | None:
+        return _LineColumns(lines[line - 1]) if 0 < line <= len(lines) else None
+
+    start, end = columns(finding.line), columns(finding.end_line)
+    fix = finding.fix
+    if fix is not None:
+        fix = replace(fix, edits=tuple(_moved_edit(edit, columns) for edit in fix.edits))
+    return replace(
+        finding, fix=fix,
+        column=start.column(finding.column) if start else finding.column,
+        end_column=end.column(finding.end_column, True) if end and finding.end_column
+        else finding.end_column)
+
+
+def _moved_edit(edit: "Edit", columns: "Callable[[int], _LineColumns | None]") -> "Edit":
+    from dataclasses import replace
+
+    start, end = columns(edit.line), columns(edit.end_line)
+    return replace(edit, column=start.column(edit.column) if start else edit.column,
+                   end_column=end.column(edit.end_column, True) if end else edit.end_column)
