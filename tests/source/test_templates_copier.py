@@ -156,3 +156,13 @@ def test_a_template_with_expressions_only_that_stays_no_python_is_a_note(
     assert [n for n in result.notes if "project template" in n] == [
         "skipped 1 file(s) of the project template .: they are not Python even with "
         "the template markers blanked"]
+
+
+def test_a_conditional_folder_holds_modules_named_as_rendered(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "copier.yml": "_subdirectory: template\n",
+        "template/{% if use_celery %}jobs{% endif %}/__init__.py": "",
+        "template/{% if use_celery %}jobs{% endif %}/tasks.py.jinja": "",
+    })
+    modules = {pf.path: pf.module for pf in discover(tmp_path, (), ()).python}
+    assert modules["template/{% if use_celery %}jobs{% endif %}/tasks.py.jinja"] == "jobs.tasks"

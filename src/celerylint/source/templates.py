@@ -67,8 +67,10 @@ def rendered_name(expression: str) -> str:
 
 
 def path_part_name(part: str) -> str:
-    """A path component with its template expressions rendered (``{{x.slug}}`` → ``slug``)."""
-    return _EXPRESSION.sub(lambda match: rendered_name(match.group("body")), part)
+    """A path component with its template expressions rendered (``{{x.slug}}`` → ``slug``)
+    and its statements dropped (``{% if use_celery %}worker{% endif %}`` → ``worker``)."""
+    return _EXPRESSION.sub(lambda match: rendered_name(match.group("body")),
+                           _STATEMENT.sub("", part))
 
 
 def blank_markers(text: str) -> str:
