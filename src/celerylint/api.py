@@ -332,7 +332,10 @@ def _analyse(project: Project, stats: ExtractionStats, warnings: list[str],
         from celerylint.rule_cache import RuleCache
 
         cache = RuleCache(store, inputs, project)
-    findings = run_rules_per_settings_module(project, rules, result, cache)
+    from celerylint.source.templates import at_template_columns
+
+    findings = at_template_columns(run_rules_per_settings_module(project, rules, result, cache),
+                                   project)
     started = time.perf_counter()
     result.notes.extend(_project_notes(project, result) if cache is None
                         else cache.notes(lambda: _project_notes(project, result)))

@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 
 from celerylint.printable import printable
 from celerylint.regular_files import not_read_reason, special_file_kind
-from celerylint.source.templates import path_part_name
+from celerylint.source.templates import copier_rendered_paths, copier_templates, path_part_name
 from celerylint.source_roots import (
     find_source_roots,
     importable_path,
@@ -59,6 +59,13 @@ class FileInventory:
     source_roots: list[str]  # relative, "" for the root
     notes: list[str] = field(default_factory=list)  # what was skipped, for --verbose
     unread: list[UnreadFile] = field(default_factory=list)  # special files, never opened
+    # copier template files (``tasks.py.jinja``) and the paths they render to (``tasks.py``)
+    rendered: dict[str, str] = field(default_factory=dict)
+    template_roots: tuple[str, ...] = ()  # folders copier renders into a project
+
+    def rendered_path(self, rel: str) -> str:
+        """The path a file takes in the rendered project (itself unless it is a template)."""
+        return self.rendered.get(rel, rel)
 
 
 class _PathPatterns:
@@ -220,21 +227,26 @@ def _module_name(rel: str, source_root: str, in_package: bool = False) -> str | 
 
 
 def map_python_files(files: Sequence[str], source_roots: Sequence[str],
-                     bare_test_names: bool = True) -> list[PythonFile]:
+                     bare_test_names: bool = True,
+                     rendered: dict[str, str] | None = None) -> list[PythonFile]:
     """Canonical name from the most specific root containing the file; others are aliases.
 
     Two files never share a canonical name: when two roots give two files one name (two
     ``tests/conftest.py`` in two services), neither is the module that name imports
     unless one lies in a regular package, so the other falls back to its full path name.
-    Test folders add the bare name pytest imports a file by as an alias."""
+    Test folders add the bare name pytest imports a file by as an alias.  A copier
+    template file (``rendered``: real path → rendered path) is named as the file it
+    renders to, and keeps its real path."""
+    rendered = rendered or {}
     by_specificity = sorted(source_roots, key=lambda r: (-len(r), r))
-    packages = regular_packages(files)
-    test_dirs = test_directories(files, packages) if bare_test_names else set()
+    as_rendered = [rendered.get(rel, rel) for rel in files]
+    packages = regular_packages(as_rendered)
+    test_dirs = test_directories(as_rendered, packages) if bare_test_names else set()
     named: list[tuple[str, list[str]]] = []
-    for rel in files:
+    for real, rel in zip(files, as_rendered):
         if not rel.endswith(".py") or not importable_path(rel):
             if rel.endswith(".py"):
-                named.append((rel, []))
+                named.append((real, []))
             continue
         directory = str(PurePosixPath(rel).parent)
         in_package = directory in packages
@@ -243,13 +255,15 @@ def map_python_files(files: Sequence[str], source_roots: Sequence[str],
             bare = _module_name(rel, "" if directory == "." else directory)
             if bare:
                 names.append(bare)
-        named.append((rel, list(dict.fromkeys(names))))
-    _separate_shared_names(named, packages)
-    return [PythonFile(rel, names[0] if names else "", rel.endswith("__init__.py"),
-                       tuple(names[1:])) for rel, names in named]
+        named.append((real, list(dict.fromkeys(names))))
+    _separate_shared_names(named, packages, rendered)
+    return [PythonFile(rel, names[0] if names else "",
+                       rendered.get(rel, rel).endswith("__init__.py"), tuple(names[1:]))
+            for rel, names in named]
 
 
-def _separate_shared_names(named: list[tuple[str, list[str]]], packages: set[str]) -> None:
+def _separate_shared_names(named: list[tuple[str, list[str]]], packages: set[str],
+                           rendered: dict[str, str]) -> None:
     claims: dict[str, list[int]] = {}
     for index, (_rel, names) in enumerate(named):
         if names:
@@ -258,12 +272,14 @@ def _separate_shared_names(named: list[tuple[str, list[str]]], packages: set[str
         if len(indexes) < 2:
             continue
         in_package = [i for i in indexes
-                      if str(PurePosixPath(named[i][0]).parent) in packages]
+                      if str(PurePosixPath(rendered.get(named[i][0], named[i][0])).parent)
+                      in packages]
         keeper = in_package[0] if len(in_package) == 1 else None
         for index in indexes:
             if index == keeper:
                 continue
-            rel, names = named[index]
+            real, names = named[index]
+            rel = rendered.get(real, real)
             full = _module_name(rel, "", str(PurePosixPath(rel).parent) in packages)
             if full and full != names[0]:
                 if full in names:
@@ -282,6 +298,11 @@ def inventory_of(root: Path, files: list[str], configured_roots: Sequence[str],
                  notes: list[str], unread: Sequence[UnreadFile] = ()) -> FileInventory:
     """Source roots and module names of listed files: a function of the list, the
     files' contents and the settings, so a replayed run can skip it."""
+    templates = copier_templates(root, files)
+    rendered = copier_rendered_paths(files, templates)
     roots = find_source_roots(root, files, configured_roots)
-    python = map_python_files(files, roots, pytest_imports_by_bare_name(root))
-    return FileInventory(root, files, python, roots, notes, sorted(unread, key=lambda u: u.path))
+    if templates:  # a template's folder is the root of the project it renders to
+        roots = sorted({*roots, *(t.root for t in templates)})
+    python = map_python_files(files, roots, pytest_imports_by_bare_name(root), rendered)
+    return FileInventory(root, files, python, roots, notes, sorted(unread, key=lambda u: u.path),
+                         rendered, tuple(t.root for t in templates))

@@ -23,7 +23,11 @@ from celerylint.source.ast_positions import tokenized_comments
 from celerylint.source.ast_scan import NestingTooDeep, scan_with_ast
 from celerylint.source.facts import CommentFact, ModuleFacts, ParseFailure, Span
 from celerylint.source.scan_policy import Gathered, completed_facts
-from celerylint.source.templates import TEMPLATE_FAILURE_HINT, source_for_analysis
+from celerylint.source.templates import (
+    TEMPLATE_FAILURE_HINT,
+    is_rendered_template,
+    source_for_analysis,
+)
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -189,7 +193,8 @@ def _extract(base: ModuleFacts, data: bytes, scanner: Scanner) -> ModuleFacts:
         return _replace(base, parse_failure=ParseFailure(
             f"file is larger than {MAX_FILE_BYTES // 1_000_000} MB; not analysed", 1, 1))
     try:
-        text = source_for_analysis(decode_source(data), data)  # templates: markers blanked
+        text = source_for_analysis(decode_source(data), data,  # templates: markers blanked
+                                   is_rendered_template(base.path))
     except ValueError as exc:
         return _replace(base, parse_failure=ParseFailure(str(exc), 1, 1))
     final, if_libcst_fails, tree = _cpython_verdict(text, data)

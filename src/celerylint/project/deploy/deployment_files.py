@@ -29,22 +29,26 @@ class _DeploymentFiles:
 
 def _build(project: "Project") -> _DeploymentFiles:
     from celerylint.project.deploy.deployments import deployment_kind_for, parse_deployment
+    from celerylint.source.templates import render_dotted_expressions
 
     found = _DeploymentFiles()
     files = set(project.files)
     charts: dict[str, dict[str, Any]] = {}
     for rel in project.files:
-        if deployment_kind_for(rel) is None:
+        rendered = project.inventory.rendered_path(rel)  # a copier template: as it renders
+        if deployment_kind_for(rendered) is None:
             continue
         text = _read(project, rel)
         if text is None:
             found.unread.append((rel, _why_unread(project, rel)))
             continue
+        if rendered != rel:
+            text = render_dotted_expressions(text)
         chart = _chart_root(rel, files) if ".Values" in text else None
         if chart is None:
-            parsed = parse_deployment(rel, text)
+            parsed = parse_deployment(rendered, text)
             if parsed is not None:
-                found.facts.append(parsed)
+                found.facts.append(_at_real_path(parsed, rel))
             continue
         renders = _render(project, chart, text, charts, found)
         variants = [p for p in (parse_deployment(rel, r.text) for r in renders) if p is not None]
@@ -54,6 +58,12 @@ def _build(project: "Project") -> _DeploymentFiles:
         if unresolved and any(v.commands for v in variants):
             found.notes.append(_unresolved_note(rel, _values_path(chart), unresolved))
     return found
+
+
+def _at_real_path(facts: "DeploymentFacts", rel: str) -> "DeploymentFacts":
+    from dataclasses import replace
+
+    return facts if facts.path == rel else replace(facts, path=rel)
 
 
 def _read(project: "Project", rel: str) -> str | None:

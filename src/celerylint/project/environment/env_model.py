@@ -161,7 +161,8 @@ def _env_files(project: "Project", compose: list[DeploymentFacts],
     """
     patterns = project.settings.env_files
     by_name = {f for f in project.files if is_env_file_candidate(f)}
-    named = {f for f in project.files if f in compose_env_file_paths(compose)}
+    loaded = compose_env_file_paths(compose)  # a copier .env.jinja is the .env it renders to
+    named = {f for f in project.files if project.inventory.rendered_path(f) in loaded}
     named |= {f for f in project.files if any(fnmatch.fnmatch(f, p) for p in patterns
                                               if not p.startswith("!"))}
     excluded = [p[1:] for p in patterns if p.startswith("!")]

@@ -34,7 +34,7 @@ class ComposeEnvFileMissing(ProjectRule):
     preview = True  # below 95 % on the precision benchmark: see its doc's Known limits
 
     def check_project(self, project: "Project") -> Iterator[Finding]:
-        existing = set(project.files)
+        existing = {*project.files, *project.inventory.rendered.values()}  # copier: .env.jinja
         for deployment in env_model(project).compose:
             base = _directory(deployment.path)
             for service in deployment.services:
