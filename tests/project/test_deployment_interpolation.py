@@ -10,8 +10,9 @@ from tests.conftest import write_tree
 from celerylint import api
 from celerylint.findings import Finding
 from celerylint.project.deploy.compose_interpolation import DotEnv, interpolate, interpolate_part
+from celerylint.project.deploy.compose_invocations import compose_invocations
 from celerylint.project.deploy.deployment_groups import group_deployments
-from celerylint.project.deploy.deployments import parse_deployment
+from celerylint.project.deploy.deployments import DeploymentKind, parse_deployment
 from celerylint.settings import Settings
 
 DOTENV = DotEnv({"SET": "v", "EMPTY": "", "API_TOKEN": "t0ps3cret", "URL": "redis://:pw@h/0",
@@ -69,11 +70,16 @@ def worker(queues: str, extra: str = "") -> str:
             f"    command: celery -A proj worker -Q {queues}\n{extra}")
 
 
-def merged_queues(files: dict[str, str]) -> tuple[tuple[str, ...] | None, bool]:
+def merged_queues(files: dict[str, str], listed: tuple[str, ...] | None = None
+                  ) -> tuple[tuple[str, ...] | None, bool]:
     deployments = [d for d in (parse_deployment(p, t) for p, t in sorted(files.items())) if d]
+    composes = frozenset(d.path for d in deployments if d.kind is DeploymentKind.COMPOSE)
+    invocations = compose_invocations(files.items(), composes, frozenset(files))
     dotenvs = {path: dict(line.split("=", 1) for line in text.splitlines())
                for path, text in files.items() if path.endswith(".env")}
-    (group,) = group_deployments(deployments, set(files), dotenvs=dotenvs)
+    found = group_deployments(deployments, set(files), invocations.file_lists,
+                              invocations.profiles, dotenvs, invocations.env_files)
+    (group,) = [g for g in found if listed is None or g.files == listed]
     (command,) = [c for _placed, c in group.commands()]
     return command.queues, command.queues_known
 
@@ -110,6 +116,27 @@ def test_the_base_files_dotenv_interpolates_an_override() -> None:
              "    command: celery -A proj worker -Q ${Q:-default}\n",
              ".env": "Q=reports"}
     assert merged_queues(files) == (("reports",), True)
+
+
+PROD = "services:\n  worker:\n    environment: [MODE=prod]\n"
+LISTED = ("docker-compose.yml", "docker-compose.prod.yml")
+
+
+def test_an_env_file_option_replaces_the_project_dotenv() -> None:
+    files = {"docker-compose.yml": worker("${Q:-default}"), "docker-compose.prod.yml": PROD,
+             ".env": "Q=dev", "deploy/prod.env": "Q=default,reports",
+             "Makefile": "prod:\n\tdocker compose --env-file deploy/prod.env "
+                         "-f docker-compose.yml -f docker-compose.prod.yml up -d\n"}
+    assert merged_queues(files, LISTED) == (("default", "reports"), True)
+    assert merged_queues(files, ("docker-compose.yml",)) == (("dev",), True)
+
+
+@pytest.mark.parametrize("env_file", ["secrets/prod.env", "$ENV_FILE"])
+def test_an_env_file_that_cannot_be_read_leaves_the_variables_unknown(env_file: str) -> None:
+    files = {"docker-compose.yml": worker("${Q:-default}"), "docker-compose.prod.yml": PROD,
+             "Makefile": f"prod:\n\tdocker compose --env-file {env_file} "
+                         "-f docker-compose.yml -f docker-compose.prod.yml up -d\n"}
+    assert merged_queues(files, LISTED) == ((), False)
 
 
 # --- the queue rules on a project --------------------------------------------------------------

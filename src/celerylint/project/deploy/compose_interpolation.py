@@ -31,11 +31,17 @@ _OPERATORS = (":-", ":?", ":+", "-", "?", "+")
 
 @dataclass(frozen=True)
 class DotEnv:
-    """The variables of a compose project's ``.env`` (``path`` None: there is none)."""
+    """The variables compose reads besides the shell's: the project's ``.env``, or the
+    ``--env-file`` files given instead (``path`` None: there is none).
+
+    ``opaque``: an env file is named but cannot be read (absent from the project, or
+    written with a variable), so any variable may be set and none is known.
+    """
 
     values: Mapping[str, str]
     path: str | None
     folder_file: str  # the first compose file, whose folder holds the ``.env``
+    opaque: bool = False
 
     def describe(self) -> str:
         if self.path is not None:
@@ -143,6 +149,8 @@ class _Scanner:
 
     def _resolve(self, name: str, operator: str, argument: str) -> tuple[str | None, str]:
         where = self.dotenv.describe()
+        if self.dotenv.opaque:
+            return None, f"{where} may set {name} but cannot be read"
         value = self.dotenv.values.get(name)
         if value is not None and "$" in value:
             return None, f"{where} sets {name} from other variables"

@@ -16,7 +16,7 @@ point at the line a user edits.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
@@ -76,13 +76,16 @@ def compose_projects(
     file_lists: list[tuple[str, ...]],
     active_profiles: frozenset[str] = frozenset(),
     dotenvs: Mapping[str, Mapping[str, str]] | None = None,
+    env_files: Sequence[tuple[tuple[str, ...], tuple[str, ...] | None]] = (),
 ) -> list[ComposeProject]:
     """Every project: each ``-f`` list found, each default base with its override, and
     each other compose file that no list merges into another and no ``extends`` names
     (on top of the default base when it cannot run alone).
 
-    ``dotenvs`` maps the path of each ``.env`` file to its variables; the services'
-    commands are interpolated with their project's (an absent ``.env``: nothing set).
+    ``dotenvs`` maps the path of each ``.env`` file (and of each ``--env-file``) to its
+    variables; the services' commands are interpolated with their project's: the
+    ``--env-file`` files its invocations give (``env_files``), else the ``.env`` of
+    the first file's folder (absent: nothing set).
     """
     by_path = {facts.path: facts for facts in composes}
     lists = [tuple(path for path in found if path in by_path) for found in file_lists]
@@ -97,15 +100,28 @@ def compose_projects(
     projects = []
     for files in dict.fromkeys(lists):
         services = _merge_files([by_path[path] for path in files], by_path, active_profiles)
-        dotenv = _project_dotenv(files[0], dotenvs or {})
+        dotenv = _project_dotenv(files, dotenvs or {}, env_files)
         projects.append(ComposeProject(files, tuple(_interpolated(s, dotenv) for s in services)))
     return projects
 
 
-def _project_dotenv(first_file: str, dotenvs: Mapping[str, Mapping[str, str]]) -> DotEnv:
-    path = _join(_split(first_file)[0], ".env")
-    values = dotenvs.get(path)
-    return DotEnv(values or {}, path if values is not None else None, first_file)
+def _project_dotenv(files: tuple[str, ...], dotenvs: Mapping[str, Mapping[str, str]],
+                    env_files: Sequence[tuple[tuple[str, ...], tuple[str, ...] | None]]
+                    ) -> DotEnv:
+    """``--env-file`` replaces the ``.env``; several files add up, the last one winning.
+
+    Calls that give one file list different env files leave every variable unknown.
+    """
+    given = {paths for listed, paths in env_files if listed == files}
+    if given:
+        paths = given.pop() if len(given) == 1 else None
+        if paths is None or any(path not in dotenvs for path in paths):
+            return DotEnv({}, "an --env-file", files[0], opaque=True)
+        values = {key: value for path in paths for key, value in dotenvs[path].items()}
+        return DotEnv(values, "--env-file " + ", ".join(paths), files[0])
+    path = _join(_split(files[0])[0], ".env")
+    found = dotenvs.get(path)
+    return DotEnv(found or {}, path if found is not None else None, files[0])
 
 
 def _interpolated(placed: PlacedService, dotenv: DotEnv) -> PlacedService:

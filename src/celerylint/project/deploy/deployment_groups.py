@@ -126,9 +126,11 @@ def _build(project: Project) -> list[DeploymentGroup]:
     deployments = project_deployments(project)
     composes = [d for d in deployments if d.kind is DeploymentKind.COMPOSE]
     invocations = compose_invocations(
-        _invocation_texts(project), frozenset(d.path for d in composes))
+        _invocation_texts(project), frozenset(d.path for d in composes), frozenset(files))
+    named = [path for _files, paths in invocations.env_files for path in paths or ()]
     return group_deployments(deployments, files, invocations.file_lists, invocations.profiles,
-                             _project_dotenvs(project, composes, files))
+                             _project_dotenvs(project, composes, named, files),
+                             invocations.env_files)
 
 
 def group_deployments(
@@ -137,15 +139,18 @@ def group_deployments(
     file_lists: tuple[tuple[str, ...], ...] = (),
     profiles: frozenset[str] = frozenset(),
     dotenvs: Mapping[str, Mapping[str, str]] | None = None,
+    env_files: tuple[tuple[tuple[str, ...], tuple[str, ...] | None], ...] = (),
 ) -> list[DeploymentGroup]:
-    """Pure grouping: the parsed files, the project's paths, how compose is run and
-    the variables of the ``.env`` files beside compose files (by the ``.env``'s path)."""
+    """Pure grouping: the parsed files, the project's paths, how compose is run (file
+    lists, profiles, ``--env-file`` lists) and the variables of the ``.env`` files beside
+    compose files and of the ``--env-file`` files (by path)."""
     composes = [d for d in deployments if d.kind is DeploymentKind.COMPOSE]
     scripts = [d for d in deployments if d.kind is DeploymentKind.SHELL]
     groups = [
         DeploymentGroup(DeploymentKind.COMPOSE, project.files,
                         _with_started_scripts(project.services, scripts))
-        for project in compose_projects(composes, list(file_lists), profiles, dotenvs)
+        for project in compose_projects(composes, list(file_lists), profiles, dotenvs,
+                                        env_files)
     ]
     by_key: dict[tuple[DeploymentKind, str], list[DeploymentFacts]] = {}
     for facts in deployments:
@@ -270,16 +275,16 @@ def _parent(folder: str) -> str:
     return folder.rpartition("/")[0]
 
 
-def _project_dotenvs(project: Project, composes: list[DeploymentFacts], files: set[str]
-                     ) -> dict[str, dict[str, str]]:
-    """The ``.env`` beside each compose file, as compose reads it for interpolation.
+def _project_dotenvs(project: Project, composes: list[DeploymentFacts], named: list[str],
+                     files: set[str]) -> dict[str, dict[str, str]]:
+    """The ``.env`` beside each compose file and the ``--env-file`` files, as compose
+    reads them for interpolation.
 
     Only files discovery selected are read (it refuses links out of the project).
     """
     found: dict[str, dict[str, str]] = {}
-    for facts in composes:
-        folder = str(PurePosixPath(facts.path).parent)
-        path = ".env" if folder == "." else f"{folder}/.env"
+    beside = [str(PurePosixPath(facts.path).parent) for facts in composes]
+    for path in [".env" if f == "." else f"{f}/.env" for f in beside] + named:
         if path in found or path not in files:
             continue
         data = project.read_bytes(path)
