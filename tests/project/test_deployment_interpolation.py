@@ -168,6 +168,13 @@ def test_a_queue_the_interpolated_default_leaves_out_is_reported(tmp_path: Path)
             "set WORKER_QUEUES") in finding.message
 
 
+def test_the_message_names_only_the_values_the_queues_rest_on(tmp_path: Path) -> None:
+    compose = COMPOSE.replace("${WORKER_QUEUES:-default}", "${WORKER_QUEUES:-default} -c ${C:-2}")
+    (finding,) = findings(tmp_path / "p", {"docker-compose.yml": compose}, "CEL401")
+    assert "${WORKER_QUEUES:-default} is 'default'" in finding.message
+    assert "${C:-2}" not in finding.message
+
+
 def test_the_dotenv_that_sets_the_queues_silences_it(tmp_path: Path) -> None:
     assert findings(tmp_path / "p", {".env": "WORKER_QUEUES=default,reports\n"}, "CEL401") == []
 

@@ -20,7 +20,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
-from celerylint.project.deploy.compose_interpolation import DotEnv, interpolate_part
+from celerylint.project.deploy.compose_interpolation import (
+    DotEnv,
+    Substitution,
+    interpolate_part,
+)
 from celerylint.project.deploy.compose_invocations import normal_path
 from celerylint.project.deploy.deployment_facts import (
     ComposeService,
@@ -28,7 +32,10 @@ from celerylint.project.deploy.deployment_facts import (
     EnvironmentEntry,
     ServiceFacts,
 )
-from celerylint.project.deploy.worker_command import find_celery_commands_in_process
+from celerylint.project.deploy.worker_command import (
+    CeleryCommand,
+    find_celery_commands_in_process,
+)
 
 __all__ = [
     "DEFAULT_BASE_NAMES",
@@ -135,13 +142,20 @@ def _interpolated(placed: PlacedService, dotenv: DotEnv) -> PlacedService:
         return placed
     entrypoint, entry_subs = interpolate_part(compose.entrypoint, dotenv)
     command, command_subs = interpolate_part(compose.command, dotenv)
-    known = [s.describe() for s in (*entry_subs, *command_subs) if s.value is not None]
-    origin = "; ".join(dict.fromkeys(known))
+    known = [s for s in (*entry_subs, *command_subs) if s.value is not None]
     commands = tuple(
-        replace(found, origin=origin)
+        replace(found, origin=_origin(found, known))
         for found in find_celery_commands_in_process(entrypoint, command, *compose.program_mark)
     )
     return replace(placed, service=replace(placed.service, commands=commands))
+
+
+def _origin(command: CeleryCommand, known: list[Substitution]) -> str:
+    """The substitutions that gave the command its app or queue names."""
+    names = {*(command.queues or ()), *command.exclude_queues, command.app or ""}
+    return "; ".join(dict.fromkeys(
+        s.describe() for s in known
+        if s.value and names & {part.strip() for part in s.value.split(",")}))
 
 
 def _default_list(path: str, by_path: dict[str, DeploymentFacts]) -> tuple[str, ...] | None:
