@@ -22,9 +22,12 @@ def groups(files: dict[str, str]) -> list[DeploymentGroup]:
     parsed = [parse_deployment(path, text) for path, text in sorted(files.items())]
     deployments = [facts for facts in parsed if facts is not None]
     composes = frozenset(d.path for d in deployments if d.kind is DeploymentKind.COMPOSE)
-    invocations = compose_invocations(files.items(), composes)
+    invocations = compose_invocations(files.items(), composes, frozenset(files))
+    dotenvs = {path: {e.key: e.value for e in parse_env_file(path, text.encode()).entries
+                      if e.value is not None}
+               for path, text in files.items() if path.endswith(".env")}
     return group_deployments(deployments, set(files), invocations.file_lists,
-                             invocations.profiles)
+                             invocations.profiles, dotenvs, invocations.env_files)
 
 
 def commands(group: DeploymentGroup) -> dict[str, str]:
@@ -233,6 +236,53 @@ def test_merge_agrees_with_docker_compose_config(case: str, tmp_path: Path) -> N
     for name, text in files.items():
         (tmp_path / name).write_text(text)
     assert _ours(files, arguments) == _theirs(compose, tmp_path, arguments)
+
+
+# Compose substitutes ``${VAR}`` from the project's ``.env`` (never a service's env_file);
+# with no shell variables set, our substituted command words must be compose's.
+INTERPOLATION_CASES: dict[str, tuple[dict[str, str], list[str]]] = {
+    "defaults, the project .env, a service env_file that does not count": ({
+        "docker-compose.yml": (
+            "services:\n  worker:\n    image: proj\n"
+            "    command: celery -A ${APP:-proj} worker -Q ${WORKER_QUEUES:-default} -c ${C-2}\n"
+            "    env_file: [worker.env]\n"
+            "  reports:\n    image: proj\n"
+            "    command: celery -A proj worker -Q ${REPORT_QUEUES} -n ${NAME:-r}@%h\n"
+            "  listed:\n    image: proj\n    entrypoint: [celery, -A, '${APP-proj}']\n"
+            "    command: [worker, -Q, '${EMPTY:-fallback}', -l, '${LEVEL:+$LEVEL}']\n"),
+        ".env": "REPORT_QUEUES=reports,pdf\nEMPTY=\nLEVEL=info\n",
+        "worker.env": "WORKER_QUEUES=never-used\nAPP=never-used\n",
+    }, []),
+    "an override interpolated with the base folder's .env": ({
+        "docker-compose.yml": "services:\n  worker:\n    image: proj\n"
+                              "    command: celery -A proj worker\n",
+        "docker-compose.override.yml": "services:\n  worker:\n"
+                                       "    command: celery -A proj worker -Q ${Q:-a},${R-b}\n",
+        ".env": "R=c\n",
+    }, []),
+    "--env-file files replace the .env, the last one winning": ({
+        "docker-compose.yml": "services:\n  worker:\n    image: proj\n"
+                              "    command: celery -A proj worker -Q ${Q:-a},${R:-b},${S:-c}\n",
+        ".env": "Q=from-dotenv\n", "base.env": "Q=q\nR=r1\n", "prod.env": "R=r2\n",
+    }, ["--env-file", "base.env", "--env-file", "prod.env", "-f", "docker-compose.yml"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(INTERPOLATION_CASES))
+def test_interpolation_agrees_with_docker_compose_config(case: str, tmp_path: Path) -> None:
+    compose = _docker_compose()
+    files, arguments = INTERPOLATION_CASES[case]
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    theirs = {name: service["program"]
+              for name, service in _theirs(compose, tmp_path, arguments).items()}
+    call = " ".join(["docker", "compose", *arguments, "up"])
+    (group,) = [g for g in groups({**files, "Makefile": f"up:\n\t{call}\n"})
+                if "docker-compose.yml" in g.files]
+    ours = {placed.service.name: [word for c in placed.service.commands
+                                  for word in shlex.split(c.raw)]
+            for placed in group.services}
+    assert ours == theirs
 
 
 def test_a_file_that_cannot_run_alone_is_read_on_top_of_the_default_project() -> None:

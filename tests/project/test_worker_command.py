@@ -90,6 +90,8 @@ def test_queues(options: str, queues: tuple[str, ...] | None) -> None:
     "options", ["-Q $QUEUES", "-Q ${QUEUES}", "-Q ${QUEUES:-default}", "-Q a,$EXTRA", "-Q$Q"]
 )
 def test_queues_from_a_shell_variable_are_unknown(options: str) -> None:
+    """A shell expands these at run time.  (In a compose file, compose substitutes them
+    first from its ``.env``: tests/project/test_deployment_interpolation.py.)"""
     command = parse(f"celery -A proj worker {options}")
     assert command.queues == ()
     assert not command.queues_known

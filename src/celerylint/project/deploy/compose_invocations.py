@@ -1,4 +1,5 @@
-"""How a project runs ``docker compose``: the ``-f`` file lists and the profiles it activates.
+"""How a project runs ``docker compose``: the ``-f`` file lists, the profiles it activates
+and the ``--env-file`` files that replace the project's ``.env`` for a file list.
 
 Read from the places people write those commands down: shell scripts, Makefiles,
 CI workflows, justfiles, task runners, ``package.json`` scripts, and the ``COMPOSE_FILE`` /
@@ -28,13 +29,18 @@ _SOURCE_NAMES = frozenset({
 })
 _CI_FOLDERS = ("/.github/workflows/", "/.circleci/", "/.gitlab/", "/.buildkite/", "/bin/", "/scripts/")
 _FILE_OPTIONS = ("-f", "--file")
+_ENV_FILE_OPTION = "--env-file"
 _SEPARATORS = re.compile(r"&&|\|\||;|\|")
 
 
 @dataclass(frozen=True)
 class ComposeInvocations:
+    """``env_files`` pairs a file list with the ``--env-file`` paths given with it
+    (``None`` for one written with a variable, which no reader can follow)."""
+
     file_lists: tuple[tuple[str, ...], ...]
     profiles: frozenset[str]
+    env_files: tuple[tuple[tuple[str, ...], tuple[str, ...] | None], ...] = ()
 
 
 def is_invocation_source(path: str) -> bool:
@@ -45,44 +51,55 @@ def is_invocation_source(path: str) -> bool:
             or any(folder in f"/{lowered}" for folder in _CI_FOLDERS))
 
 
-def compose_invocations(texts: Iterable[tuple[str, str]],
-                        compose_files: frozenset[str]) -> ComposeInvocations:
-    """The file lists and profiles in ``(path, text)`` pairs, for these compose files."""
+def compose_invocations(texts: Iterable[tuple[str, str]], compose_files: frozenset[str],
+                        files: frozenset[str] = frozenset()) -> ComposeInvocations:
+    """The file lists, profiles and env files in ``(path, text)`` pairs, for these
+    compose files (``files``: the project's, to place ``--env-file`` paths)."""
     lists: list[tuple[str, ...]] = []
     profiles: set[str] = set()
+    env_files: list[tuple[tuple[str, ...], tuple[str, ...] | None]] = []
     for path, text in texts:
         if "compose" not in text.lower():
             continue
-        for written, found_profiles in _invocations(path, text):
+        for written, found_profiles, written_env in _invocations(text):
             profiles.update(found_profiles)
             resolved = tuple(_resolve(path, item, compose_files) for item in written)
             if resolved and all(resolved):
-                lists.append(tuple(item for item in resolved if item))
-    return ComposeInvocations(tuple(dict.fromkeys(lists)), frozenset(profiles))
+                found = tuple(item for item in resolved if item)
+                lists.append(found)
+                if written_env is None or written_env:
+                    env_files.append((found, None if written_env is None else tuple(
+                        _resolve_env_file(path, item, files) for item in written_env)))
+    return ComposeInvocations(tuple(dict.fromkeys(lists)), frozenset(profiles),
+                              tuple(dict.fromkeys(env_files)))
 
 
-def _invocations(path: str, text: str) -> Iterable[tuple[list[str], list[str]]]:
+_Options = tuple[list[str], list[str], list[str] | None]
+
+
+def _invocations(text: str) -> Iterable[_Options]:
     for line in text.replace("\\\n", " ").split("\n"):
         stripped = line.strip()
         if stripped.startswith(("COMPOSE_FILE=", "export COMPOSE_FILE=")):
             value = stripped.split("=", 1)[1].strip().strip("\"'")
-            yield [part for part in re.split(r"[:;]", value) if part], []
+            yield [part for part in re.split(r"[:;]", value) if part], [], []
         elif stripped.startswith(("COMPOSE_PROFILES=", "export COMPOSE_PROFILES=")):
             value = stripped.split("=", 1)[1].strip().strip("\"'")
-            yield [], [part for part in value.split(",") if part]
+            yield [], [part for part in value.split(",") if part], []
         else:
             for match in _COMPOSE_CALL.finditer(line):
                 rest = _SEPARATORS.split(line[match.end():], 1)[0]
                 yield _options(rest)
 
 
-def _options(text: str) -> tuple[list[str], list[str]]:
-    """``-f``/``--file`` values and ``--profile`` values, in order; ``$X`` values are dropped."""
+def _options(text: str) -> _Options:
+    """``-f``/``--file``, ``--profile`` and ``--env-file`` values, in order; ``$X`` file
+    values are dropped, and env files written with a variable are None (unknown)."""
     try:
         words = shlex.split(text, comments=True)
     except ValueError:
         words = text.split()
-    files, profiles = [], []
+    files, profiles, env_files = [], [], []
     for index, word in enumerate(words):
         name, equals, attached = word.partition("=")
         value = attached if equals else (words[index + 1] if index + 1 < len(words) else "")
@@ -91,8 +108,12 @@ def _options(text: str) -> tuple[list[str], list[str]]:
             files.append(value)
         elif name == "--profile":
             profiles.append(value)
+        elif name == _ENV_FILE_OPTION:
+            env_files.append(value)
     unknown = any("$" in item or "{" in item for item in files)
-    return ([] if unknown else files), [p for p in profiles if p and "$" not in p]
+    unknown_env = any("$" in item or "{" in item or not item for item in env_files)
+    return (([] if unknown else files), [p for p in profiles if p and "$" not in p],
+            None if unknown_env else env_files)
 
 
 def _resolve(path: str, written: str, compose_files: frozenset[str]) -> str | None:
@@ -103,6 +124,14 @@ def _resolve(path: str, written: str, compose_files: frozenset[str]) -> str | No
         if candidate in compose_files:
             return candidate
     return None
+
+
+def _resolve_env_file(path: str, written: str, files: frozenset[str]) -> str:
+    """An ``--env-file`` path: beside the invoking file, else from the root, else (absent
+    from the project) where the invoking file's folder would put it."""
+    folder = PurePosixPath(path).parent
+    candidates = [normal_path(base / written) for base in (folder, PurePosixPath("."))]
+    return next((candidate for candidate in candidates if candidate in files), candidates[0])
 
 
 def normal_path(path: PurePosixPath) -> str:

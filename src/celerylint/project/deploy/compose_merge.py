@@ -6,6 +6,8 @@ listed files in order.  Each later file merges into the earlier ones service by
 service: ``command``/``entrypoint``/``image``/scaling replace, ``environment``
 merges by key, ``env_file`` and ``depends_on`` add up.  ``extends`` copies another
 service first.  A service with ``profiles`` starts only when one is activated.
+Every file of a project is interpolated with the ``.env`` of the project directory,
+the folder of its first file (:mod:`compose_interpolation`).
 
 This module turns the per-file :class:`DeploymentFacts` into merged services,
 each still placed in the file whose line started its command, so findings
@@ -14,9 +16,15 @@ point at the line a user edits.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
+from celerylint.project.deploy.compose_interpolation import (
+    DotEnv,
+    Substitution,
+    interpolate_part,
+)
 from celerylint.project.deploy.compose_invocations import normal_path
 from celerylint.project.deploy.deployment_facts import (
     ComposeService,
@@ -24,7 +32,10 @@ from celerylint.project.deploy.deployment_facts import (
     EnvironmentEntry,
     ServiceFacts,
 )
-from celerylint.project.deploy.worker_command import find_celery_commands_in_process
+from celerylint.project.deploy.worker_command import (
+    CeleryCommand,
+    find_celery_commands_in_process,
+)
 
 __all__ = [
     "DEFAULT_BASE_NAMES",
@@ -71,10 +82,18 @@ def compose_projects(
     composes: list[DeploymentFacts],
     file_lists: list[tuple[str, ...]],
     active_profiles: frozenset[str] = frozenset(),
+    dotenvs: Mapping[str, Mapping[str, str]] | None = None,
+    env_files: Sequence[tuple[tuple[str, ...], tuple[str, ...] | None]] = (),
 ) -> list[ComposeProject]:
     """Every project: each ``-f`` list found, each default base with its override, and
     each other compose file that no list merges into another and no ``extends`` names
-    (on top of the default base when it cannot run alone)."""
+    (on top of the default base when it cannot run alone).
+
+    ``dotenvs`` maps the path of each ``.env`` file (and of each ``--env-file``) to its
+    variables; the services' commands are interpolated with their project's: the
+    ``--env-file`` files its invocations give (``env_files``), else the ``.env`` of
+    the first file's folder (absent: nothing set).
+    """
     by_path = {facts.path: facts for facts in composes}
     lists = [tuple(path for path in found if path in by_path) for found in file_lists]
     lists = [found for found in dict.fromkeys(lists) if found]
@@ -88,8 +107,55 @@ def compose_projects(
     projects = []
     for files in dict.fromkeys(lists):
         services = _merge_files([by_path[path] for path in files], by_path, active_profiles)
-        projects.append(ComposeProject(files, services))
+        dotenv = _project_dotenv(files, dotenvs or {}, env_files)
+        projects.append(ComposeProject(files, tuple(_interpolated(s, dotenv) for s in services)))
     return projects
+
+
+def _project_dotenv(files: tuple[str, ...], dotenvs: Mapping[str, Mapping[str, str]],
+                    env_files: Sequence[tuple[tuple[str, ...], tuple[str, ...] | None]]
+                    ) -> DotEnv:
+    """``--env-file`` replaces the ``.env``; several files add up, the last one winning.
+
+    Calls that give one file list different env files leave every variable unknown.
+    """
+    given = {paths for listed, paths in env_files if listed == files}
+    if given:
+        paths = given.pop() if len(given) == 1 else None
+        if paths is None or any(path not in dotenvs for path in paths):
+            return DotEnv({}, "an --env-file", files[0], opaque=True)
+        values = {key: value for path in paths for key, value in dotenvs[path].items()}
+        return DotEnv(values, "--env-file " + ", ".join(paths), files[0])
+    path = _join(_split(files[0])[0], ".env")
+    found = dotenvs.get(path)
+    return DotEnv(found or {}, path if found is not None else None, files[0])
+
+
+def _interpolated(placed: PlacedService, dotenv: DotEnv) -> PlacedService:
+    """The service with its ``entrypoint:``/``command:`` as compose substitutes them.
+
+    The commands are read again from the substituted words; each notes the values
+    it rests on, so messages can say where a queue name came from.
+    """
+    compose = placed.service.compose
+    if compose is None or "$" not in f"{compose.entrypoint}{compose.command}":
+        return placed
+    entrypoint, entry_subs = interpolate_part(compose.entrypoint, dotenv)
+    command, command_subs = interpolate_part(compose.command, dotenv)
+    known = [s for s in (*entry_subs, *command_subs) if s.value is not None]
+    commands = tuple(
+        replace(found, origin=_origin(found, known))
+        for found in find_celery_commands_in_process(entrypoint, command, *compose.program_mark)
+    )
+    return replace(placed, service=replace(placed.service, commands=commands))
+
+
+def _origin(command: CeleryCommand, known: list[Substitution]) -> str:
+    """The substitutions that gave the command its app or queue names."""
+    names = {*(command.queues or ()), *command.exclude_queues, command.app or ""}
+    return "; ".join(dict.fromkeys(
+        s.describe() for s in known
+        if s.value and names & {part.strip() for part in s.value.split(",")}))
 
 
 def _default_list(path: str, by_path: dict[str, DeploymentFacts]) -> tuple[str, ...] | None:

@@ -20,7 +20,7 @@ Groups:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
@@ -31,6 +31,7 @@ from celerylint.project.deploy.deployment_facts import DeploymentFacts, Deployme
 from celerylint.project.deploy.deployment_files import MAX_DEPLOYMENT_BYTES, project_deployments
 from celerylint.project.deploy.shell_branches import Arm
 from celerylint.project.deploy.worker_command import CeleryCommand, ProcessKind
+from celerylint.project.environment.envfiles import parse_env_file
 
 if TYPE_CHECKING:
     from celerylint.project.celery.celery_model import CeleryModel, Worker
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DeploymentGroup", "PlacedService", "ProcessKey", "deployment_groups", "group_deployments",
-    "group_workers", "mode_variants", "process_groups", "script_starters",
+    "group_workers", "mode_variants", "process_commands", "process_groups", "script_starters",
 ]
 
 _FOLDER_DESCRIPTIONS = {
@@ -99,11 +100,25 @@ def process_groups(project: Project) -> dict[ProcessKey, DeploymentGroup]:
     override) belongs to the first of them.
     """
     found: dict[ProcessKey, DeploymentGroup] = {}
+    for key, group, _command in _processes(project):
+        found.setdefault(key, group)
+    return found
+
+
+def process_commands(project: Project) -> dict[ProcessKey, CeleryCommand]:
+    """Each command line as its deployment runs it (compose's interpolation applied),
+    by the same key as :func:`process_groups` (the first group's, likewise)."""
+    found: dict[ProcessKey, CeleryCommand] = {}
+    for key, _group, command in _processes(project):
+        found.setdefault(key, command)
+    return found
+
+
+def _processes(project: Project) -> Iterator[tuple[ProcessKey, DeploymentGroup, CeleryCommand]]:
     for group in deployment_groups(project):
         for placed, command in group.commands():
-            key = (placed.facts.path, placed.service.name, command.line, command.column)
-            found.setdefault(key, group)
-    return found
+            yield (placed.facts.path, placed.service.name, command.line, command.column), \
+                group, command
 
 
 def _build(project: Project) -> list[DeploymentGroup]:
@@ -111,8 +126,11 @@ def _build(project: Project) -> list[DeploymentGroup]:
     deployments = project_deployments(project)
     composes = [d for d in deployments if d.kind is DeploymentKind.COMPOSE]
     invocations = compose_invocations(
-        _invocation_texts(project), frozenset(d.path for d in composes))
-    return group_deployments(deployments, files, invocations.file_lists, invocations.profiles)
+        _invocation_texts(project), frozenset(d.path for d in composes), frozenset(files))
+    named = [path for _files, paths in invocations.env_files for path in paths or ()]
+    return group_deployments(deployments, files, invocations.file_lists, invocations.profiles,
+                             _project_dotenvs(project, composes, named, files),
+                             invocations.env_files)
 
 
 def group_deployments(
@@ -120,14 +138,19 @@ def group_deployments(
     files: set[str] | frozenset[str] = frozenset(),
     file_lists: tuple[tuple[str, ...], ...] = (),
     profiles: frozenset[str] = frozenset(),
+    dotenvs: Mapping[str, Mapping[str, str]] | None = None,
+    env_files: tuple[tuple[tuple[str, ...], tuple[str, ...] | None], ...] = (),
 ) -> list[DeploymentGroup]:
-    """Pure grouping: the parsed files, the project's paths and how compose is run."""
+    """Pure grouping: the parsed files, the project's paths, how compose is run (file
+    lists, profiles, ``--env-file`` lists) and the variables of the ``.env`` files beside
+    compose files and of the ``--env-file`` files (by path)."""
     composes = [d for d in deployments if d.kind is DeploymentKind.COMPOSE]
     scripts = [d for d in deployments if d.kind is DeploymentKind.SHELL]
     groups = [
         DeploymentGroup(DeploymentKind.COMPOSE, project.files,
                         _with_started_scripts(project.services, scripts))
-        for project in compose_projects(composes, list(file_lists), profiles)
+        for project in compose_projects(composes, list(file_lists), profiles, dotenvs,
+                                        env_files)
     ]
     by_key: dict[tuple[DeploymentKind, str], list[DeploymentFacts]] = {}
     for facts in deployments:
@@ -266,6 +289,25 @@ def _manifest_root(path: PurePosixPath, files: set[str] | frozenset[str]) -> str
 
 def _parent(folder: str) -> str:
     return folder.rpartition("/")[0]
+
+
+def _project_dotenvs(project: Project, composes: list[DeploymentFacts], named: list[str],
+                     files: set[str]) -> dict[str, dict[str, str]]:
+    """The ``.env`` beside each compose file and the ``--env-file`` files, as compose
+    reads them for interpolation.
+
+    Only files discovery selected are read (it refuses links out of the project).
+    """
+    found: dict[str, dict[str, str]] = {}
+    beside = [str(PurePosixPath(facts.path).parent) for facts in composes]
+    for path in [".env" if f == "." else f"{f}/.env" for f in beside] + named:
+        if path in found or path not in files:
+            continue
+        data = project.read_bytes(path)
+        if data is not None:
+            entries = parse_env_file(path, data).entries
+            found[path] = {e.key: e.value for e in entries if e.value is not None}
+    return found
 
 
 def _invocation_texts(project: Project) -> Iterator[tuple[str, str]]:

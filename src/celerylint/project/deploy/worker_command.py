@@ -104,6 +104,8 @@ class CeleryCommand:
     arguments: tuple[ShellWord, ...] = field(default=(), compare=False, repr=False)
     # The ``if``/``case`` arms of a script the command sits in (outermost first).
     branch: tuple[Arm, ...] = field(default=(), compare=False, repr=False)
+    # Where values compose substituted came from (``${Q:-a} is 'a': ...``), for messages.
+    origin: str = field(default="", compare=False, repr=False)
 
     def excludes(self, other: CeleryCommand) -> bool:
         """Both sit in different arms of one ``if``/``case``: only one of them runs."""

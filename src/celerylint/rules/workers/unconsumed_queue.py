@@ -57,20 +57,23 @@ class UnconsumedQueue(ProjectRule):
         for queue, producers in sorted(traffic.producers.items()):
             if queue in all_consumed or (not beat_runs and traffic.fed_only_by_beat(queue)):
                 continue
-            yield self._report(model, group, workers[0], app_id, queue, producers,
+            yield self._report(model, group, workers, app_id, queue, producers,
                                sorted(all_consumed))
 
-    def _report(self, model: CeleryModel, group: DeploymentGroup, worker: Worker, app_id: str,
-                queue: str, producers: list[str], consumed: list[str]) -> Finding:
+    def _report(self, model: CeleryModel, group: DeploymentGroup, workers: list[Worker],
+                app_id: str, queue: str, producers: list[str], consumed: list[str]) -> Finding:
+        worker = workers[0]
         listed = ", ".join(producers[:MAX_LISTED])
         more = f" and {len(producers) - MAX_LISTED} more" if len(producers) > MAX_LISTED else ""
         command = worker.command
+        origins = sorted({f" In {w.deployment.path}, {w.command.origin}." for w in workers
+                          if w.command.origin})
         return self.finding(
             worker.deployment.path, Span(command.line, command.column, command.line,
                                          command.column),
             f"Queue '{queue}' receives {listed}{more}, but no worker in {group.name} consumes "
             f"it (its workers consume: {', '.join(consumed) or 'nothing'}); the messages pile "
-            f"up in {broker_name(model.settings_for(app_id))} and never run.",
+            f"up in {broker_name(model.settings_for(app_id))} and never run.{''.join(origins)}",
             fix_hint=f"Add '{queue}' to a worker's -Q list, or route those tasks to a consumed queue.",
             subjects=(queue,),
         )
