@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import itertools
+import types
 import typing
 from collections.abc import Callable
 from typing import Any, Union
@@ -72,7 +73,6 @@ _NAMESPACE: dict[str, Any] = {
 }
 _PLANS: dict[object, Plan] = {}
 _NUMBERS = itertools.count()
-_PENDING: list[str] = []  # fillers of dispatch tables, run once every reader exists
 
 
 def compiled(tp: object) -> Plan:
@@ -82,12 +82,8 @@ def compiled(tp: object) -> Plan:
         return found
     before = dict(_PLANS)
     try:
-        plan = _plan(tp)
-        while _PENDING:
-            _NAMESPACE.pop(_PENDING.pop())()
-        return plan
+        return _plan(tp)
     except BaseException:
-        _PENDING.clear()
         _PLANS.clear()  # forget this type's half-built plans; the older ones stay whole
         _PLANS.update(before)
         raise
@@ -149,8 +145,6 @@ def _kind_of(tp: object) -> str:
 
 
 def _is_union(tp: object) -> bool:
-    import types
-
     return typing.get_origin(tp) in (Union, types.UnionType)
 
 
@@ -373,22 +367,17 @@ def _bare_alternatives(plans: list[Plan]) -> set[int]:
 
 
 def _tagged_reader(plans: list[Plan], bare: set[int], described: str) -> list[str]:
-    tagged = {index: plans[index] for index in range(len(plans)) if index not in bare}
+    tagged = [index for index in range(len(plans)) if index not in bare]
     if not tagged:
         return [f"_bad({described!r}, data)"]
-    records = {i: f"read_tagged_{p.name}" for i, p in tagged.items() if _is_dataclass(p.tp)}
     lines = ["if t is list and data and type(data[0]) is int:", "    tag = data[0]"]
-    if records:  # a table: ten alternatives cost one lookup, not up to ten comparisons
-        table = _constant({})
-        _NAMESPACE[f"fill_{table}"] = lambda: _NAMESPACE[table].update(
-            {i: _NAMESPACE[name] for i, name in records.items()})
-        _PENDING.append(f"fill_{table}")
-        lines += [f"    read = {table}.get(tag)", "    if read is not None: return read(data, m)"]
-    for index, alternative in tagged.items():
-        if index not in records:
-            lines.append(f"    if tag == {index} and len(data) == 2: "
-                         f"return read_{alternative.name}(data[1], m)")
-    shared = frozenset(p.tp for p in tagged.values() if _is_dataclass(p.tp) and not p.record)
+    for index in tagged:
+        name = plans[index].name
+        lines.append(f"    if tag == {index}: return read_tagged_{name}(data, m)"
+                     if _is_dataclass(plans[index].tp) else
+                     f"    if tag == {index} and len(data) == 2: return read_{name}(data[1], m)")
+    shared = frozenset(plans[i].tp for i in tagged
+                       if _is_dataclass(plans[i].tp) and not plans[i].record)
     if shared:
         lines.append(f"    if tag == {SHARED_TAG} and len(data) == 2: "
                      f"return _shared(data[1], m, {_constant(shared)}, {described!r})")
