@@ -31,6 +31,9 @@ The shapes, chosen so that JSON keeps every distinction the types make:
   dataclass ``[index, *its values]``, a shared instance ``[-1, its index]``);
 - an ``int`` field is a machine integer (|n| < 2**63); only a bare int of a union (a
   literal's value) may be larger, up to JSON's own limit on digits.
+
+Decoded ``str`` fields are interned: JSON would give every occurrence of a name its own
+string, and a warm run would hold more memory than a cold one.
 """
 
 from __future__ import annotations
