@@ -151,8 +151,8 @@ def test_superseded_entry_of_an_edited_file_is_pruned(project: Path) -> None:
 
 def test_only_stale_temporary_files_are_pruned(project: Path) -> None:
     run(project)
-    fresh = entries_dir(project) / ".tmp-fresh.pickle"
-    stale = entries_dir(project) / ".tmp-stale.pickle"
+    fresh = entries_dir(project) / f".tmp-fresh{ENTRY_SUFFIX}"
+    stale = entries_dir(project) / f".tmp-stale{ENTRY_SUFFIX}"
     for leftover in (fresh, stale):
         leftover.write_bytes(b"partial")
     old = time.time() - STALE_TEMP_SECONDS - 60
@@ -168,7 +168,7 @@ def test_namespaces_of_other_versions_are_pruned_once_stale(project: Path) -> No
     recent = cache_dir / f"{NAMESPACE_PREFIX}recent"
     for directory in (stale, recent):
         directory.mkdir()
-        (directory / "x.pickle").write_bytes(b"")
+        (directory / f"x{ENTRY_SUFFIX}").write_bytes(b"")
     old = time.time() - STALE_NAMESPACE_SECONDS - 60
     os.utime(stale, (old, old))
     run(project)

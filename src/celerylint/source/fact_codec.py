@@ -11,7 +11,7 @@ parser, unlike marshal's or pickle's, is built for untrusted input.
 Both directions are driven by ``dataclasses.fields`` and ``typing.get_type_hints``, turned
 once per type into a plan and compiled into a reader and a writer (as ``dataclasses``
 compiles ``__init__``: the source comes from the type hints, never from data), because a
-warm run decodes hundreds of thousands of facts and must not be slower than unpickling
+warm run decodes hundreds of thousands of facts and must stay close to unpickling
 them. A field of a type the codec cannot express raises ``TypeError`` the first time its
 class is used, instead of writing something it could not read back.
 
