@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import enum
 import itertools
-import sys
 import types
 import typing
 from collections.abc import Callable
@@ -70,7 +69,7 @@ def _identity(value: Any, _: object = None) -> Any:
 
 _NAMESPACE: dict[str, Any] = {
     "_bad": _bad, "_shared": _shared, "_BITS": MACHINE_INT_BITS, "_new": object.__new__,
-    "_identity": _identity, "_id": id, "_intern": sys.intern, "DecodeError": DecodeError,
+    "_identity": _identity, "_id": id, "DecodeError": DecodeError,
 }
 _PLANS: dict[object, Plan] = {}
 _NUMBERS = itertools.count()
@@ -187,8 +186,6 @@ def _check(plan: Plan, var: str) -> list[str]:
                 f"_bad('a machine integer', {var})"]
     if leaf is type(None):
         return [f"if {var} is not None: _bad('None', {var})"]
-    if leaf is str:  # interned: a warm run holds one copy of each name, as a cold one does
-        return [f"if type({var}) is not str: _bad('str', {var})", f"{var} = _intern({var})"]
     if leaf is not None:
         return [f"if type({var}) is not {leaf.__name__}: _bad({leaf.__name__!r}, {var})"]
     if plan.optional is not None:
@@ -420,8 +417,7 @@ def _sequence_code(plan: Plan, item: Plan, container: str) -> tuple[str, str]:
         if item.leaf is int:
             reader.append("if data and max(max(data).bit_length(), min(data).bit_length()) "
                           "> _BITS: _bad('machine integers', data)")
-        reader.append(f"return {container}(map(_intern, data))" if item.leaf is str else
-                      f"return {container}(data)")
+        reader.append(f"return {container}(data)")
         # Equal sets, equal bytes; sets of other values keep their order, which shared
         # references count on.
         items = "sorted(value)" if container == "frozenset" else "list(value)"
