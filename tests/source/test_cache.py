@@ -15,14 +15,17 @@ from tests.conftest import REPO_ROOT, write_tree
 from celerylint.discovery import discover
 from celerylint.settings import Settings
 from celerylint.source.cache import (
+    ENTRY_SUFFIX,
     NAMESPACE_PREFIX,
     STALE_NAMESPACE_SECONDS,
     STALE_TEMP_SECONDS,
     FactsCache,
     clear_cache,
+    dump_facts,
     entry_key,
     load_blob,
 )
+from celerylint.source.fact_codec import DecodeError
 from celerylint.source.extract import extract_module_facts
 from celerylint.source.pool import Extraction, extract
 
@@ -44,7 +47,7 @@ def entries_dir(root: Path) -> Path:
 
 
 def entry_files(root: Path) -> list[Path]:
-    return sorted(entries_dir(root).glob("*.pickle"))
+    return sorted(entries_dir(root).glob(f"*{ENTRY_SUFFIX}"))
 
 
 @pytest.fixture
@@ -118,7 +121,7 @@ def test_entry_of_another_class_is_a_miss_and_never_runs_code(project: Path, tmp
         entry.write_bytes(pickle.dumps(Exploit()))
     assert run(project).stats.parsed == 3
     assert not marker.exists()
-    with pytest.raises(pickle.UnpicklingError):
+    with pytest.raises(DecodeError):
         load_blob(pickle.dumps(Exploit()))
 
 
@@ -126,7 +129,7 @@ def test_entry_for_another_file_is_refused(project: Path) -> None:
     settings = Settings(root=project)
     cache = FactsCache.open(project, settings)
     facts = extract_module_facts("proj/other.py", "proj.other", False, b"")
-    cache.store("k", pickle.dumps(facts))
+    cache.store("k", dump_facts(facts))
     assert cache.load("k", "proj/tasks.py", "proj.tasks", False) is None
     assert cache.load("k", "proj/other.py", "proj.other", False) == facts
 
@@ -148,8 +151,8 @@ def test_superseded_entry_of_an_edited_file_is_pruned(project: Path) -> None:
 
 def test_only_stale_temporary_files_are_pruned(project: Path) -> None:
     run(project)
-    fresh = entries_dir(project) / ".tmp-fresh.pickle"
-    stale = entries_dir(project) / ".tmp-stale.pickle"
+    fresh = entries_dir(project) / f".tmp-fresh{ENTRY_SUFFIX}"
+    stale = entries_dir(project) / f".tmp-stale{ENTRY_SUFFIX}"
     for leftover in (fresh, stale):
         leftover.write_bytes(b"partial")
     old = time.time() - STALE_TEMP_SECONDS - 60
@@ -165,7 +168,7 @@ def test_namespaces_of_other_versions_are_pruned_once_stale(project: Path) -> No
     recent = cache_dir / f"{NAMESPACE_PREFIX}recent"
     for directory in (stale, recent):
         directory.mkdir()
-        (directory / "x.pickle").write_bytes(b"")
+        (directory / f"x{ENTRY_SUFFIX}").write_bytes(b"")
     old = time.time() - STALE_NAMESPACE_SECONDS - 60
     os.utime(stale, (old, old))
     run(project)

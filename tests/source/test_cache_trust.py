@@ -48,7 +48,7 @@ def test_a_cache_committed_to_git_is_refused_and_not_cleaned(make_project: Maker
                                                              capsys: pytest.CaptureFixture[str]
                                                              ) -> None:
     require_program("git", "git")
-    root = make_project({**TREE, ".celerylint_cache/facts-x/entry.pickle": "planted"})
+    root = make_project({**TREE, ".celerylint_cache/facts-x/entry.json": "planted"})
     for args in (["init", "-q"], ["add", "-f", "."]):
         subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
     assert "git tracks files" in (_reason(root) or "")
@@ -58,4 +58,4 @@ def test_a_cache_committed_to_git_is_refused_and_not_cleaned(make_project: Maker
     assert main(["check", str(root)]) == 0
     assert "celerylint: warning: git tracks files" in capsys.readouterr().err
     assert main(["clean", str(root)]) == 0
-    assert (root / ".celerylint_cache/facts-x/entry.pickle").read_text() == "planted"
+    assert (root / ".celerylint_cache/facts-x/entry.json").read_text() == "planted"

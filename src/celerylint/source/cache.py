@@ -4,7 +4,7 @@ Layout under ``<root>/<cache_dir>``::
 
     .gitignore                        "*": the cache never shows in ``git status``
     CACHEDIR.TAG                      backup tools skip the directory
-    facts-<namespace>/<key>.pickle    one pickled ModuleFacts per entry
+    facts-<namespace>/<key>.json      one ModuleFacts per entry, as plain JSON data
 
 The namespace hashes what changes the facts of every file (schema version,
 celerylint version, the extractor's own source, the Python version, the
@@ -14,16 +14,21 @@ renamed into place, so a reader sees a whole entry or none, and any entry that
 cannot be read back is a miss. Several runs may share the directory without
 locks: the worst a race can do is make a run parse a file again.
 
-Entries are unpickled with an allow-list of the fact classes only: a cache
-directory committed to an untrusted repository cannot run code.
+An entry is ``[ENTRY_MAGIC, schema version, celerylint version, facts]``, the
+facts written by ``fact_codec``: JSON, whose parser is built for untrusted input
+(pickle runs code and marshal crashes the interpreter on crafted bytes), decoded
+with every field checked against its declared type. A cache directory planted by
+an untrusted repository can therefore neither run code nor crash a run: what
+does not decode to facts of the expected file is a miss, and the file is parsed.
+(``cache_trust`` refuses such a directory anyway: facts that decode are still the
+repository's word.)
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
+import json
 import os
-import pickle
 import shutil
 import sys
 import tempfile
@@ -34,6 +39,7 @@ from typing import TYPE_CHECKING
 
 from celerylint import __version__
 from celerylint.regular_files import read_regular_bytes
+from celerylint.source import fact_codec
 from celerylint.source import facts as facts_module
 from celerylint.source.facts import ModuleFacts
 
@@ -42,8 +48,9 @@ if TYPE_CHECKING:
 
 # Bump when ModuleFacts changes shape or meaning in a way the source
 # fingerprint below would not notice (e.g. an installed build without sources).
-FACTS_SCHEMA_VERSION = 2  # 2: ImportFact.guarded, ImportContext.SCRIPT
-ENTRY_SUFFIX = ".pickle"
+FACTS_SCHEMA_VERSION = 3  # 2: ImportFact.guarded, ImportContext.SCRIPT; 3: JSON, not pickle
+ENTRY_MAGIC = "celerylint-facts"
+ENTRY_SUFFIX = ".json"
 TEMP_PREFIX = ".tmp-"
 NAMESPACE_PREFIX = "facts-"
 STALE_NAMESPACE_SECONDS = 7 * 24 * 3600  # another version's or another root's entries
@@ -78,7 +85,7 @@ def namespace(root: Path) -> str:
     for part in (
         f"schema={FACTS_SCHEMA_VERSION}", f"celerylint={__version__}",
         f"python={sys.version_info[0]}.{sys.version_info[1]}",
-        f"pickle={pickle.HIGHEST_PROTOCOL}", f"root={root.resolve()}",
+        f"root={root.resolve()}",
     ):
         digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
     digest.update(_extractor_fingerprint())
@@ -114,24 +121,24 @@ def write_entry(entries_dir: str, key: str, blob: bytes) -> bool:
     return True
 
 
-class _FactsUnpickler(pickle.Unpickler):
-    """Resolves only the classes of ``celerylint.source.facts``."""
+def load_blob(blob: bytes) -> ModuleFacts:
+    """The facts of one entry; ``fact_codec.DecodeError`` for anything else.
 
-    def find_class(self, module: str, name: str) -> type:
-        if module == facts_module.__name__:
-            found = getattr(facts_module, name, None)
-            if isinstance(found, type) and found.__module__ == module:
-                return found
-        raise pickle.UnpicklingError(f"refusing {module}.{name} in a cache entry")
-
-
-def load_blob(blob: bytes) -> object:
-    """Unpickle with the allow-list; raises on anything that is not plain facts."""
-    return _FactsUnpickler(io.BytesIO(blob)).load()
+    Also reads what worker processes send back, which is an entry too.
+    """
+    try:
+        entry = json.loads(blob)
+    except (ValueError, RecursionError) as exc:  # not JSON, not UTF-8, digits past the limit
+        raise fact_codec.DecodeError(f"not a cache entry: {exc}") from None
+    if not (type(entry) is list and len(entry) == 4 and entry[0] == ENTRY_MAGIC
+            and entry[1] == FACTS_SCHEMA_VERSION and entry[2] == __version__):
+        raise fact_codec.DecodeError("not an entry of this celerylint's facts")
+    return fact_codec.decode(ModuleFacts, entry[3])  # type: ignore[no-any-return]
 
 
 def dump_facts(module_facts: ModuleFacts) -> bytes:
-    return pickle.dumps(module_facts, protocol=pickle.HIGHEST_PROTOCOL)
+    entry = [ENTRY_MAGIC, FACTS_SCHEMA_VERSION, __version__, fact_codec.encode(module_facts)]
+    return json.dumps(entry, separators=(",", ":")).encode("ascii")
 
 
 class FactsCache:
@@ -168,8 +175,8 @@ class FactsCache:
             found = load_blob(blob)
         except Exception:  # noqa: BLE001 - any unreadable entry is a miss, never a crash
             return None
-        if not (isinstance(found, ModuleFacts) and found.path == path
-                and found.module == module and found.is_package == is_package):
+        if not (found.path == path and found.module == module
+                and found.is_package == is_package):
             return None
         self.used.add(key)
         return found

@@ -3,7 +3,7 @@
 This is the only stage that reads Python sources. Reading failures become parse
 failures of that file, so one bad file never stops the run. Parsing runs in
 worker processes when there is enough of it to pay for starting them; workers
-receive bytes and return pickled ``ModuleFacts`` (no syntax tree crosses a
+receive bytes and return ``ModuleFacts`` as cache entries (no syntax tree crosses a
 process boundary), write their own cache entries, and the result is assembled
 in inventory order, so the facts are the same whatever the process count.
 
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import gc
 import os
-import pickle
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -24,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from celerylint.regular_files import read_regular_bytes
-from celerylint.source.cache import FactsCache, dump_facts, entry_key, write_entry
+from celerylint.source.cache import FactsCache, dump_facts, entry_key, load_blob, write_entry
 from celerylint.source.facts import ModuleFacts, ParseFailure
 
 if TYPE_CHECKING:
@@ -204,7 +203,7 @@ def parse_files(jobs: Sequence[ParseJob], processes: int, cache: FactsCache | No
     parsed = _Parsed()
     remaining: Sequence[ParseJob] = jobs
     if processes > 1:
-        with cyclic_gc_paused():  # this process only unpickles; the workers keep theirs
+        with cyclic_gc_paused():  # this process only decodes; the workers keep theirs
             remaining = _parse_in_pool(jobs, processes, cache, advance, parsed, notes)
     if remaining:
         _parse_here(remaining, cache, advance, parsed)
@@ -234,7 +233,7 @@ def facts_of(job: ParseJob) -> ModuleFacts:
 
 
 def parse_chunk(jobs: Sequence[ParseJob], entries_dir: str | None) -> list[tuple[str, bytes, bool]]:
-    """Worker side: ``(path, pickled facts, cache entry written)`` for each job."""
+    """Worker side: ``(path, facts as a cache entry, cache entry written)`` for each job."""
     results: list[tuple[str, bytes, bool]] = []
     for job in jobs:
         blob = dump_facts(facts_of(job))
@@ -307,7 +306,7 @@ class _Collector:
 
     def __call__(self, chunk: Sequence[ParseJob], results: list[tuple[str, bytes, bool]]) -> None:
         for job, (path, blob, written) in zip(chunk, results):
-            self.parsed.facts[path] = pickle.loads(blob)
+            self.parsed.facts[path] = load_blob(blob)
             if self.cache is not None and self.entries_dir is not None:
                 self.cache.stored_elsewhere(job.key, written)
         self.advance(parsed=len(results))
