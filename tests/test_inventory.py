@@ -168,7 +168,7 @@ def test_a_declared_celery_4_under_celery_5_is_a_mismatch_in_every_format(
 
 def test_the_inventory_and_the_verbose_note_say_the_same(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from celerylint.api import celery_version_notes
+    from celerylint.run_notes import celery_version_notes
 
     pin_installed_celery(monkeypatch, "5.4.0")
     root = tmp_path / "old"

@@ -224,40 +224,6 @@ def run_rules_per_settings_module(project: Project, rules: Sequence[type[Rule]],
     return findings + per_module.merged_findings(runs)
 
 
-def import_rule_notes(project: Project) -> list[str]:
-    """What the import rules could not judge: folders Python cannot import, and
-    distributions whose import names are unknown."""
-    from celerylint.rules.imports.resolution import unimportable_folder_notes as notes
-
-    unknown = project.dependencies.unknown_note()
-    return [*notes(project), *([unknown] if unknown else [])]
-
-
-def deployment_notes(project: Project) -> list[str]:
-    """Helm values the deployment files use but ``values.yaml`` does not answer."""
-    from celerylint.project.deploy.deployment_files import deployment_notes as notes
-
-    return notes(project)
-
-
-def celery_version_notes(project: Project) -> list[str]:
-    """Celery's rules changed across majors: say once when we judge by another one."""
-    from celerylint.project.celery.celery_versions import celery_versions
-
-    note = celery_versions(project.dependencies).mismatch_note
-    return [note] if note else []
-
-
-def settings_notes(project: Project) -> list[str]:
-    """Which settings modules the findings are for, and what of them could not be read."""
-    from celerylint.project.celery.celery_model import celery_model
-    from celerylint.project.celery.settings_findings import settings_views
-
-    views = dict.fromkeys([project, *settings_views(project)])
-    configs = [c for view in views for c in celery_model(view).configs.values()]
-    return sorted({note for config in configs for note in config.notes})
-
-
 def run(
     settings: Settings,
     *,
@@ -319,6 +285,7 @@ def _analyse(project: Project, stats: ExtractionStats, warnings: list[str],
     from celerylint.rule_scope import judge_scope
     from celerylint.rules.registry import select_rules
     from celerylint.rules.tool.unused_suppression import UnusedNoqa
+    from celerylint.run_notes import project_notes
     from celerylint.suppression import apply_suppressions
 
     settings = project.settings
@@ -337,8 +304,8 @@ def _analyse(project: Project, stats: ExtractionStats, warnings: list[str],
     findings = at_template_columns(run_rules_per_settings_module(project, rules, result, cache),
                                    project)
     started = time.perf_counter()
-    result.notes.extend(_project_notes(project, result) if cache is None
-                        else cache.notes(lambda: _project_notes(project, result)))
+    result.notes.extend(project_notes(project, result.rules) if cache is None
+                        else cache.notes(lambda: project_notes(project, result.rules)))
     timings["notes"] = time.perf_counter() - started
     started = time.perf_counter()
     lookup = _suppressions_lookup(project)
@@ -355,23 +322,6 @@ def _analyse(project: Project, stats: ExtractionStats, warnings: list[str],
         result.recomputed = cache.recomputed
         _store(store, inputs, cache, result, rules)
     return result
-
-
-def _project_notes(project: Project, result: RunResult) -> list[str]:
-    notes = [*celery_version_notes(project), *settings_notes(project),
-             *import_rule_notes(project), *_template_notes(project), *deployment_notes(project)]
-    if "CEL302" in result.rules:  # say which workers the rule could not judge
-        from celerylint.project.celery.celery_model import celery_model
-
-        notes.extend(celery_model(project).unfollowed_worker_notes())
-        notes.extend(celery_model(project).homeless_task_notes())
-    return notes
-
-
-def _template_notes(project: Project) -> list[str]:
-    from celerylint.source.templates import template_notes
-
-    return template_notes(project)
 
 
 def _store(store: RunStore, inputs: RunInputs, cache: RuleCache, result: RunResult,
