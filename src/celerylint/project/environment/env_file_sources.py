@@ -104,7 +104,7 @@ def _is_setup_text(path: str) -> bool:
     top = path.split("/", 1)[0]
     if name.upper().startswith(("README", "INSTALL", "CONTRIBUTING", "SETUP")):
         return True
-    if name in ("Makefile", "makefile", "GNUmakefile", "Dockerfile") or name in _CI_FILES:
+    if name in ("Makefile", "makefile", "GNUmakefile") or name in _CI_FILES:
         return True
     if path.startswith((".github/workflows/", ".circleci/")):
         return True
