@@ -186,6 +186,87 @@ def test_optional_and_example_backed_env_files_are_not_missing(tmp_path: Path) -
     assert subjects(found) == {"config/worker.env"}
 
 
+def test_pwd_env_file_resolves_against_the_compose_folder_or_the_root(tmp_path: Path) -> None:
+    compose = COMPOSE_HEAD + (
+        "    command: celery -A proj worker\n"
+        "    env_file:\n      - ${PWD}/frontend/.env\n      - $PWD/config/worker.env\n"
+    )
+    found = findings(tmp_path, {
+        "proj/__init__.py": "",
+        "frontend/.env": "PORT=8088\n",  # from the root
+        "deploy/config/worker.env": "CELERY_BROKER_URL=redis://redis:6379/0\n",  # from deploy/
+        "deploy/docker-compose.yml": compose,
+    }, "CEL608")
+    assert found == []
+    twin = findings(tmp_path / "twin", {
+        "proj/__init__.py": "",
+        "frontend/.env": "PORT=8088\n",
+        "deploy/docker-compose.yml": compose,
+    }, "CEL608")
+    assert subjects(twin) == {"$PWD/config/worker.env"}
+
+
+def test_host_paths_are_not_judged(tmp_path: Path) -> None:
+    found = findings(tmp_path, {
+        "proj/__init__.py": "",
+        "setup/docker-compose.yml": COMPOSE_HEAD + (
+            "    command: celery -A proj worker\n"
+            "    env_file:\n      - /opt/proj/env\n      - ~/.proj.env\n"
+            "      - ${CONFIG_DIR}/worker.env\n      - ../missing.env\n"
+        ),
+    }, "CEL608")
+    assert subjects(found) == {"../missing.env"}
+
+
+KOMPOSE_SERVICE = (
+    "apiVersion: v1\nkind: Service\nmetadata:\n  annotations:\n"
+    "    kompose.cmd: kompose --file docker-compose-min.yml convert\n"
+    "    kompose.version: 1.34.0 (HEAD)\n  labels:\n    io.kompose.service: worker\n"
+    "  name: worker\nspec:\n  ports: []\n"
+)
+
+
+def test_kompose_input_is_not_run_by_compose(tmp_path: Path) -> None:
+    compose = COMPOSE_HEAD + "    command: celery -A proj worker\n    env_file: dev.env\n"
+    found = findings(tmp_path, {
+        "proj/__init__.py": "",
+        "k8s/docker-compose.min.yml": compose,
+        "k8s/worker-service.yaml": KOMPOSE_SERVICE,
+        "docker-compose.yml": compose,  # run by compose: still judged
+    }, "CEL608")
+    assert {f.path for f in found} == {"docker-compose.yml"}
+    twin = findings(tmp_path / "twin", {
+        "proj/__init__.py": "",
+        "k8s/docker-compose.min.yml": compose,
+        "k8s/worker-service.yaml": KOMPOSE_SERVICE.replace("docker-compose-min.yml",
+                                                           "other-compose.yml"),
+    }, "CEL608")
+    assert {f.path for f in twin} == {"k8s/docker-compose.min.yml"}
+
+
+def test_env_file_the_documented_setup_copies_is_present(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "proj/__init__.py": "",
+        "deploy/defaults.env": "CELERY_BROKER_URL=redis://redis:6379/0\nQUEUES=default\n",
+        "templates/beat.env": "CELERY_BROKER_URL=redis://redis:6379/0\n",
+        "docs/installation/docker.md": "# Docker\n\n```bash\ncp -n deploy/defaults.env "
+                                       "deploy/worker.env\ndocker compose up\n```\n",
+        "scripts/setup.sh": "#!/bin/sh\nset -e\ncp templates/beat.env deploy/\n",
+        "deploy/docker-compose.yml": COMPOSE_HEAD + (
+            "    command: celery -A proj worker --queues ${QUEUES}\n"
+            "    env_file: worker.env\n"
+            "  beat:\n    image: proj\n    command: celery -A proj beat\n"
+            "    env_file: beat.env\n"
+        ),
+    }
+    assert findings(tmp_path, files, "CEL608") == []
+    assert findings(tmp_path, files, "CEL609") == []  # QUEUES: from the copy's source
+    files["docs/installation/docker.md"] = "# Docker\n\nCreate deploy/worker.env first.\n"
+    files["scripts/setup.sh"] = "#!/bin/sh\nset -e\ncp templates/beat.env deploy/beat.env.bak\n"
+    assert subjects(findings(tmp_path / "twin", files, "CEL608")) == {"worker.env", "beat.env"}
+    assert subjects(findings(tmp_path / "twin2", files, "CEL609")) == {"QUEUES"}
+
+
 def test_compose_tags_reset_and_override_are_read(tmp_path: Path) -> None:
     files: dict[str, str | bytes] = {
         "proj/__init__.py": "",

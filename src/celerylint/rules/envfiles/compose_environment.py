@@ -7,12 +7,18 @@ from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
 from celerylint.project.deploy.deployment_facts import DeploymentFacts
+from celerylint.project.environment.env_file_sources import (
+    env_file_target,
+    kompose_inputs,
+    setup_copies,
+)
 from celerylint.project.environment.env_model import (
     _join,
     env_model,
     example_sibling,
     service_env_files,
 )
+from celerylint.project.environment.envfiles import EnvFile
 from celerylint.project.urls.broker_urls import host_of
 from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 from celerylint.source.facts import Span
@@ -35,15 +41,20 @@ class ComposeEnvFileMissing(ProjectRule):
 
     def check_project(self, project: "Project") -> Iterator[Finding]:
         existing = {*project.files, *project.inventory.rendered.values()}  # copier: .env.jinja
-        for deployment in env_model(project).compose:
+        model = env_model(project)
+        by_path = {f.path: f for f in model.files}
+        never_composed = kompose_inputs(project, [d.path for d in model.compose])
+        for deployment in model.compose:
+            if deployment.path in never_composed:
+                continue  # kompose's input: its manifests run, compose never does
             base = _directory(deployment.path)
+            dotenv = _dotenv_values(by_path.get(_join(base, ".env")))
             for service in deployment.services:
                 for written, line in service.env_files:
-                    target = _join(base, written)
-                    if target in existing or (project.root / target).is_file():
-                        continue
-                    if example_sibling(target, existing):
-                        continue  # gitignored, and the setup copies it from the example
+                    target = env_file_target(base, written, dotenv, deployment.path)
+                    if target.host_path is not None or any(
+                            self._present(project, path, base, existing) for path in target.paths):
+                        continue  # a host path cannot be checked here; the others exist
                     yield self.finding(
                         deployment.path, Span(line, 1, line, 1),
                         f"Service '{service.name}' reads env_file '{written}', which does not "
@@ -51,6 +62,30 @@ class ComposeEnvFileMissing(ProjectRule):
                         fix_hint="Create the file (commit an example) or fix the path.",
                         subjects=(written,),
                     )
+
+    @staticmethod
+    def _present(project: "Project", target: str, base: str, existing: set[str]) -> bool:
+        """Committed, on disk, or put in place by the setup (an example copied to it)."""
+        if target in existing or (project.root / target).is_file():
+            return True
+        return copied_from(project, target, base, existing) is not None
+
+
+def _dotenv_values(dotenv: EnvFile | None) -> dict[str, str]:
+    if dotenv is None:
+        return {}
+    return {e.key: e.value for e in dotenv.entries if e.value is not None}
+
+
+def copied_from(project: "Project", target: str, base: str, existing: set[str]) -> str | None:
+    """The committed file the setup copies to the absent ``target``: its example
+    sibling (gitignored ``.env`` beside ``.env.example``), or the source of a
+    ``cp``/``mv``/``install`` in a setup text of the project."""
+    example = example_sibling(target, existing)
+    if example is not None:
+        return example
+    copied = setup_copies(project).source_of(target, base, existing)
+    return copied[0] if copied is not None else None
 
 
 class ComposeUnsetVariable(ProjectRule):
@@ -65,7 +100,7 @@ class ComposeUnsetVariable(ProjectRule):
         model = env_model(project)
         by_path = {f.path: f for f in model.files}
         for deployment in model.compose:
-            known = self._known_keys(deployment, by_path)
+            known = self._known_keys(project, deployment, by_path)
             reported: set[str] = set()
             for name, default, line in deployment.variables:
                 if default is not None or name in known or name in reported:
@@ -80,15 +115,16 @@ class ComposeUnsetVariable(ProjectRule):
                     subjects=(name,),
                 )
 
-    def _known_keys(self, deployment: DeploymentFacts, by_path: dict) -> set[str]:  # type: ignore[type-arg]
+    def _known_keys(self, project: "Project", deployment: DeploymentFacts, by_path: dict) -> set[str]:  # type: ignore[type-arg]
         """Keys of the project's ``.env`` and the services' env files, or of the
         examples they are copied from where they are not committed."""
         base = _directory(deployment.path)
         candidates = {_join(base, ".env")}
         candidates |= {_join(base, written) for s in deployment.services
                        for written, _ in service_env_files(s)}
+        env_paths = set(by_path)
         candidates |= {example for path in candidates if path not in by_path
-                       for example in [example_sibling(path, by_path)] if example}
+                       for example in [copied_from(project, path, base, env_paths)] if example}
         return {k for path in candidates if path in by_path for k in by_path[path].keys()}
 
 
