@@ -37,7 +37,6 @@ class ComposeEnvFileMissing(ProjectRule):
     name = "compose-env-file-missing"
     severity = Severity.ERROR
     summary = "A compose service names an env_file that does not exist."
-    preview = True  # below 95 % on the precision benchmark: see its doc's Known limits
 
     def check_project(self, project: "Project") -> Iterator[Finding]:
         existing = {*project.files, *project.inventory.rendered.values()}  # copier: .env.jinja

@@ -17,6 +17,8 @@ from tests.project.test_deployment_groups import _docker_compose
 from celerylint.api import run
 from celerylint.settings import Settings
 
+pytestmark = pytest.mark.oracle
+
 HEAD = "services:\n  worker:\n    image: proj\n    command: celery -A proj worker\n"
 
 CASES: dict[str, tuple[str, dict[str, str]]] = {
@@ -29,7 +31,7 @@ CASES: dict[str, tuple[str, dict[str, str]]] = {
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_compose_refuses_what_cel608_reports(tmp_path: Path, case: str) -> None:
+def test_compose_refuses_exactly_the_missing_env_files_reported_cel608(tmp_path: Path, case: str) -> None:
     compose = _docker_compose()
     service, extra = CASES[case]
     root = write_tree(tmp_path / "p", {"proj/__init__.py": "", "docker-compose.yml": HEAD + service,
