@@ -340,6 +340,26 @@ def test_overlays_loaded_together_are_not_rivals(tmp_path: Path) -> None:
     assert len(findings(tmp_path / "twin", files, "CEL604")) == 1
 
 
+def test_files_one_module_loads_in_turn_are_overlays_not_rivals(tmp_path: Path) -> None:
+    """``load_dotenv(".env")`` then ``load_dotenv(".env.dev", override=True)`` in the
+    settings a worker reads: .env.dev overrides .env for one process."""
+    settings = ("import os\nfrom dotenv import load_dotenv\n"
+                "load_dotenv('.env')\nload_dotenv(dotenv_path='.env.dev', override=True)\n")
+    files: dict[str, str | bytes] = {
+        "proj/__init__.py": "",
+        "proj/settings.py": settings,
+        "proj/celery.py": "import os\nfrom celery import Celery\nimport proj.settings\n"
+                          "app = Celery('proj', broker=os.environ['BROKER'])\n",
+        ".env": "BROKER=redis://redis:6379/0\n",
+        ".env.dev": "DEBUG=1\n",
+        "Procfile": "worker: celery -A proj worker\n",
+    }
+    assert findings(tmp_path, files, "CEL604") == []
+    files["proj/settings.py"] = settings.replace(
+        "load_dotenv(dotenv_path='.env.dev', override=True)", "")
+    assert len(findings(tmp_path / "twin", files, "CEL604")) == 1
+
+
 # --- CEL606/CEL112: secrets that are not ------------------------------------------
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import posixpath
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -11,7 +12,7 @@ from celerylint.findings import Finding, Severity
 from celerylint.project.environment.env_model import EnvModel, _join, env_model, service_env_files
 from celerylint.project.environment.envfiles import EnvFile, sibling_key
 from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
-from celerylint.source.facts import Span
+from celerylint.source.facts import CallValue, Const, Span
 
 if TYPE_CHECKING:
     from celerylint.project.model import Project
@@ -42,6 +43,43 @@ def overlay_pairs(model: EnvModel) -> set[frozenset[str]]:
     return pairs
 
 
+# Callees that load an env file into the process (python-dotenv, django-environ).
+_LOADERS = frozenset({"load_dotenv", "read_env", "dotenv_values"})
+_PATH_KEYWORDS = ("dotenv_path", "env_file", "path")
+
+
+def _loaded_path(call: CallValue) -> str | None:
+    """The literal path a loader call names, if it names one."""
+    if call.func.rpartition(".")[2] not in _LOADERS:
+        return None
+    values = [*call.args[:1], *(call.keyword(name) for name in _PATH_KEYWORDS)]
+    for value in values:
+        if isinstance(value, Const) and isinstance(value.value, str) and value.value:
+            return value.value
+    return None
+
+
+def code_overlay_pairs(project: "Project", model: EnvModel) -> set[frozenset[str]]:
+    """Pairs of env files one module loads in turn (``load_dotenv(".env")`` then
+    ``load_dotenv(".env.dev", override=True)``): overlays of one process, not rivals.
+    A relative path is tried from the project root and from the module's folder."""
+    known = {f.path for f in model.files}
+    pairs: set[frozenset[str]] = set()
+    for facts in project.python_facts():
+        folder = facts.path.rsplit("/", 1)[0] if "/" in facts.path else ""
+        loaded: list[str] = []
+        for fact in facts.calls:
+            written = _loaded_path(fact.call)
+            if written is None:
+                continue
+            for candidate in (posixpath.normpath(written),
+                              posixpath.normpath(posixpath.join(folder, written))):
+                if candidate in known and candidate not in loaded:
+                    loaded.append(candidate)
+        pairs.update(frozenset(pair) for pair in itertools.combinations(loaded, 2))
+    return pairs
+
+
 def _is_local_override(first: str, second: str) -> bool:
     """``.env.local`` overrides ``.env`` (and ``.env.production.local`` its base)."""
     return first.removesuffix(".local") == second or second.removesuffix(".local") == first
@@ -61,7 +99,7 @@ class EnvDrift(ProjectRule):
     def check_project(self, project: "Project") -> Iterator[Finding]:
         model = env_model(project)
         needed = model.keys_celery_needs()
-        overlays = overlay_pairs(model)
+        overlays = overlay_pairs(model) | code_overlay_pairs(project, model)
         for group in sibling_groups(model.files):
             for first, second in itertools.combinations(group, 2):
                 if (first.environment, first.is_example) == (second.environment, second.is_example):
