@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["ShellWord", "SimpleCommand", "split_simple_commands"]
+__all__ = ["ShellWord", "SimpleCommand", "copy_operands", "split_simple_commands"]
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z0-9_.-]+)\1")
@@ -263,3 +263,11 @@ def split_simple_commands(text: str, *, percent_specifiers: bool = False) -> lis
     as run-time values, for the formats that expand them before any shell runs.
     """
     return _Splitter(text, percent_specifiers).run()
+
+
+def copy_operands(arguments: list[str]) -> tuple[str, str] | None:
+    """``(source, target)`` of ``cp``/``mv``/``install`` given its argument words, options
+    dropped; None unless exactly two operands remain (several sources, or a bare
+    ``install -d``, copy no single file)."""
+    operands = [word for word in arguments if not word.startswith("-")]
+    return (operands[0], operands[1]) if len(operands) == 2 else None

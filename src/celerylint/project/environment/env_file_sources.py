@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from celerylint.project.deploy.compose_interpolation import DotEnv, interpolate
+from celerylint.project.deploy.shell_words import copy_operands
 from celerylint.project.environment.env_model import _join
 
 if TYPE_CHECKING:
@@ -134,9 +135,9 @@ def _copies_in(text: str) -> Iterable[tuple[str, str]]:
             words = shlex.split(match.group(2), comments=True)
         except ValueError:
             continue
-        operands = [w for w in words if not w.startswith("-")]
-        if len(operands) == 2 and not any("$" in w or "*" in w for w in operands):
-            yield operands[0], operands[1]
+        pair = copy_operands(words)
+        if pair is not None and not any("$" in w or "*" in w for w in pair):
+            yield pair
 
 
 def _clean(path: str) -> str:

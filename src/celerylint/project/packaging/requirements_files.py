@@ -31,7 +31,7 @@ from celerylint.project.packaging.setuptools_files import parse_setup_cfg, parse
 __all__ = [
     "FileParser", "FileReading", "Requirement", "RequirementEntry", "RequirementParts",
     "parse_pipfile", "parse_pyproject", "parse_requirement", "parse_requirements_txt",
-    "parse_dockerfile", "parse_setup_cfg", "parse_setup_py", "parser_for",
+    "is_dockerfile", "parse_dockerfile", "parse_setup_cfg", "parse_setup_py", "parser_for",
 ]
 
 
@@ -48,7 +48,7 @@ def parser_for(path: str) -> FileParser | None:
     }
     if pure.name in fixed:
         return fixed[pure.name]
-    if _is_dockerfile(pure.name):
+    if is_dockerfile(pure.name):
         return parse_dockerfile
     named = "requirements" in pure.stem.lower() or "requirements" in pure.parent.parts
     return parse_requirements_txt if named and pure.suffix in (".txt", ".in") else None
@@ -146,7 +146,8 @@ _VALUED_OPTIONS = frozenset({
 })
 
 
-def _is_dockerfile(name: str) -> bool:
+def is_dockerfile(name: str) -> bool:
+    """``Dockerfile``, ``Containerfile``, ``Dockerfile.prod``, ``worker.dockerfile``."""
     lowered = name.lower()
     return lowered in ("dockerfile", "containerfile") or lowered.startswith("dockerfile.") \
         or lowered.endswith(".dockerfile")

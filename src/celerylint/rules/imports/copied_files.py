@@ -21,18 +21,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from celerylint.project.deploy.shell_words import copy_operands
+from celerylint.project.packaging.requirements_files import is_dockerfile
+
 if TYPE_CHECKING:
     from celerylint.project.model import Project
 
 _INSTRUCTION = re.compile(r"^\s*(COPY|ADD|RUN|WORKDIR)\s+(.*)$", re.IGNORECASE | re.DOTALL)
 _COMMAND_SEPARATORS = re.compile(r"&&|\|\||;|\n")
 _CONTEXT_ROOTS = frozenset((".", "./"))
-
-
-def is_dockerfile(path: str) -> bool:
-    name = posixpath.basename(path).lower()
-    return (name in ("dockerfile", "containerfile") or name.startswith("dockerfile.")
-            or name.endswith(".dockerfile"))
 
 
 def copied_module_names(project: "Project") -> dict[str, tuple[str, ...]]:
@@ -44,7 +41,8 @@ def copied_module_names(project: "Project") -> dict[str, tuple[str, ...]]:
 def _build(project: "Project") -> dict[str, tuple[str, ...]]:
     files = set(project.files)
     names: dict[str, list[str]] = {}
-    for dockerfile in sorted(path for path in files if is_dockerfile(path)):
+    for dockerfile in sorted(path for path in files
+                             if is_dockerfile(posixpath.basename(path))):
         raw = project.read_bytes(dockerfile)
         if raw is None:
             continue
@@ -74,11 +72,9 @@ class _Image:
         elif keyword == "RUN":
             for command in _COMMAND_SEPARATORS.split(argument):
                 words = _shell_words(command)
-                if len(words) >= 3 and words[0] == "cp":
-                    operands = [word for word in words[1:] if not word.startswith("-")]
-                    if len(operands) == 2:
-                        self.copies.append((self._absolute(operands[0]),
-                                            self._absolute(operands[1]), False))
+                pair = copy_operands(words[1:]) if words[:1] == ["cp"] else None
+                if pair is not None:
+                    self.copies.append((self._absolute(pair[0]), self._absolute(pair[1]), False))
 
     def _copy(self, words: list[str]) -> None:
         if any(word.startswith("--from") for word in words):
