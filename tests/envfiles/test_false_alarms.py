@@ -206,6 +206,25 @@ def test_pwd_env_file_resolves_against_the_compose_folder_or_the_root(tmp_path: 
     assert subjects(twin) == {"$PWD/config/worker.env"}
 
 
+def test_a_later_file_of_a_compose_list_resolves_from_the_first_files_folder(
+        tmp_path: Path) -> None:
+    """``docker-compose -f docker-compose.yml -f docker/docker-compose.ci.yml`` (kitsune's
+    bin/dc_ci.sh): compose's project directory is the first file's folder, so the CI
+    file's ``env_file: .env-test`` is the root's .env-test."""
+    files: dict[str, str | bytes] = {
+        "proj/__init__.py": "",
+        ".env-test": "CELERY_BROKER_URL=redis://redis:6379/0\n",
+        "docker-compose.yml": COMPOSE_HEAD + "    command: celery -A proj worker\n",
+        "docker/docker-compose.ci.yml": (
+            "services:\n  test:\n    image: proj\n    env_file: .env-test\n"),
+        "bin/dc_ci.sh": "#!/bin/sh\n"
+                        "docker-compose -f docker-compose.yml -f docker/docker-compose.ci.yml \"$@\"\n",
+    }
+    assert findings(tmp_path, files, "CEL608") == []
+    del files["bin/dc_ci.sh"]  # run on its own, docker/ is the project directory
+    assert subjects(findings(tmp_path / "twin", files, "CEL608")) == {".env-test"}
+
+
 def test_host_paths_are_not_judged(tmp_path: Path) -> None:
     found = findings(tmp_path, {
         "proj/__init__.py": "",

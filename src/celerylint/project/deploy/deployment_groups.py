@@ -25,7 +25,11 @@ from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
-from celerylint.project.deploy.compose_invocations import compose_invocations, is_invocation_source
+from celerylint.project.deploy.compose_invocations import (
+    ComposeInvocations,
+    compose_invocations,
+    is_invocation_source,
+)
 from celerylint.project.deploy.compose_merge import PlacedService, compose_projects
 from celerylint.project.deploy.deployment_facts import DeploymentFacts, DeploymentKind
 from celerylint.project.deploy.deployment_files import MAX_DEPLOYMENT_BYTES, project_deployments
@@ -39,7 +43,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DeploymentGroup", "PlacedService", "ProcessKey", "deployment_groups", "group_deployments",
-    "group_workers", "mode_variants", "process_commands", "process_groups", "script_starters",
+    "compose_project_folders", "group_workers", "mode_variants", "process_commands",
+    "process_groups", "project_invocations", "script_starters",
 ]
 
 _FOLDER_DESCRIPTIONS = {
@@ -121,12 +126,35 @@ def _processes(project: Project) -> Iterator[tuple[ProcessKey, DeploymentGroup, 
                 group, command
 
 
+def project_invocations(project: Project) -> ComposeInvocations:
+    """How the project's scripts, Makefiles and CI run compose (``-f`` lists, profiles,
+    ``--env-file``); read once per run."""
+    return project.extension(  # type: ignore[no-any-return]
+        "compose_invocations", _read_invocations)
+
+
+def compose_project_folders(project: Project, compose_path: str) -> list[str]:
+    """The folders compose resolves a compose file's relative paths from: its own, and
+    the first file's folder of every ``-f`` list it is a later member of (compose's
+    project directory), own folder first."""
+    folders = [compose_path.rpartition("/")[0]]
+    for file_list in project_invocations(project).file_lists:
+        if compose_path in file_list[1:]:
+            folders.append(file_list[0].rpartition("/")[0])
+    return list(dict.fromkeys(folders))
+
+
+def _read_invocations(project: Project) -> ComposeInvocations:
+    composes = [d for d in project_deployments(project) if d.kind is DeploymentKind.COMPOSE]
+    return compose_invocations(_invocation_texts(project), frozenset(d.path for d in composes),
+                               frozenset(project.files))
+
+
 def _build(project: Project) -> list[DeploymentGroup]:
     files = set(project.files)
     deployments = project_deployments(project)
     composes = [d for d in deployments if d.kind is DeploymentKind.COMPOSE]
-    invocations = compose_invocations(
-        _invocation_texts(project), frozenset(d.path for d in composes), frozenset(files))
+    invocations = project_invocations(project)
     named = [path for _files, paths in invocations.env_files for path in paths or ()]
     return group_deployments(deployments, files, invocations.file_lists, invocations.profiles,
                              _project_dotenvs(project, composes, named, files),

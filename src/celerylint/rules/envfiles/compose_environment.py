@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from celerylint.findings import Finding, Severity
 from celerylint.project.deploy.deployment_facts import DeploymentFacts
+from celerylint.project.deploy.deployment_groups import compose_project_folders
 from celerylint.project.environment.env_file_sources import (
     env_file_target,
     kompose_inputs,
@@ -46,14 +47,15 @@ class ComposeEnvFileMissing(ProjectRule):
         for deployment in model.compose:
             if deployment.path in never_composed:
                 continue  # kompose's input: its manifests run, compose never does
-            base = _directory(deployment.path)
-            dotenv = _dotenv_values(by_path.get(_join(base, ".env")))
+            # Relative paths resolve from compose's project directory: the file's own
+            # folder, or the first file's when a script runs it after another (-f a -f b).
+            bases = compose_project_folders(project, deployment.path)
+            dotenvs = {base: _dotenv_values(by_path.get(_join(base, ".env"))) for base in bases}
             for service in deployment.services:
                 for written, line in service.env_files:
-                    target = env_file_target(base, written, dotenv, deployment.path)
-                    if target.host_path is not None or any(
-                            self._present(project, path, base, existing) for path in target.paths):
-                        continue  # a host path cannot be checked here; the others exist
+                    if any(self._found(project, written, base, dotenvs[base], deployment.path,
+                                       existing) for base in bases):
+                        continue
                     yield self.finding(
                         deployment.path, Span(line, 1, line, 1),
                         f"Service '{service.name}' reads env_file '{written}', which does not "
@@ -61,6 +63,13 @@ class ComposeEnvFileMissing(ProjectRule):
                         fix_hint="Create the file (commit an example) or fix the path.",
                         subjects=(written,),
                     )
+
+    def _found(self, project: "Project", written: str, base: str, dotenv: dict[str, str],
+               compose_path: str, existing: set[str]) -> bool:
+        """A host path (which cannot be checked here), or a file that exists from ``base``."""
+        target = env_file_target(base, written, dotenv, compose_path)
+        return target.host_path is not None or any(
+            self._present(project, path, base, existing) for path in target.paths)
 
     @staticmethod
     def _present(project: "Project", target: str, base: str, existing: set[str]) -> bool:
