@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
+
+from celerylint.source.gc_pause import thaw
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = REPO_ROOT / "fixtures"
@@ -71,3 +73,12 @@ def preview_rules_as_stable(monkeypatch: pytest.MonkeyPatch) -> None:
     for rule in all_rules():
         if rule.preview:
             monkeypatch.setattr(rule, "preview", False)
+
+
+@pytest.fixture(autouse=True)
+def _collector_thawed_after_each_test() -> Iterator[None]:
+    """Runs freeze what they built (``gc_pause.cyclic_gc_paused``), which a process that
+    ends with the run never undoes; the suite runs thousands in one process, so each
+    test hands whatever cyclic garbage was frozen back to the collector."""
+    yield
+    thaw()

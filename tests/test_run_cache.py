@@ -104,6 +104,74 @@ def test_an_unrelated_edit_recomputes_only_that_files_module_rules(tree: Path) -
     assert not {"celery", "process_scope"} & set(result.project._extensions)
 
 
+def test_an_unrelated_edit_reads_only_the_facts_its_rules_look_at(tree: Path) -> None:
+    """Facts are decoded from the cache when read: after an unrelated edit, the edited
+    file's and those of the first-party modules it imports (its import checks look
+    their names up), never the rest of the tree."""
+    _run(tree)
+    edited = _unrelated(tree)
+    edited.write_text("# moved down\n" + edited.read_text())
+    result = _run(tree)
+    assert result.project is not None
+    rel = edited.relative_to(tree).as_posix()
+    project = result.project
+    imported = {project.module(i.module).path for i in project.facts_by_path[rel].imports
+                if project.module(i.module) is not None}
+    parents = {project.module(".".join(i.module.split(".")[:n])).path
+               for i in project.facts_by_path[rel].imports
+               for n in range(1, i.module.count(".") + 1)
+               if project.module(".".join(i.module.split(".")[:n])) is not None}
+    assert rel in project.facts_by_path.decoded
+    assert project.facts_by_path.decoded <= {rel} | imported | parents
+    assert len(project.facts_by_path.decoded) < len(project.facts_by_path)
+
+
+def test_unused_noqa_is_found_without_reading_unchanged_files(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """CEL002 lists every directive: an unchanged file's come from the rule cache."""
+    root = write_tree(tmp_path / "p", {
+        "proj/__init__.py": "",
+        "proj/celery.py": "from celery import Celery\napp = Celery('proj')\n",
+        "proj/util.py": "LIMIT = 3  # noqa: CEL101\n",
+        "proj/other.py": "VALUE = 1\n",
+    })
+    monkeypatch.chdir(root)
+    uncached = _output(capsys, "--no-cache")
+    assert [f["code"] for f in json.loads(uncached)] == ["CEL002"]
+    _output(capsys)
+    (root / "proj/other.py").write_text("# an edit\nVALUE = 1\n")
+    result = _run(root)
+    assert result.project is not None
+    assert "proj/util.py" not in result.project.facts_by_path.decoded
+    assert [(f.code, f.path) for f in result.findings] == [("CEL002", "proj/util.py")]
+    assert _output(capsys) == _output(capsys, "--no-cache")
+
+
+def test_the_inventory_is_stored_until_a_file_it_reads_changes(
+        tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    real = api.inventory_of
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(api, "inventory_of", counted)
+    fresh = _run(tree)
+    assert len(calls) == 1
+    edited = _unrelated(tree)
+    edited.write_text("# an edit\n" + edited.read_text())
+    stored = _run(tree)
+    assert len(calls) == 1  # a Python edit leaves module names and roots as they were
+    assert fresh.project is not None and stored.project is not None
+    assert stored.project.inventory.python == fresh.project.inventory.python
+    assert stored.project.inventory.source_roots == fresh.project.inventory.source_roots
+    (tree / "setup.cfg").write_text("[options]\npackage_dir =\n    =src\n")
+    _run(tree)
+    assert len(calls) == 2  # a file the inventory reads changed
+
+
 def test_editing_a_tasks_module_recomputes_the_rules_that_read_tasks(tree: Path) -> None:
     _run(tree)
     edited = _tasks_module(tree)
@@ -178,6 +246,8 @@ def _hostile(text: str) -> str:
     if "findings" in record:
         record["findings"] = [["CEL999", 1, None, [], "x", {}, 0, 0, 0, None, None, []]]
         record["rules"] = "cos\nsystem\n(S'echo owned'\ntR."
+    if "inventory" in record:
+        record["inventory"] = {"python": [["a.py", 1, "x", None]], "roots": "not a list"}
     if "entries" in record:
         record["entries"] = {"hashes": [], "files": {"a.py": [1, 2, 3]},
                              "rules": {"CEL101": ["key", "not findings"]}}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 import traceback
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,7 +24,7 @@ from celerylint.findings import Finding, sorted_unique
 from celerylint.rules.base import RuleMeta
 from celerylint.settings import Settings, with_changes
 from celerylint.source.cache_trust import untrusted_cache_reason
-from celerylint.source.pool import ExtractionStats
+from celerylint.source.pool import Extraction, ExtractionStats
 
 if TYPE_CHECKING:
     from celerylint.baseline import Baseline, BaselineEntry
@@ -88,7 +88,11 @@ def trusted_settings(settings: Settings) -> tuple[Settings, list[str]]:
 
 
 def _build_project(settings: Settings, timings: dict[str, float], progress: Progress | None,
-                   inventory: FileInventory | None = None) -> tuple[Project, ExtractionStats]:
+                   inventory: FileInventory | None = None,
+                   digests: Mapping[str, str] | None = None) -> tuple[Project, Extraction]:
+    """The project over lazily decoded facts; ``digests`` (the run cache's file hashes)
+    spare reading the files whose facts are cached, and ask for each parsed file's rule
+    input digests, made where it is parsed (``rule_inputs.file_digests``)."""
     from celerylint.project.model import Project
     from celerylint.source.pool import extract
 
@@ -97,9 +101,12 @@ def _build_project(settings: Settings, timings: dict[str, float], progress: Prog
     if inventory is None:
         inventory = _discover(settings, timings)
         started = time.perf_counter()
-    extraction = extract(settings, inventory, timer.timings, progress)
+    summarize = None
+    if digests is not None:
+        from celerylint.rule_inputs import file_digests as summarize
+    extraction = extract(settings, inventory, timer.timings, progress, digests, summarize)
     timer.phase("extraction", started)
-    return Project(settings, inventory, extraction.facts), extraction.stats
+    return Project(settings, inventory, extraction.facts), extraction
 
 
 def _discover(settings: Settings, timings: dict[str, float]) -> FileInventory:
@@ -119,14 +126,21 @@ def _run_rule(rule: Rule, project: Project) -> Iterator[Finding]:
             yield from rule.check_module(facts, project)
 
 
-def _suppressions_lookup(project: Project) -> SuppressionLookup:
-    """Each file's noqa comments, read once per run."""
+def _suppressions_lookup(project: Project,
+                         stored: SuppressionLookup | None = None) -> SuppressionLookup:
+    """Each file's noqa comments, read once per run; ``stored`` (the rule cache's record
+    of each Python file's) spares decoding the facts of files that did not change."""
     from celerylint.suppression import suppressions_from_facts, suppressions_from_text
 
     known: dict[str, FileSuppressions | None] = {}
 
     def lookup(path: str) -> FileSuppressions | None:
         if path not in known:
+            found = stored(path) if stored is not None and path in project.facts_by_path \
+                else None
+            if found is not None:
+                known[path] = found
+                return found
             facts = project.facts_by_path.get(path)
             if facts is not None and facts.parse_failure is None:
                 known[path] = suppressions_from_facts(facts)
@@ -257,11 +271,32 @@ def run(
     if before_analysis is not None:
         before_analysis()
     started = time.perf_counter()
-    inventory = inventory_of(settings.root, files, settings.source_roots, notes, unread)
+    inventory = _inventory(settings, files, notes, unread, store, inputs)
     timings["discovery"] += time.perf_counter() - started
-    project, stats = _build_project(settings, timings, progress, inventory)
-    result = _analyse(project, stats, warnings, timings, store, inputs)
+    project, extraction = _build_project(settings, timings, progress, inventory,
+                                         None if inputs is None else inputs.hashes)
+    result = _analyse(project, extraction, warnings, timings, store, inputs)
     return _deliver(result, result.findings, report_paths, baseline, settings)
+
+
+def _inventory(settings: Settings, files: list[str], notes: list[str],
+               unread: list[UnreadFile], store: RunStore | None,
+               inputs: RunInputs | None) -> FileInventory:
+    """Module names and source roots: stored while the files they come from hold."""
+    from celerylint.run_records import CorruptEntry, decode_inventory, encode_inventory
+
+    key = None if store is None or inputs is None else inputs.inventory_key()
+    if store is not None and key is not None:
+        record = store.load_inventory(key)
+        if record is not None:
+            try:
+                return decode_inventory(record, settings.root, files, notes, unread)
+            except (CorruptEntry, ValueError, TypeError):
+                pass
+    inventory = inventory_of(settings.root, files, settings.source_roots, notes, unread)
+    if store is not None and key is not None:
+        store.save_inventory(key, encode_inventory(inventory))
+    return inventory
 
 
 def _run_store(settings: Settings, files: Sequence[str], unread: Sequence[UnreadFile],
@@ -278,7 +313,7 @@ def _run_store(settings: Settings, files: Sequence[str], unread: Sequence[Unread
     return store, inputs
 
 
-def _analyse(project: Project, stats: ExtractionStats, warnings: list[str],
+def _analyse(project: Project, extraction: Extraction, warnings: list[str],
              timings: dict[str, float], store: RunStore | None,
              inputs: RunInputs | None) -> RunResult:
     """Rules, notes, suppression and scope: the findings of the whole project."""
@@ -291,14 +326,15 @@ def _analyse(project: Project, stats: ExtractionStats, warnings: list[str],
     settings = project.settings
     rules = select_rules(settings.select, settings.extend_select, settings.ignore,
                          settings.preview)
+    stats = extraction.stats
     result = RunResult([], {r.code: r.meta() for r in rules}, project,
-                       notes=[*project.inventory.notes, *(stats.notes if stats else ())],
-                       timings=timings, extraction=stats, warnings=warnings)
+                       notes=[*project.inventory.notes, *stats.notes],
+                       timings=timings, warnings=warnings)
     cache = None
     if store is not None and inputs is not None:
         from celerylint.rule_cache import RuleCache
 
-        cache = RuleCache(store, inputs, project)
+        cache = RuleCache(store, inputs, project, extraction.summaries)
     from celerylint.source.templates import at_template_columns
 
     findings = at_template_columns(run_rules_per_settings_module(project, rules, result, cache),
@@ -308,7 +344,7 @@ def _analyse(project: Project, stats: ExtractionStats, warnings: list[str],
                         else cache.notes(lambda: project_notes(project, result.rules)))
     timings["notes"] = time.perf_counter() - started
     started = time.perf_counter()
-    lookup = _suppressions_lookup(project)
+    lookup = _suppressions_lookup(project, None if cache is None else cache.digests.suppressions)
     suppression = apply_suppressions(findings, lookup, settings.per_file_ignores)
     judged = judge_scope(suppression.kept, {rule.code: rule() for rule in rules}, project,
                          None if cache is None else cache.scope_verdicts())
@@ -317,6 +353,7 @@ def _analyse(project: Project, stats: ExtractionStats, warnings: list[str],
         kept += unused_suppressions(project, suppression, result, lookup)
     result.suppression = suppression
     result.findings = sorted_unique(kept)
+    result.extraction = extraction.stats  # after the rules: what they decoded is counted
     timings["suppression"] = time.perf_counter() - started
     if cache is not None and store is not None and inputs is not None:
         result.recomputed = cache.recomputed

@@ -9,7 +9,7 @@ rule with ``inputs = None`` runs every time.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from celerylint.findings import Finding
@@ -28,7 +28,9 @@ SCOPE = "scope"
 class RuleCache:
     """One run's view of the stored rule findings; ``recomputed`` says what really ran."""
 
-    def __init__(self, store: RunStore, inputs: RunInputs, project: Project) -> None:
+    def __init__(self, store: RunStore, inputs: RunInputs, project: Project,
+                 fresh: Mapping[str, list[str]] | None = None) -> None:
+        """``fresh``: per-file digests made where this run parsed the files."""
         self.store = store
         stored = store.load_rules()
         previous = stored.get("hashes")
@@ -41,7 +43,7 @@ class RuleCache:
         self.changed = Mentions(changed, modules)
         known_files = stored.get("files")
         self.digests = InputDigests(project, inputs.hashes,
-                                    known_files if isinstance(known_files, dict) else {})
+                                    known_files if isinstance(known_files, dict) else {}, fresh)
         entries = stored.get("rules")
         self.entries: dict[str, Any] = entries if isinstance(entries, dict) else {}
         self.hashes = inputs.hashes
@@ -138,13 +140,13 @@ class RuleCache:
         stored = stored if isinstance(stored, dict) else {}
         kept: dict[str, Any] = {}
         found: list[Finding] = []
-        for facts in project.python_facts():
-            file_key = key_of(key, facts.path, self.hashes.get(facts.path, ""))
-            of_file = self._replayable(stored.get(facts.path), file_key)
+        for path in sorted(project.facts_by_path):  # a replayed file's facts stay unread
+            file_key = key_of(key, path, self.hashes.get(path, ""))
+            of_file = self._replayable(stored.get(path), file_key)
             if of_file is None:
-                self.recomputed.append(f"{rule.code} {facts.path}")
-                of_file = list(rule.check_module(facts, project))
-            kept[facts.path] = [file_key, [encode_finding(f) for f in of_file]]
+                self.recomputed.append(f"{rule.code} {path}")
+                of_file = list(rule.check_module(project.facts_by_path[path], project))
+            kept[path] = [file_key, [encode_finding(f) for f in of_file]]
             found.extend(of_file)
         self.entries[rule.code] = kept
         return found

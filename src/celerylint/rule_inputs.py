@@ -18,9 +18,11 @@ from __future__ import annotations
 import dataclasses
 import enum
 import hashlib
+import json
+import operator
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,6 +32,7 @@ from celerylint.source.facts import ModuleFacts, Span
 
 if TYPE_CHECKING:
     from celerylint.project.model import Project
+    from celerylint.suppression import FileSuppressions
 
 
 class RuleInput(str, enum.Enum):
@@ -53,30 +56,70 @@ RELEVANT_WORDS = (
 )
 
 
-@cache
-def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(cls))
+POSITION_FIELDS = frozenset({"line", "column", "end_line", "end_column", "comments"})
+Converter = Callable[[Any], Any]
 
 
 def plain(value: Any, spans: bool) -> Any:
-    """Facts as nested tuples; positions dropped unless ``spans``."""
-    if isinstance(value, (str, int, float, bool, bytes)) or value is None:
-        return value
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, Span):
-        return (value.line, value.column, value.end_line, value.end_column) if spans else None
-    if isinstance(value, (tuple, list)):
-        return tuple(plain(item, spans) for item in value)
-    if isinstance(value, frozenset):
-        return tuple(sorted(repr(plain(item, spans)) for item in value))
-    if dataclasses.is_dataclass(value):
-        names = _field_names(type(value))
-        if not spans:
-            names = tuple(n for n in names if n not in ("line", "column", "end_line",
-                                                        "end_column", "comments"))
-        return (type(value).__name__, *(plain(getattr(value, n), spans) for n in names))
-    return repr(value)
+    """Facts as nested tuples; positions (and comments) dropped unless ``spans``."""
+    return _converter(type(value), spans)(value)
+
+
+# One function per type and mode: the facts of a 189k-line project hold three million
+# values, so the type tests are made once per class rather than once per value.
+_CONVERTERS: dict[bool, dict[type, Converter]] = {False: {}, True: {}}
+
+
+def _converter(tp: type, spans: bool) -> Converter:
+    table = _CONVERTERS[spans]
+    found = table.get(tp)
+    if found is None:
+        found = table[tp] = _new_converter(tp, spans, table)
+    return found
+
+
+def _new_converter(tp: type, spans: bool, table: dict[type, Converter]) -> Converter:
+    def each(values: Any) -> list[Any]:
+        return [(table.get(type(item)) or _converter(type(item), spans))(item)
+                for item in values]
+
+    if tp in (str, int, float, bool, bytes, type(None)):
+        return _same
+    if issubclass(tp, enum.Enum):
+        return _enum_value
+    if tp is Span:
+        return _span if spans else _nothing
+    if issubclass(tp, (tuple, list)):
+        return lambda value: tuple(each(value))
+    if issubclass(tp, frozenset):
+        return lambda value: tuple(sorted([repr(item) for item in each(value)]))
+    if dataclasses.is_dataclass(tp):
+        names = tuple(f.name for f in dataclasses.fields(tp)
+                      if spans or f.name not in POSITION_FIELDS)
+        name = tp.__name__
+        if not names:
+            return lambda value: (name,)
+        getter = operator.attrgetter(*names)
+        if len(names) == 1:
+            return lambda value: (name, *each((getter(value),)))
+        return lambda value: (name, *each(getter(value)))
+    return repr
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _nothing(value: Any) -> None:
+    return None
+
+
+def _enum_value(value: enum.Enum) -> Any:
+    return value.value
+
+
+def _span(value: Span) -> tuple[int, int, int, int]:
+    return (value.line, value.column, value.end_line, value.end_column)
 
 
 def _hash(text: str) -> str:
@@ -97,6 +140,53 @@ def imports_digest(facts: ModuleFacts) -> str:
     return _hash(repr((facts.module, facts.is_package, plain(facts.imports, spans=False),
                        sorted(facts.defined_names), facts.all_names, facts.has_star_import,
                        facts.has_module_getattr, facts.parse_failure is None)))
+
+
+def file_digests(facts: ModuleFacts) -> list[str]:
+    """A file's ``python_digest``, ``imports_digest`` and ``noqa_record``: made by the
+    worker process that parses the file (``pool.extract``'s ``summarize``)."""
+    return [python_digest(facts), imports_digest(facts), noqa_record(facts)]
+
+
+UNKNOWN_NOQA = "?"  # a file that did not parse: its noqa comments are read from its text
+
+
+def noqa_record(facts: ModuleFacts) -> str:
+    """The file's suppressions as JSON ``[skip_file, [[line, column, [codes]], ...]]``;
+    "" for none."""
+    from celerylint.suppression import suppressions_from_facts
+
+    if facts.parse_failure is not None:
+        return UNKNOWN_NOQA
+    found = suppressions_from_facts(facts)
+    if not found.skip_file and not found.by_line:
+        return ""
+    return json.dumps([found.skip_file, [[d.line, d.column, list(d.codes)]
+                                         for _, d in sorted(found.by_line.items())]])
+
+
+def suppressions_of(path: str, record: str) -> FileSuppressions | None:
+    """``noqa_record`` read back; None for anything else."""
+    from celerylint.suppression import FileSuppressions, NoqaDirective
+
+    if not record:
+        return FileSuppressions()
+    if record == UNKNOWN_NOQA:
+        return None
+    try:
+        skip, rows = json.loads(record)
+    except (ValueError, TypeError, RecursionError):
+        return None
+    if type(skip) is not bool or not isinstance(rows, list):
+        return None
+    found = FileSuppressions(skip_file=skip)
+    for row in rows:
+        if not (isinstance(row, list) and len(row) == 3 and type(row[0]) is int
+                and type(row[1]) is int and isinstance(row[2], list)
+                and all(isinstance(code, str) for code in row[2])):
+            return None
+        found.by_line[row[0]] = NoqaDirective(path, row[0], row[1], tuple(row[2]))
+    return found
 
 
 def git_digest(root: Path) -> str:
@@ -138,22 +228,46 @@ class Mentions:
 
 
 class InputDigests:
-    """Every input's digest for one run, each computed when a rule first asks."""
+    """Every input's digest for one run, each computed when a rule first asks.
+
+    A file's digests are stored with the sha256 they were computed from, so an
+    unchanged file's are read back without decoding its facts."""
 
     def __init__(self, project: Project, hashes: Mapping[str, str],
-                 known: Mapping[str, Any]) -> None:
+                 known: Mapping[str, Any], fresh: Mapping[str, list[str]] | None = None
+                 ) -> None:
+        """``known``: the stored per-file digests; ``fresh``: ``file_digests`` of the files
+        parsed in this run, made where they were parsed."""
         self.project = project
         self.hashes = hashes
-        self.per_file: dict[str, list[str]] = {}  # path -> [sha, python, imports]
-        for path, facts in project.facts_by_path.items():
+        fresh = fresh or {}
+        # path -> [sha, python, imports, noqa directives as JSON ("" when none)]
+        self.per_file: dict[str, list[str]] = {}
+        for path in project.facts_by_path:
             entry = known.get(path)
             sha = hashes.get(path, "")
-            if isinstance(entry, list) and len(entry) == 3 and entry[0] == sha and sha \
+            if isinstance(entry, list) and len(entry) == 4 and entry[0] == sha and sha \
                     and all(isinstance(part, str) for part in entry):
                 self.per_file[path] = entry
+            elif path in fresh:
+                self.per_file[path] = [sha, *fresh[path]]
             else:
-                self.per_file[path] = [sha, python_digest(facts), imports_digest(facts)]
+                self.per_file[path] = [sha, *file_digests(project.facts_by_path[path])]
         self._digests: dict[RuleInput, str] = {}
+
+    def suppressions(self, path: str) -> FileSuppressions | None:
+        """A Python file's noqa directives as stored with its digests, so applying and
+        listing them reads no facts; None when unknown."""
+        entry = self.per_file.get(path)
+        if entry is None:
+            return None
+        if entry[3] == UNKNOWN_NOQA:  # as for any file that does not parse: from its text
+            from celerylint.suppression import suppressions_from_text
+
+            data = self.project.read_bytes(path)
+            return None if data is None else suppressions_from_text(
+                path, data.decode("utf-8", "replace"))
+        return suppressions_of(path, entry[3])
 
     def digest(self, which: RuleInput) -> str:
         if which not in self._digests:

@@ -8,6 +8,8 @@ Layout under ``<root>/<cache_dir>/runs-<namespace>/``::
                        seconds is never recorded: its mtime may not move on the next edit)
     run-<key>.json     one whole run's findings after suppression and scope, keyed by a
                        digest of every input (see ``RunInputs.run_key``)
+    inventory.json     module names and source roots of the file list, keyed on the list
+                       and the files they are read from (``RunInputs.inventory_key``)
     rules.json         each rule's findings keyed by a digest of its declared inputs
                        (project rules) or of one file and those inputs (module rules),
                        the model's notes and scope verdicts, each file's input digests
@@ -157,6 +159,14 @@ class RunInputs:
         files = _digest(*(f"{path}:{sha}" for path, sha in sorted(self.hashes.items())))
         return _digest(self.environment, self.settings, self.listing, files, extra)[:32]
 
+    def inventory_key(self) -> str:
+        """What module names and source roots follow from: the list and the files
+        ``inventory_of`` reads (configuration, deployment files, ``setup.py``), never
+        the other Python files, so editing a module keeps the stored inventory."""
+        read = (f"{path}:{sha}" for path, sha in sorted(self.hashes.items())
+                if not path.endswith(".py") or path.rpartition("/")[2] == "setup.py")
+        return _digest(self.environment, self.settings, self.listing, *read)[:32]
+
 
 VENV_FOLDERS = (".venv", "venv", "env", ".env")  # as packaging.distributions looks for them
 
@@ -196,14 +206,20 @@ def _read_json(path: Path) -> Any:
 def _write_json(path: Path, value: Any) -> bool:
     """Atomically publish ``value``; False (never an exception) when the disk refuses."""
     try:
+        # ``dumps``, not ``dump``: only the one-shot encoder is CPython's C encoder (the
+        # streaming one is pure Python, several times slower on the rule records).
+        text = json.dumps(value, separators=(",", ":"))
+    except (ValueError, TypeError, RecursionError):
+        return False
+    try:
         handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
     except OSError:
         return False
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(value, stream, separators=(",", ":"))
+            stream.write(text)
         os.replace(temp, path)
-    except (OSError, ValueError):
+    except OSError:
         with suppress(OSError):
             os.unlink(temp)
         return False
@@ -275,6 +291,19 @@ class RunStore:
             runs = sorted(self.directory.glob("run-*.json"), key=lambda p: p.stat().st_mtime)
             for old in runs[:-RUNS_KEPT]:
                 old.unlink()
+
+    # The file inventory
+
+    def load_inventory(self, key: str) -> Any:
+        record = _read_json(self.directory / "inventory.json")
+        if not isinstance(record, dict) or record.get("schema") != RUN_SCHEMA_VERSION \
+                or record.get("key") != key:
+            return None
+        return record.get("inventory")
+
+    def save_inventory(self, key: str, inventory: dict[str, Any]) -> None:
+        _write_json(self.directory / "inventory.json",
+                    {"schema": RUN_SCHEMA_VERSION, "key": key, "inventory": inventory})
 
     # Rule results
 

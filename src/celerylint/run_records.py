@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING, Any
 from celerylint.findings import Applicability, Edit, Finding, Fix, Severity
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from celerylint.discovery import FileInventory, UnreadFile
     from celerylint.rules.base import RuleMeta
     from celerylint.source.pool import ExtractionStats
 
@@ -161,3 +164,38 @@ def decode_run(record: Mapping[str, Any]) -> RunRecord:
                      _int(record.get("out_of_scope")), _int(record.get("files")),
                      _decode_stats(record.get("extraction")),
                      {_str(k): _str(v) for k, v in probes.items()})
+
+
+# --- The file inventory: module names and source roots of a file list ---------------
+
+
+def encode_inventory(inventory: FileInventory) -> dict[str, Any]:
+    """What ``inventory_of`` derives from the list and the files it reads."""
+    return {"python": [[f.path, f.module, f.is_package, list(f.aliases)]
+                       for f in inventory.python],
+            "roots": list(inventory.source_roots),
+            "rendered": sorted(inventory.rendered.items()),
+            "template_roots": list(inventory.template_roots)}
+
+
+def decode_inventory(record: Any, root: Path, files: list[str], notes: list[str],
+                     unread: Sequence[UnreadFile]) -> FileInventory:
+    """``encode_inventory`` read back over today's list, or ``CorruptEntry``."""
+    from celerylint.discovery import FileInventory, PythonFile
+
+    if not isinstance(record, dict):
+        raise CorruptEntry("expected an inventory")
+    python: list[PythonFile] = []
+    for row in _list(record.get("python")):
+        path, module, is_package, aliases = _list(row, 4)
+        if not isinstance(is_package, bool):
+            raise CorruptEntry("expected a package flag")
+        python.append(PythonFile(_str(path), _str(module), is_package,
+                                 tuple(_str(a) for a in _list(aliases))))
+    rendered = {}
+    for pair in _list(record.get("rendered")):
+        real, as_rendered = _list(pair, 2)
+        rendered[_str(real)] = _str(as_rendered)
+    return FileInventory(root, files, python, [_str(r) for r in _list(record.get("roots"))],
+                         notes, sorted(unread, key=lambda u: u.path), rendered,
+                         tuple(_str(r) for r in _list(record.get("template_roots"))))

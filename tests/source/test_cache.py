@@ -37,6 +37,11 @@ PROJECT = {
 
 
 def run(root: Path, **changes: object) -> Extraction:
+    """Extract and decode every file's facts, so the counts are final."""
+    return lazily(root, **changes).facts_loaded()
+
+
+def lazily(root: Path, **changes: object) -> Extraction:
     settings = Settings(root=root, jobs=1, **changes)  # type: ignore[arg-type]
     return extract(settings, discover(root, (), ()), {})
 
@@ -62,6 +67,29 @@ def test_second_run_answers_every_file_from_the_cache(project: Path) -> None:
     assert (second.stats.parsed, second.stats.cached) == (0, 3)
     assert second.facts == first.facts
     assert list(second.facts) == list(first.facts)
+
+
+def test_cached_facts_are_decoded_only_when_read(project: Path) -> None:
+    first = run(project)
+    second = lazily(project)
+    assert second.facts.decoded == set()
+    assert second.facts["proj/tasks.py"] == first.facts["proj/tasks.py"]
+    assert second.facts.decoded == {"proj/tasks.py"}
+    assert "proj/celery.py" in second.facts and len(second.facts.decoded) == 1
+    assert dict(second.facts.items()) == dict(first.facts.items())
+    assert len(second.facts.decoded) == 3
+
+
+def test_an_entry_that_no_longer_decodes_when_read_is_parsed_then(project: Path) -> None:
+    first = run(project)
+    second = lazily(project)
+    for entry in entry_files(project):  # spoiled after the plan found them stored
+        entry.write_bytes(b"[1, 2")
+    assert second.stats.cached == 3
+    assert second.facts["proj/tasks.py"] == first.facts["proj/tasks.py"]
+    assert (second.stats.parsed, second.stats.cached) == (1, 2)
+    again = run(project)  # the parsed file's entry was written again; the others not yet
+    assert (again.stats.parsed, again.stats.cached) == (2, 1)
 
 
 def test_cached_facts_equal_fresh_extraction(project: Path) -> None:

@@ -78,6 +78,18 @@ def test_parallel_and_serial_extraction_give_identical_facts(
     assert sum(1 for f in serial.facts.values() if f.parse_failure) > 10
 
 
+def test_workers_summarise_the_files_they_parse(tree: Path, serial: Extraction) -> None:
+    """The rule cache's per-file digests are made where a file is parsed, in parallel,
+    and equal what the parent would compute from the facts."""
+    from celerylint.rule_inputs import file_digests
+
+    summarised = extract(Settings(root=tree, jobs=2, use_cache=False), discover(tree, (), ()),
+                         {}, summarize=file_digests)
+    assert summarised.stats.processes == 2
+    assert summarised.summaries == {path: file_digests(facts)
+                                    for path, facts in serial.facts.items()}
+
+
 def test_entries_written_by_workers_serve_the_next_run(
     tree: Path, serial: Extraction, parallel: Extraction
 ) -> None:

@@ -8,7 +8,7 @@ first use so that a run selecting only import rules does not pay for them.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, ItemsView, Iterator, Mapping, ValuesView
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,6 +17,7 @@ from celerylint.discovery import FileInventory
 from celerylint.project.imports import ImportGraph
 from celerylint.regular_files import read_regular_bytes
 from celerylint.source.facts import ModuleFacts
+from celerylint.source.lazy_facts import LazyFacts
 
 if TYPE_CHECKING:
     from celerylint.project.packaging.dependencies import DependencyDeclarations
@@ -34,13 +35,16 @@ class Project:
         self.settings = settings
         self.root: Path = inventory.root
         self.inventory = inventory
-        self.facts_by_path: dict[str, ModuleFacts] = dict(facts)
-        self.modules: dict[str, ModuleFacts] = {}
+        # Facts are decoded from the cache when first read (``LazyFacts``): a run whose
+        # rules replay never reads most of them. ``modules`` maps names to the same facts.
+        self.facts_by_path: Mapping[str, ModuleFacts] = (
+            facts if isinstance(facts, LazyFacts) else dict(facts))
+        paths_by_module: dict[str, str] = {}
         for python_file in inventory.python:
-            module_facts = self.facts_by_path.get(python_file.path)
-            if module_facts is None or not python_file.module:
-                continue
-            self.modules.setdefault(python_file.module, module_facts)
+            if python_file.module and python_file.path in self.facts_by_path:
+                paths_by_module.setdefault(python_file.module, python_file.path)
+        self.modules: Mapping[str, ModuleFacts] = _FactsByModule(paths_by_module,
+                                                                 self.facts_by_path)
         self._aliases: dict[str, str] = {}
         self.names_by_path: dict[str, tuple[str, ...]] = {
             pf.path: tuple(n for n in (pf.module, *pf.aliases) if n) for pf in inventory.python
@@ -94,6 +98,9 @@ class Project:
         return module.split(".")[0] in self.first_party_top_levels
 
     def python_facts(self) -> Iterator[ModuleFacts]:
+        """Every file's facts, by path: decodes them all, in one pass."""
+        if isinstance(self.facts_by_path, LazyFacts):
+            self.facts_by_path.load_all()
         for path in sorted(self.facts_by_path):
             yield self.facts_by_path[path]
 
@@ -141,6 +148,36 @@ class Project:
         view = copy.copy(self)
         view._extensions = dict(given)
         return view
+
+
+class _FactsByModule(Mapping[str, ModuleFacts]):
+    """Module name -> facts, each read from the facts by path when asked for."""
+
+    def __init__(self, paths: dict[str, str], facts: Mapping[str, ModuleFacts]) -> None:
+        self._paths = paths
+        self._facts = facts
+
+    def __getitem__(self, name: str) -> ModuleFacts:
+        return self._facts[self._paths[name]]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._paths
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    def values(self) -> ValuesView[ModuleFacts]:
+        if isinstance(self._facts, LazyFacts):
+            self._facts.load_all()
+        return super().values()
+
+    def items(self) -> ItemsView[str, ModuleFacts]:
+        if isinstance(self._facts, LazyFacts):
+            self._facts.load_all()
+        return super().items()
 
 
 def _exists_on_disk(base: Path, rel: str) -> bool:

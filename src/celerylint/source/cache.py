@@ -48,7 +48,8 @@ if TYPE_CHECKING:
 
 # Bump when ModuleFacts changes shape or meaning in a way the source
 # fingerprint below would not notice (e.g. an installed build without sources).
-FACTS_SCHEMA_VERSION = 3  # 2: ImportFact.guarded, ImportContext.SCRIPT; 3: JSON, not pickle
+FACTS_SCHEMA_VERSION = 4  # 2: ImportFact.guarded, ImportContext.SCRIPT; 3: JSON, not pickle;
+# 4: keys hash the sha256 of the bytes, which the run cache already knows
 ENTRY_MAGIC = "celerylint-facts"
 ENTRY_SUFFIX = ".json"
 TEMP_PREFIX = ".tmp-"
@@ -92,12 +93,17 @@ def namespace(root: Path) -> str:
     return digest.hexdigest()[:24]
 
 
-def entry_key(path: str, module: str, is_package: bool, data: bytes) -> str:
-    """Everything that changes one file's facts: ``extract_module_facts``'s arguments."""
-    digest = hashlib.sha256()
-    digest.update(f"{path}\0{module}\0{int(is_package)}\0".encode("utf-8", "surrogateescape"))
-    digest.update(data)
-    return digest.hexdigest()
+def content_digest(data: bytes) -> str:
+    """A file's sha256, as the run cache records it (``run_cache.content_hashes``)."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def entry_key(path: str, module: str, is_package: bool, digest: str) -> str:
+    """Everything that changes one file's facts: ``extract_module_facts``'s arguments,
+    the bytes by their ``content_digest`` (so a file the run cache hashed is not read)."""
+    return hashlib.sha256(
+        f"{path}\0{module}\0{int(is_package)}\0{digest}".encode("utf-8", "surrogateescape")
+    ).hexdigest()
 
 
 def write_entry(entries_dir: str, key: str, blob: bytes) -> bool:
@@ -167,6 +173,14 @@ class FactsCache:
             notes.append(f"cache directory {directory} is not writable "
                          f"({exc.strerror or exc}); running without writing the cache")
         return cls(directory, entries_dir, writable, notes)
+
+    def has(self, key: str) -> bool:
+        """Whether an entry is stored under ``key`` (kept by ``prune`` from now on);
+        whether it decodes is ``load``'s question."""
+        if os.path.isfile(self.entries_dir / (key + ENTRY_SUFFIX)):
+            self.used.add(key)
+            return True
+        return False
 
     def load(self, key: str, path: str, module: str, is_package: bool) -> ModuleFacts | None:
         """The cached facts, or None for a missing, unreadable, corrupt or foreign entry."""

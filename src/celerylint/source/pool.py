@@ -13,18 +13,26 @@ tree (``extract``), and libcst's pass runs only on files CPython refuses.
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import TYPE_CHECKING
 
 from celerylint.regular_files import read_regular_bytes
-from celerylint.source.cache import FactsCache, dump_facts, entry_key, load_blob, write_entry
+from celerylint.source.cache import (
+    FactsCache,
+    content_digest,
+    dump_facts,
+    entry_key,
+    load_blob,
+    write_entry,
+)
 from celerylint.source.facts import ModuleFacts, ParseFailure
+from celerylint.source.gc_pause import cyclic_gc_paused
+from celerylint.source.lazy_facts import LazyFacts, Loader
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -38,6 +46,10 @@ PARALLEL_MIN_FILES = 200
 PARALLEL_MIN_BYTES = 100_000
 CHUNKS_PER_PROCESS = 8  # small enough to balance uneven files, large enough to amortise IPC
 MIN_CHUNK_BYTES = 16_000
+
+Summary = list[str]  # what a caller derives from one file's facts (``extract``'s ``summarize``)
+Summarize = Callable[[ModuleFacts], Summary]
+Result = tuple[str, bytes, bool, Summary | None]  # path, cache entry, written, summary
 
 
 @dataclass(frozen=True)
@@ -63,33 +75,54 @@ class ExtractionStats:
     notes: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Extraction:
-    facts: dict[str, ModuleFacts]  # by project-relative path, in inventory order
-    stats: ExtractionStats
-
-
 @dataclass
 class _Plan:
     """What the cache could not answer, and what it already did."""
 
     found: dict[str, ModuleFacts] = field(default_factory=dict)
+    deferred: dict[str, Loader] = field(default_factory=dict)  # cached, decoded on first use
     jobs: list[ParseJob] = field(default_factory=list)
     unreadable: int = 0
+    reparsed: int = 0  # deferred entries that no longer decoded when read, so were parsed
+
+
+@dataclass(frozen=True)
+class Extraction:
+    facts: LazyFacts  # by project-relative path, in inventory order
+    counted: ExtractionStats  # as planned: every stored entry counted as cached
+    plan: _Plan
+    summaries: dict[str, Summary] = field(default_factory=dict)  # of the parsed files
+
+    def facts_loaded(self) -> Extraction:
+        """This extraction with every file's facts decoded (``stats`` then final)."""
+        self.facts.load_all()
+        return self
+
+    @property
+    def stats(self) -> ExtractionStats:
+        """The counts so far: an entry found stored but parsed when read counts as parsed."""
+        return replace(self.counted, cached=self.counted.cached - self.plan.reparsed,
+                       parsed=self.counted.parsed + self.plan.reparsed)
 
 
 def extract_all(
     settings: Settings, inventory: FileInventory, timings: dict[str, float]
 ) -> dict[str, ModuleFacts]:
-    """Facts of every Python file by path; see ``extract`` for the counts."""
-    return extract(settings, inventory, timings).facts
+    """Facts of every Python file by path, all decoded; see ``extract`` for the counts."""
+    return dict(extract(settings, inventory, timings).facts.items())
 
 
 def extract(
     settings: Settings, inventory: FileInventory, timings: dict[str, float],
-    progress: Progress | None = None,
+    progress: Progress | None = None, digests: Mapping[str, str] | None = None,
+    summarize: Summarize | None = None,
 ) -> Extraction:
-    """Facts of every Python file, with counts; fills ``timings["cache"]`` and ``["parse"]``."""
+    """Facts of every Python file, with counts; fills ``timings["cache"]`` and ``["parse"]``.
+
+    Cached facts are decoded when first read (``LazyFacts``). ``digests`` (a file's
+    sha256, as the run cache computed it) spare reading a file whose entry is cached.
+    ``summarize`` runs on each parsed file's facts where it is parsed (in the worker
+    processes): ``Extraction.summaries``."""
     if progress is None:
         from celerylint.progress import NoProgress
 
@@ -99,12 +132,11 @@ def extract(
     try:
         started = time.perf_counter()
         cache = FactsCache.open(inventory.root, settings) if settings.use_cache else None
-        with cyclic_gc_paused():
-            plan = _plan(str(inventory.root), inventory.python, cache, progress)
+        plan = _plan(str(inventory.root), inventory.python, cache, progress, digests or {})
         timings["cache"] = time.perf_counter() - started
         started = time.perf_counter()
         processes = process_count(settings.jobs, plan.jobs)
-        parsed = parse_files(plan.jobs, processes, cache, progress.advance, notes)
+        parsed = parse_files(plan.jobs, processes, cache, progress.advance, notes, summarize)
         timings["parse"] = time.perf_counter() - started
         started = time.perf_counter()
         if cache is not None:
@@ -113,30 +145,11 @@ def extract(
         timings["cache"] += time.perf_counter() - started
     finally:
         progress.finish()  # the report must never share a line with the bar
-    facts = {pf.path: plan.found.get(pf.path) or parsed.facts[pf.path] for pf in inventory.python}
-    stats = ExtractionStats(len(facts), len(plan.found) - plan.unreadable, len(plan.jobs),
-                            plan.unreadable, parsed.processes, tuple(notes))
-    return Extraction(facts, stats)
-
-
-@contextmanager
-def cyclic_gc_paused() -> Iterator[None]:
-    """Facts are acyclic, yet while hundreds of thousands of them are created the cyclic
-    collector keeps re-scanning them: three quarters of loading a 100k-line cache
-    (measured). Not used around in-process parsing, whose syntax trees may hold cycles.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        # What was built while paused lives until the run ends. Freezing and thawing moves
-        # it to the oldest generation untraversed; otherwise the first young collection
-        # after the pause walks every fact (a second on a 188k-line project's cache).
-        gc.freeze()
-        gc.unfreeze()
-        if was_enabled:
-            gc.enable()
+    facts = LazyFacts([pf.path for pf in inventory.python], {**plan.found, **parsed.facts},
+                      plan.deferred)
+    stats = ExtractionStats(len(facts), len(plan.found) + len(plan.deferred) - plan.unreadable,
+                            len(plan.jobs), plan.unreadable, parsed.processes, tuple(notes))
+    return Extraction(facts, stats, plan, parsed.summaries)
 
 
 def _unreadable(python_file: PythonFile, exc: OSError) -> ModuleFacts:
@@ -147,10 +160,20 @@ def _unreadable(python_file: PythonFile, exc: OSError) -> ModuleFacts:
 
 
 def _plan(root: str, files: Sequence[PythonFile], cache: FactsCache | None,
-          progress: Progress) -> _Plan:
-    """Read every file once; the cache answers what it can, the rest becomes parse jobs."""
+          progress: Progress, digests: Mapping[str, str]) -> _Plan:
+    """The cache answers what it can (decoded later, on first use); the rest becomes parse
+    jobs. A file whose digest is known and whose entry exists is not read at all."""
     plan = _Plan()
     for python_file in files:
+        digest = digests.get(python_file.path)
+        if cache is not None and digest is not None and len(digest) == 64:
+            key = entry_key(python_file.path, python_file.module, python_file.is_package,
+                            digest)
+            if cache.has(key):
+                plan.deferred[python_file.path] = partial(_cached, cache, key, root,
+                                                          python_file, plan)
+                progress.advance(cached=1)
+                continue
         try:
             data = read_regular_bytes(os.path.join(root, python_file.path))
         except OSError as exc:
@@ -160,15 +183,37 @@ def _plan(root: str, files: Sequence[PythonFile], cache: FactsCache | None,
             continue
         key = ""
         if cache is not None:
-            key = entry_key(python_file.path, python_file.module, python_file.is_package, data)
-            cached = cache.load(key, python_file.path, python_file.module, python_file.is_package)
-            if cached is not None:
-                plan.found[python_file.path] = cached
+            key = entry_key(python_file.path, python_file.module, python_file.is_package,
+                            content_digest(data))
+            if cache.has(key):
+                plan.deferred[python_file.path] = partial(_cached, cache, key, root,
+                                                          python_file, plan)
                 progress.advance(cached=1)
                 continue
         plan.jobs.append(ParseJob(python_file.path, python_file.module,
                                   python_file.is_package, key, data))
     return plan
+
+
+def _cached(cache: FactsCache, key: str, root: str, python_file: PythonFile,
+            plan: _Plan) -> ModuleFacts:
+    """One cached entry, decoded; an entry that no longer decodes is parsed again (the
+    file's current bytes, under their own key), as if it had been missing."""
+    found = cache.load(key, python_file.path, python_file.module, python_file.is_package)
+    if found is not None:
+        return found
+    plan.reparsed += 1
+    try:
+        data = read_regular_bytes(os.path.join(root, python_file.path))
+    except OSError as exc:
+        return _unreadable(python_file, exc)
+    job = ParseJob(python_file.path, python_file.module, python_file.is_package,
+                   entry_key(python_file.path, python_file.module, python_file.is_package,
+                             content_digest(data)), data)
+    facts = facts_of(job)
+    if cache.writable:
+        cache.store(job.key, dump_facts(facts))
+    return facts
 
 
 def available_cpus() -> int:
@@ -194,29 +239,37 @@ def process_count(jobs_setting: int, jobs: Sequence[ParseJob]) -> int:
 @dataclass
 class _Parsed:
     facts: dict[str, ModuleFacts] = field(default_factory=dict)
+    summaries: dict[str, Summary] = field(default_factory=dict)
     processes: int = 1
 
 
 def parse_files(jobs: Sequence[ParseJob], processes: int, cache: FactsCache | None,
-                advance: Callable[..., None], notes: list[str]) -> _Parsed:
-    """Parse every job, in worker processes when ``processes`` > 1 and the OS allows it."""
+                advance: Callable[..., None], notes: list[str],
+                summarize: Summarize | None = None) -> _Parsed:
+    """Parse every job, in worker processes when ``processes`` > 1 and the OS allows it;
+    ``summarize`` runs on each file's facts where they were parsed."""
     parsed = _Parsed()
     remaining: Sequence[ParseJob] = jobs
     if processes > 1:
         with cyclic_gc_paused():  # this process only decodes; the workers keep theirs
-            remaining = _parse_in_pool(jobs, processes, cache, advance, parsed, notes)
+            remaining = _parse_in_pool(jobs, processes, cache,
+                                       _Collector(parsed, cache, None, advance, summarize),
+                                       notes)
     if remaining:
-        _parse_here(remaining, cache, advance, parsed)
+        _parse_here(remaining, cache, advance, parsed, summarize)
     return parsed
 
 
 def _parse_here(jobs: Sequence[ParseJob], cache: FactsCache | None,
-                advance: Callable[..., None], parsed: _Parsed) -> None:
+                advance: Callable[..., None], parsed: _Parsed,
+                summarize: Summarize | None) -> None:
     for job in jobs:
         facts = facts_of(job)
         if cache is not None and cache.writable:
             cache.store(job.key, dump_facts(facts))
         parsed.facts[job.path] = facts
+        if summarize is not None:
+            parsed.summaries[job.path] = summarize(facts)
         advance(parsed=1)
 
 
@@ -232,13 +285,17 @@ def facts_of(job: ParseJob) -> ModuleFacts:
                            parse_failure=extract.analysis_failure(exc))
 
 
-def parse_chunk(jobs: Sequence[ParseJob], entries_dir: str | None) -> list[tuple[str, bytes, bool]]:
-    """Worker side: ``(path, facts as a cache entry, cache entry written)`` for each job."""
-    results: list[tuple[str, bytes, bool]] = []
+def parse_chunk(jobs: Sequence[ParseJob], entries_dir: str | None,
+                summarize: Summarize | None = None) -> list[Result]:
+    """Worker side: ``(path, facts as a cache entry, cache entry written, summary)`` for
+    each job (the summary made here, in parallel, rather than in the parent)."""
+    results: list[Result] = []
     for job in jobs:
-        blob = dump_facts(facts_of(job))
+        facts = facts_of(job)
+        blob = dump_facts(facts)
         written = entries_dir is not None and write_entry(entries_dir, job.key, blob)
-        results.append((job.path, blob, written))
+        results.append((job.path, blob, written,
+                        None if summarize is None else summarize(facts)))
     return results
 
 
@@ -259,8 +316,7 @@ def chunked(jobs: Sequence[ParseJob], processes: int) -> Iterator[list[ParseJob]
 
 
 def _parse_in_pool(jobs: Sequence[ParseJob], processes: int, cache: FactsCache | None,
-                   advance: Callable[..., None], parsed: _Parsed,
-                   notes: list[str]) -> list[ParseJob]:
+                   collect: _Collector, notes: list[str]) -> list[ParseJob]:
     """Parse in worker processes; return the jobs left for this process if the pool fails."""
     from concurrent.futures import as_completed
 
@@ -276,11 +332,12 @@ def _parse_in_pool(jobs: Sequence[ParseJob], processes: int, cache: FactsCache |
     except (OSError, ImportError, NotImplementedError, ValueError) as exc:
         notes.append(f"parsing in one process: cannot start worker processes ({exc})")
         return list(jobs)
-    pending: dict[Future[list[tuple[str, bytes, bool]]], list[ParseJob]] = {}
-    collect = _Collector(parsed, cache, entries_dir, advance)
+    pending: dict[Future[list[Result]], list[ParseJob]] = {}
+    collect.entries_dir = entries_dir
     broken: BaseException | None = None
     try:
-        pending = {executor.submit(parse_chunk, chunk, entries_dir): chunk for chunk in chunks}
+        pending = {executor.submit(parse_chunk, chunk, entries_dir, collect.summarize): chunk
+                   for chunk in chunks}
         for future in as_completed(list(pending)):
             results = future.result()
             collect(pending[future], results)  # a chunk whose results fail stays pending
@@ -291,7 +348,7 @@ def _parse_in_pool(jobs: Sequence[ParseJob], processes: int, cache: FactsCache |
         executor.shutdown(wait=True, cancel_futures=True)
     left = [] if broken is None else _recover(list(pending.values()), broken, collect, notes)
     if not left:
-        parsed.processes = workers
+        collect.parsed.processes = workers
     return left
 
 
@@ -303,10 +360,13 @@ class _Collector:
     cache: FactsCache | None
     entries_dir: str | None
     advance: Callable[..., None]
+    summarize: Summarize | None = None
 
-    def __call__(self, chunk: Sequence[ParseJob], results: list[tuple[str, bytes, bool]]) -> None:
-        for job, (path, blob, written) in zip(chunk, results):
+    def __call__(self, chunk: Sequence[ParseJob], results: list[Result]) -> None:
+        for job, (path, blob, written, summary) in zip(chunk, results):
             self.parsed.facts[path] = load_blob(blob)
+            if summary is not None:
+                self.parsed.summaries[path] = summary
             if self.cache is not None and self.entries_dir is not None:
                 self.cache.stored_elsewhere(job.key, written)
         self.advance(parsed=len(results))
@@ -336,12 +396,12 @@ def _recover(chunks: list[list[ParseJob]], exc: BaseException, collect: _Collect
         notes.append("worker processes cannot run at all; parsing the rest in one process")
         return [job for chunk in chunks for job in chunk]
     for chunk in chunks:
-        results = _parse_isolated(chunk, collect.entries_dir)
+        results = _parse_isolated(chunk, collect.entries_dir, collect.summarize)
         if results is not None:
             collect(chunk, results)
             continue
         for job in chunk:
-            alone = _parse_isolated([job], collect.entries_dir)
+            alone = _parse_isolated([job], collect.entries_dir, collect.summarize)
             if alone is None:
                 notes.append(f"the parser crashed on {job.path}")
                 collect.crashed(job)
@@ -350,15 +410,15 @@ def _recover(chunks: list[list[ParseJob]], exc: BaseException, collect: _Collect
     return []
 
 
-def _parse_isolated(jobs: Sequence[ParseJob],
-                    entries_dir: str | None) -> list[tuple[str, bytes, bool]] | None:
+def _parse_isolated(jobs: Sequence[ParseJob], entries_dir: str | None,
+                    summarize: Summarize | None = None) -> list[Result] | None:
     """``parse_chunk`` in a fresh process of its own; None when that process dies."""
     try:
         executor = _new_executor(1)
     except (OSError, ImportError, NotImplementedError, ValueError):
         return None
     try:
-        return executor.submit(parse_chunk, jobs, entries_dir).result()
+        return executor.submit(parse_chunk, jobs, entries_dir, summarize).result()
     except Exception:  # noqa: BLE001 - a dead process or a failed chunk: the caller decides
         return None
     finally:
