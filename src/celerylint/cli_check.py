@@ -82,7 +82,6 @@ def run_check(args: argparse.Namespace) -> int:
 
 def prepare(args: argparse.Namespace) -> CheckRun:
     """Arguments to settings, refusing contradictions before any work is done."""
-    from celerylint.baseline import BaselineError, load_baseline
     from celerylint.settings import load_settings
     from celerylint.targets import TargetError, resolve_targets
 
@@ -100,6 +99,8 @@ def prepare(args: argparse.Namespace) -> CheckRun:
     })
     baseline = None
     if args.baseline and not args.write_baseline:
+        from celerylint.baseline import BaselineError, load_baseline
+
         try:
             baseline = load_baseline(args.baseline)
         except BaselineError as exc:

@@ -8,6 +8,7 @@ first use so that a run selecting only import rules does not pay for them.
 from __future__ import annotations
 
 import copy
+import os
 from collections.abc import Callable, ItemsView, Iterator, Mapping, ValuesView
 from functools import cached_property
 from pathlib import Path
@@ -54,6 +55,7 @@ class Project:
                 if alias not in self.modules:
                     self._aliases.setdefault(alias, python_file.module)
         self._extensions: dict[str, Any] = {}
+        self._on_disk: dict[str, bool] = {}  # module_exists' answers from the disk
 
     # -- modules -------------------------------------------------------------------
     def module(self, name: str) -> ModuleFacts | None:
@@ -81,12 +83,14 @@ class Project:
         """A module, a namespace package, or a file git ignores but that is on disk."""
         if self.has_module(name) or name in self._package_prefixes:
             return True
-        rel = name.replace(".", "/")
-        for source_root in self.inventory.source_roots:
-            base = self.root / source_root if source_root else self.root
-            if _exists_on_disk(base, rel):
-                return True
-        return False
+        found = self._on_disk.get(name)
+        if found is None:  # asked once per name: the same imports recur in many files
+            rel = name.replace(".", "/")
+            root = str(self.root)
+            found = self._on_disk[name] = any(
+                _exists_on_disk(os.path.join(root, source_root) if source_root else root, rel)
+                for source_root in self.inventory.source_roots)
+        return found
 
     @cached_property
     def first_party_top_levels(self) -> frozenset[str]:
@@ -180,12 +184,15 @@ class _FactsByModule(Mapping[str, ModuleFacts]):
         return super().items()
 
 
-def _exists_on_disk(base: Path, rel: str) -> bool:
+def _exists_on_disk(base: str, rel: str) -> bool:
     """A module file, a regular package, or a directory of modules (namespace package)."""
+    directory = os.path.join(base, rel)
+    if os.path.isfile(directory + ".py") or os.path.isfile(os.path.join(directory, "__init__.py")):
+        return True
     try:
-        if (base / f"{rel}.py").is_file() or (base / rel / "__init__.py").is_file():
-            return True
-        directory = base / rel
-        return directory.is_dir() and any(directory.glob("*.py"))
-    except OSError:
+        with os.scandir(directory) as entries:
+            # as ``glob("*.py")`` matches: any entry so named, hidden ones aside
+            return any(entry.name.endswith(".py") and not entry.name.startswith(".")
+                       for entry in entries)
+    except OSError:  # not a directory, or unreadable
         return False

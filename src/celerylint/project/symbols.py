@@ -59,6 +59,7 @@ class SymbolTable:
         self.project = project
         self._bindings: dict[str, dict[str, object]] = {}
         self._cache: dict[tuple[str, str], Symbol] = {}
+        self._local_imports: dict[str, dict[str, list[ImportFact]]] = {}
 
     def bindings(self, module: str) -> dict[str, object]:
         if module not in self._bindings:
@@ -68,14 +69,24 @@ class SymbolTable:
     def resolve_in_function(self, module: str, dotted: str, function: str) -> Symbol:
         """Like ``resolve``, but imports made inside ``function`` (or its enclosing
         functions) take precedence, as they do at run time."""
-        facts = self.project.module(module)
-        if function and facts is not None:
+        if function:
             first, _, rest = dotted.partition(".")
-            local = [f for f in facts.imports if f.function and f.bound == first and (
-                function == f.function or function.startswith(f.function + ".<locals>."))]
+            local = [f for f in self._function_imports(module).get(first, ()) if
+                     function == f.function or function.startswith(f.function + ".<locals>.")]
             if local:
                 return self._through_import(local[-1], rest, 0)
         return self.resolve(module, dotted)
+
+    def _function_imports(self, module: str) -> dict[str, list[ImportFact]]:
+        """Imports made inside functions, by the name they bind, in source order."""
+        found = self._local_imports.get(module)
+        if found is None:
+            found = self._local_imports[module] = {}
+            facts = self.project.module(module)
+            for fact in facts.imports if facts is not None else ():
+                if fact.function:
+                    found.setdefault(fact.bound, []).append(fact)
+        return found
 
     def resolve(self, module: str, dotted: str, hops: int = 0) -> Symbol:
         key = (module, dotted)

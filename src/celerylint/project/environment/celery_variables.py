@@ -17,17 +17,13 @@ from typing import TYPE_CHECKING
 from celerylint.project.celery.conf import canonical_setting_name
 from celerylint.source.facts import (
     BinOpValue,
-    CallValue,
-    DictValue,
     FormattedString,
-    Lambda,
     ModuleFacts,
     NameRef,
-    SequenceValue,
     Span,
-    Subscript,
     Value,
 )
+from celerylint.source.value_walk import children
 
 if TYPE_CHECKING:
     from celerylint.project.celery.celery_model import CeleryModel
@@ -51,23 +47,7 @@ class ConfigTarget:
     part: bool = False
 
 
-def sub_values(value: Value) -> list[Value]:
-    """The values written inside ``value`` (items, arguments, operands, f-string parts)."""
-    if isinstance(value, DictValue):
-        return [v for item in value.items for v in (item.key, item.value)]
-    if isinstance(value, SequenceValue):
-        return list(value.items)
-    if isinstance(value, CallValue):
-        return [*value.args, *(keyword.value for keyword in value.kwargs)]
-    if isinstance(value, BinOpValue):
-        return [value.left, value.right]
-    if isinstance(value, FormattedString):
-        return list(value.parts)
-    if isinstance(value, Subscript):
-        return [value.target, value.index]
-    if isinstance(value, Lambda):
-        return [value.body]
-    return []
+sub_values = children  # the values written inside a value (``source.value_walk``)
 
 
 def names_in(value: Value, part: bool = False) -> Iterator[tuple[str, bool]]:

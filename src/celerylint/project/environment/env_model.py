@@ -14,7 +14,6 @@ from celerylint.project.deploy.deployment_facts import DeploymentFacts, Deployme
 from celerylint.project.environment.celery_variables import (
     ConfigTarget,
     config_targets,
-    sub_values,
     target_of,
 )
 from celerylint.project.environment.envfiles import (
@@ -36,6 +35,7 @@ from celerylint.source.facts import (
     Subscript,
     Value,
 )
+from celerylint.source.value_walk import preorder_of
 
 if TYPE_CHECKING:
     from celerylint.project.celery.celery_model import CeleryModel
@@ -184,13 +184,13 @@ def _env_files(project: "Project", compose: list[DeploymentFacts],
 def _subscript_reads(value: Value, facts: ModuleFacts, model: "CeleryModel",
                      found: list[tuple[str, Span]]) -> None:
     """``os.environ["X"]`` anywhere inside a recorded value."""
-    if isinstance(value, Subscript) and isinstance(value.target, NameRef):
-        if model.evaluator.qualified_callee(value.target.dotted, facts.module) == "os.environ":
-            name = plain(model.evaluator.evaluate(value.index, facts.module))
+    for node in preorder_of(value, Subscript):
+        if isinstance(node.target, NameRef) \
+                and model.evaluator.qualified_callee(node.target.dotted,
+                                                     facts.module) == "os.environ":
+            name = plain(model.evaluator.evaluate(node.index, facts.module))
             if isinstance(name, str):
-                found.append((name, value.span))
-    for child in sub_values(value):
-        _subscript_reads(child, facts, model, found)
+                found.append((name, node.span))
 
 
 def _raised_by(qualified: str, func: str) -> str:

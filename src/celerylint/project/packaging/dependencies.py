@@ -29,6 +29,7 @@ import dataclasses
 import enum
 import posixpath
 import re
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -90,9 +91,9 @@ class DependencyDeclarations:
     sources: tuple[str, ...] = ()
     problems: tuple[tuple[str, int, str], ...] = ()
     incomplete_sources: tuple[str, ...] = ()
-    # Distributions a lock file installs (poetry.lock, uv.lock, pdm.lock, Pipfile.lock):
-    # the transitive requirements of declared packages that are not installed here.
-    locked: tuple[str, ...] = ()
+    # Lock files (poetry.lock, uv.lock, pdm.lock, Pipfile.lock), read for ``locked`` only
+    # when an import is not provided by what the project declares itself.
+    lock_files: tuple[Path, ...] = field(default=(), compare=False, repr=False)
     # Requirements that name no distribution (a URL without ``#egg=``, ``$PACKAGES``):
     # (file, line, text as written).
     unnamed: tuple[tuple[str, int, str], ...] = ()
@@ -106,11 +107,22 @@ class DependencyDeclarations:
         declared and no file declares dependencies that only running code would reveal."""
         return bool(self.dependencies) and not self.incomplete_sources
 
+    @cached_property
+    def locked(self) -> tuple[str, ...]:
+        """Distributions a lock file installs: the transitive requirements of declared
+        packages that are not installed here (a 350 kB uv.lock costs 0.1 s to parse, so
+        it is read only when the declarations alone do not answer)."""
+        return tuple(sorted({name for path in self.lock_files
+                             for name in _locked_distributions(path)}))
+
     def provides_import(self, top_level_module: str) -> bool:
         """Whether a declared distribution (or one it installs) is known or named to
         provide the module.  Compared case-insensitively: ``PyPDF2`` and ``pypdf2``
-        name one thing to a user, and a too-generous answer only costs a missed finding."""
-        return top_level_module.lower() in self._closure.names
+        name one thing to a user, and a too-generous answer only costs a missed finding.
+        What the declarations provide without the lock files is asked first: the lock
+        only adds names."""
+        name = top_level_module.lower()
+        return self._declared_walk.provides(name) or self._walk.provides(name)
 
     def provision(self, top_level_module: str) -> Provision:
         if self.provides_import(top_level_module):
@@ -121,7 +133,7 @@ class DependencyDeclarations:
     def unresolved(self) -> tuple[str, ...]:
         """Distributions whose import names or requirements cannot be known (sorted),
         and requirements written without a name."""
-        return (*self._closure.unresolved, *(text for _, _, text in self.unnamed))
+        return (*self._walk.finished().unresolved, *(text for _, _, text in self.unnamed))
 
     def unknown_note(self) -> str | None:
         """Why undeclared-dependency may stay silent, for ``--verbose``; None when every
@@ -156,12 +168,19 @@ class DependencyDeclarations:
         found = _major_version(dep.specifier) if dep is not None else None
         return found[0] if found is not None else None
 
+    def _declared_roots(self) -> list[tuple[str, frozenset[str]]]:
+        return [(dep.normalized, frozenset(normalize_distribution_name(e) for e in dep.extras))
+                for dep in self.dependencies]
+
     @cached_property
-    def _closure(self) -> "_Closure":
-        roots = [(dep.normalized, frozenset(normalize_distribution_name(e) for e in dep.extras))
-                 for dep in self.dependencies]
+    def _declared_walk(self) -> "_ClosureWalk":
+        return _ClosureWalk(self._declared_roots(), self.metadata)
+
+    @cached_property
+    def _walk(self) -> "_ClosureWalk":
+        roots = self._declared_roots()
         roots += [(normalize_distribution_name(name), frozenset()) for name in self.locked]
-        return _Closure.walk(roots, self.metadata)
+        return _ClosureWalk(roots, self.metadata)
 
 
 @dataclass(frozen=True)
@@ -172,30 +191,47 @@ class _Closure:
     names: frozenset[str]
     unresolved: tuple[str, ...]
 
-    @classmethod
-    def walk(cls, roots: list[tuple[str, frozenset[str]]],
-             metadata: InstalledMetadata) -> "_Closure":
-        names: set[str] = set()
-        unresolved: set[str] = set()
-        queue = list(roots)
-        seen: set[tuple[str, frozenset[str]]] = set()
-        while queue:
-            name, extras = queue.pop()
-            if (name, extras) in seen:
-                continue
-            seen.add((name, extras))
-            names.update(n.lower() for n in guessed_import_names(name))
-            names.update(e.replace("-", "_") for e in extras)
-            found = metadata.top_levels(name)
-            if found is None:
-                unresolved.add(name)
-                continue
-            names.update(n.lower() for n in found)
-            # A requirement its markers exclude (another extra, another Python) is not
-            # installed along with this one, so it provides nothing here.
-            queue.extend((child.distribution, child.extras)
-                         for child in metadata.requirements(name, extras) or () if child.applies)
-        return cls(frozenset(names), tuple(sorted(unresolved)))
+
+class _ClosureWalk:
+    """The closure, expanded breadth first only as far as a question needs: most imports
+    are provided by a distribution the project declares itself, found before any of the
+    hundreds of requirements installed metadata names is parsed (0.2 s on pretalx)."""
+
+    def __init__(self, roots: list[tuple[str, frozenset[str]]],
+                 metadata: InstalledMetadata) -> None:
+        self.metadata = metadata
+        self.queue = deque(roots)
+        self.seen: set[tuple[str, frozenset[str]]] = set()
+        self.names: set[str] = set()
+        self.unresolved: set[str] = set()
+
+    def provides(self, name: str) -> bool:
+        while name not in self.names and self.queue:
+            self._step()
+        return name in self.names
+
+    def finished(self) -> _Closure:
+        while self.queue:
+            self._step()
+        return _Closure(frozenset(self.names), tuple(sorted(self.unresolved)))
+
+    def _step(self) -> None:
+        name, extras = self.queue.popleft()
+        if (name, extras) in self.seen:
+            return
+        self.seen.add((name, extras))
+        self.names.update(n.lower() for n in guessed_import_names(name))
+        self.names.update(e.replace("-", "_") for e in extras)
+        found = self.metadata.top_levels(name)
+        if found is None:
+            self.unresolved.add(name)
+            return
+        self.names.update(n.lower() for n in found)
+        # A requirement its markers exclude (another extra, another Python) is not
+        # installed along with this one, so it provides nothing here.
+        self.queue.extend((child.distribution, child.extras)
+                          for child in self.metadata.requirements(name, extras) or ()
+                          if child.applies)
 
 
 # --- reading the files --------------------------------------------------------------
@@ -217,9 +253,8 @@ def read_declarations(root: Path, files: Sequence[str]) -> DependencyDeclaration
     for path in candidates:
         if path not in constraints:
             walker.visit(path, parsers[path])
-    locked = tuple(sorted({name for path in files if PurePosixPath(path).name in LOCK_FILES
-                           for name in _locked_distributions(root / path)}))
-    return dataclasses.replace(walker.result(), locked=locked,
+    lock_files = tuple(root / path for path in files if PurePosixPath(path).name in LOCK_FILES)
+    return dataclasses.replace(walker.result(), lock_files=lock_files,
                                metadata=InstalledMetadata.for_project(root))
 
 

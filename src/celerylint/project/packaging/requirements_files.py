@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Iterator
-from pathlib import PurePosixPath
 
 from celerylint.project.packaging.pyproject_files import parse_pipfile, parse_pyproject
 from celerylint.project.packaging.requirement_strings import (
@@ -41,17 +40,23 @@ def parser_for(path: str) -> FileParser | None:
     Requirement files are recognised by name (``requirements*.txt``,
     ``dev-requirements.in``) or by living in a ``requirements/`` directory, which
     keeps ``MANIFEST.in`` and stray ``*.txt`` files out."""
-    pure = PurePosixPath(path)
-    fixed: dict[str, FileParser] = {
-        "pyproject.toml": parse_pyproject, "setup.cfg": parse_setup_cfg,
-        "setup.py": parse_setup_py, "Pipfile": parse_pipfile,
-    }
-    if pure.name in fixed:
-        return fixed[pure.name]
-    if is_dockerfile(pure.name):
+    folder, _, name = path.rpartition("/")  # strings, not PurePosixPath: asked of every file
+    fixed = _FIXED_PARSERS.get(name)
+    if fixed is not None:
+        return fixed
+    if is_dockerfile(name):
         return parse_dockerfile
-    named = "requirements" in pure.stem.lower() or "requirements" in pure.parent.parts
-    return parse_requirements_txt if named and pure.suffix in (".txt", ".in") else None
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or not stem:  # no suffix (``requirements``) or a dot file (``.txt``)
+        return None
+    named = "requirements" in stem.lower() or "requirements" in folder.split("/")
+    return parse_requirements_txt if named and suffix in ("txt", "in") else None
+
+
+_FIXED_PARSERS: dict[str, FileParser] = {
+    "pyproject.toml": parse_pyproject, "setup.cfg": parse_setup_cfg,
+    "setup.py": parse_setup_py, "Pipfile": parse_pipfile,
+}
 
 
 # --- pip requirements files ---------------------------------------------------------

@@ -13,19 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from celerylint.findings import Finding, Severity
 from celerylint.rules.base import NO_OTHER_INPUTS, ModuleRule
-from celerylint.source.facts import (
-    BinOpValue,
-    CallValue,
-    Const,
-    DictItem,
-    DictValue,
-    FormattedString,
-    Lambda,
-    ModuleFacts,
-    SequenceValue,
-    Subscript,
-    Value,
-)
+from celerylint.source.facts import Const, DictItem, DictValue, ModuleFacts, Value
+from celerylint.source.value_walk import preorder_of
 
 if TYPE_CHECKING:
     from celerylint.project.model import Project
@@ -43,28 +32,7 @@ def module_values(facts: ModuleFacts) -> Iterator[Value]:
 
 def dict_literals(value: Value) -> Iterator[DictValue]:
     """The dict literals in an expression tree, outermost first."""
-    if isinstance(value, DictValue):
-        yield value
-        for item in value.items:
-            yield from dict_literals(item.key)
-            yield from dict_literals(item.value)
-    elif isinstance(value, SequenceValue):
-        for element in value.items:
-            yield from dict_literals(element)
-    elif isinstance(value, CallValue):
-        for argument in (*value.args, *(k.value for k in value.kwargs)):
-            yield from dict_literals(argument)
-    elif isinstance(value, BinOpValue):
-        yield from dict_literals(value.left)
-        yield from dict_literals(value.right)
-    elif isinstance(value, Subscript):
-        yield from dict_literals(value.target)
-        yield from dict_literals(value.index)
-    elif isinstance(value, Lambda):
-        yield from dict_literals(value.body)
-    elif isinstance(value, FormattedString):
-        for part in value.parts:
-            yield from dict_literals(part)
+    return preorder_of(value, DictValue)  # type: ignore[return-value]
 
 
 def _without_spans(value: Any) -> Any:
