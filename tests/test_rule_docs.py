@@ -59,3 +59,10 @@ def test_codes_and_names_unique() -> None:
     rules = all_rules()
     assert len({r.code for r in rules}) == len(rules)
     assert len({r.name for r in rules}) == len(rules)
+
+
+def test_doc_paths_read_from_title_lines_match_the_parsed_docs() -> None:
+    from celerylint.docs import doc_paths, load_docs
+
+    assert doc_paths() == {code: doc.path for code, doc in load_docs().items()}
+    assert len(doc_paths()) == len(all_rules())

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from celerylint.project.model import Project
     from celerylint.rule_cache import RuleCache
     from celerylint.rules.base import Rule
+    from celerylint.rules.catalog import RuleSource
     from celerylint.run_cache import RunInputs, RunStore
     from celerylint.suppression import FileSuppressions, NoqaDirective, SuppressionResult
 
@@ -179,7 +180,7 @@ def _line_reader(project: Project) -> Callable[[str, int], str | None]:
 def unused_suppressions(project: Project, suppression: SuppressionResult, result: RunResult,
                         lookup: SuppressionLookup) -> list[Finding]:
     """CEL002 findings, themselves subject to noqa and per-file ignores."""
-    from celerylint.rules.registry import all_rules
+    from celerylint.rules.catalog import catalog
     from celerylint.rules.tool.unused_suppression import unused_noqa_findings
     from celerylint.suppression import apply_suppressions
 
@@ -187,20 +188,22 @@ def unused_suppressions(project: Project, suppression: SuppressionResult, result
            if code not in result.failed_rules}
     findings = unused_noqa_findings(
         _all_directives(project, lookup), suppression.used, ran,
-        {rule.code for rule in all_rules()}, _line_reader(project))
+        {rule.code for rule in catalog()}, _line_reader(project))
     return apply_suppressions(findings, lookup, project.settings.per_file_ignores).kept
 
 
-def run_rules(project: Project, rules: Sequence[type[Rule]], result: RunResult,
+def run_rules(project: Project, rules: Sequence[RuleSource], result: RunResult,
               cache: RuleCache | None = None) -> list[Finding]:
     """Every selected rule over the model; a crashing rule is reported, never fatal.
-    With a rule cache, a rule whose inputs did not change replays its findings."""
+    With a rule cache, a rule whose inputs did not change replays its findings (and its
+    module is never imported)."""
+    from celerylint.rules.catalog import rule_class
+
     findings: list[Finding] = []
-    for rule_class in rules:
+    for rule in rules:
         started = time.perf_counter()
-        rule = rule_class()
         try:
-            findings.extend(_run_rule(rule, project) if cache is None
+            findings.extend(_run_rule(rule_class(rule)(), project) if cache is None
                             else cache.findings(rule, project))
         except Exception as exc:  # noqa: BLE001 - one rule's bug must not stop the run
             result.failed_rules.add(rule.code)
@@ -216,7 +219,7 @@ def run_rules(project: Project, rules: Sequence[type[Rule]], result: RunResult,
 VARIANTS = "settings-modules"  # the rule cache's entry for how many there are
 
 
-def run_rules_per_settings_module(project: Project, rules: Sequence[type[Rule]],
+def run_rules_per_settings_module(project: Project, rules: Sequence[RuleSource],
                                   result: RunResult, cache: RuleCache | None = None
                                   ) -> list[Finding]:
     """``run_rules``, with the rules that read settings run once per Django settings
@@ -318,23 +321,24 @@ def _analyse(project: Project, extraction: Extraction, warnings: list[str],
              inputs: RunInputs | None) -> RunResult:
     """Rules, notes, suppression and scope: the findings of the whole project."""
     from celerylint.rule_scope import judge_scope
-    from celerylint.rules.registry import select_rules
+    from celerylint.rules.registry import select_entries, select_rules
     from celerylint.rules.tool.unused_suppression import UnusedNoqa
     from celerylint.run_notes import project_notes
     from celerylint.suppression import apply_suppressions
 
     settings = project.settings
-    rules = select_rules(settings.select, settings.extend_select, settings.ignore,
-                         settings.preview)
-    stats = extraction.stats
-    result = RunResult([], {r.code: r.meta() for r in rules}, project,
-                       notes=[*project.inventory.notes, *stats.notes],
-                       timings=timings, warnings=warnings)
     cache = None
     if store is not None and inputs is not None:
         from celerylint.rule_cache import RuleCache
 
         cache = RuleCache(store, inputs, project, extraction.summaries)
+    # With the rule cache, rules come from the catalog: a replayed rule is never imported.
+    rules: Sequence[RuleSource] = (select_rules if cache is None else select_entries)(
+        settings.select, settings.extend_select, settings.ignore, settings.preview)
+    stats = extraction.stats
+    result = RunResult([], {r.code: r.meta() for r in rules}, project,
+                       notes=[*project.inventory.notes, *stats.notes],
+                       timings=timings, warnings=warnings)
     from celerylint.source.templates import at_template_columns
 
     findings = at_template_columns(run_rules_per_settings_module(project, rules, result, cache),
@@ -346,7 +350,7 @@ def _analyse(project: Project, extraction: Extraction, warnings: list[str],
     started = time.perf_counter()
     lookup = _suppressions_lookup(project, None if cache is None else cache.digests.suppressions)
     suppression = apply_suppressions(findings, lookup, settings.per_file_ignores)
-    judged = judge_scope(suppression.kept, {rule.code: rule() for rule in rules}, project,
+    judged = judge_scope(suppression.kept, {rule.code: rule for rule in rules}, project,
                          None if cache is None else cache.scope_verdicts())
     kept, result.out_of_scope = judged.kept, judged.out_of_scope
     if UnusedNoqa.code in result.rules:
@@ -362,7 +366,7 @@ def _analyse(project: Project, extraction: Extraction, warnings: list[str],
 
 
 def _store(store: RunStore, inputs: RunInputs, cache: RuleCache, result: RunResult,
-           rules: Sequence[type[Rule]]) -> None:
+           rules: Sequence[RuleSource]) -> None:
     """Keep the rule findings, and the whole result when every rule declared its inputs."""
     from celerylint.rule_inputs import RuleInput, git_digest
     from celerylint.run_records import encode_run

@@ -155,12 +155,12 @@ def list_project_files(root: Path, exclude: Sequence[str], notes: list[str],
         if not _utf8_name(rel):
             notes.append(f"skipped {printable(rel)}: the file name is not valid UTF-8")
             continue
-        full = root / rel
-        if full.is_symlink() and _leads_outside(full, inside):
+        full = os.path.join(root, rel)  # a string: thousands of files, two stats at most
+        kind, is_link = _file_kind(full)
+        if is_link and _leads_outside(Path(full), inside):
             notes.append(f"skipped {rel}: a symbolic link that leads out of the project "
                          "root; its content was not read")
             continue
-        kind = _file_kind(full)
         if kind is None:
             regular.append(rel)
         elif kind in ("a directory", ""):
@@ -172,14 +172,18 @@ def list_project_files(root: Path, exclude: Sequence[str], notes: list[str],
     return sorted(set(regular))
 
 
-def _file_kind(path: Path) -> str | None:
+def _file_kind(path: str) -> tuple[str | None, bool]:
     """None for a regular file (links followed), else what it is ("" when it is nothing:
-    a dangling link, a loop, or a file gone since it was listed)."""
+    a dangling link, a loop, or a file gone since it was listed); and whether ``path``
+    is a symbolic link."""
     try:
-        mode = os.stat(path).st_mode
+        mode = os.lstat(path).st_mode
+        is_link = stat.S_ISLNK(mode)
+        if is_link:
+            mode = os.stat(path).st_mode
     except (OSError, ValueError):
-        return ""
-    return None if stat.S_ISREG(mode) else special_file_kind(mode)
+        return "", os.path.islink(path)
+    return (None if stat.S_ISREG(mode) else special_file_kind(mode)), is_link
 
 
 def _leads_outside(path: Path, root: Path) -> bool:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from celerylint.findings import Finding
 from celerylint.rule_inputs import InputDigests, Mentions, RuleInput
 from celerylint.rules.base import ModuleRule, ProjectRule, Rule
+from celerylint.rules.catalog import BOTH, PROJECT, CatalogEntry, RuleSource, entry_of, rule_class
 from celerylint.run_cache import RunInputs, RunStore, inventory_digest, key_of
 from celerylint.run_records import CorruptEntry, decode_findings, encode_finding
 
@@ -52,19 +53,21 @@ class RuleCache:
         self.recomputed: list[str] = []  # codes, and "CODE path" for module rules
         self.ran: set[str] = set()  # only these entries are checked against today's files
 
-    def findings(self, rule: Rule, project: Project) -> list[Finding]:
-        """The rule's findings, replayed when its inputs are unchanged, else computed."""
-        declared = type(rule).inputs
-        self.ran.add(rule.code)
-        if declared is None or (isinstance(rule, ProjectRule) and isinstance(rule, ModuleRule)):
-            self.recomputed.append(rule.code)
-            self.entries.pop(rule.code, None)
-            return _computed(rule, project)
-        inputs_key = key_of(self.base, rule.code,
+    def findings(self, rule: RuleSource, project: Project) -> list[Finding]:
+        """The rule's findings, replayed when its inputs are unchanged, else computed
+        (only then is a catalog entry's rule class imported)."""
+        entry = rule if isinstance(rule, CatalogEntry) else entry_of(rule)
+        declared = entry.inputs
+        self.ran.add(entry.code)
+        if declared is None or entry.kind == BOTH:
+            self.recomputed.append(entry.code)
+            self.entries.pop(entry.code, None)
+            return _computed(rule_class(rule)(), project)
+        inputs_key = key_of(self.base, entry.code,
                             [self.digests.digest(which) for which in sorted(declared)])
-        if isinstance(rule, ProjectRule):
-            return self._project_rule(rule, project, inputs_key)
-        return self._module_rule(rule, project, inputs_key)
+        if entry.kind == PROJECT:
+            return self._project_rule(rule, entry.code, project, inputs_key)
+        return self._module_rule(rule, entry.code, project, inputs_key)
 
     # The model's other products: notes and hygiene scope verdicts, keyed like a rule
     # that reads the whole project.
@@ -127,16 +130,21 @@ class RuleCache:
             return None
         return found
 
-    def _project_rule(self, rule: ProjectRule, project: Project, key: str) -> list[Finding]:
-        found = self._replayable(self.entries.get(rule.code), key)
+    def _project_rule(self, rule: RuleSource, code: str, project: Project,
+                      key: str) -> list[Finding]:
+        found = self._replayable(self.entries.get(code), key)
         if found is None:
-            self.recomputed.append(rule.code)
-            found = list(rule.check_project(project))
-        self.entries[rule.code] = [key, [encode_finding(f) for f in found]]
+            self.recomputed.append(code)
+            checker = rule_class(rule)()
+            assert isinstance(checker, ProjectRule)
+            found = list(checker.check_project(project))
+        self.entries[code] = [key, [encode_finding(f) for f in found]]
         return found
 
-    def _module_rule(self, rule: ModuleRule, project: Project, key: str) -> list[Finding]:
-        stored = self.entries.get(rule.code)
+    def _module_rule(self, rule: RuleSource, code: str, project: Project,
+                     key: str) -> list[Finding]:
+        stored = self.entries.get(code)
+        checker: ModuleRule | None = None  # made when a file must be checked again
         stored = stored if isinstance(stored, dict) else {}
         kept: dict[str, Any] = {}
         found: list[Finding] = []
@@ -144,11 +152,15 @@ class RuleCache:
             file_key = key_of(key, path, self.hashes.get(path, ""))
             of_file = self._replayable(stored.get(path), file_key)
             if of_file is None:
-                self.recomputed.append(f"{rule.code} {path}")
-                of_file = list(rule.check_module(project.facts_by_path[path], project))
+                self.recomputed.append(f"{code} {path}")
+                if checker is None:
+                    made = rule_class(rule)()
+                    assert isinstance(made, ModuleRule)
+                    checker = made
+                of_file = list(checker.check_module(project.facts_by_path[path], project))
             kept[path] = [file_key, [encode_finding(f) for f in of_file]]
             found.extend(of_file)
-        self.entries[rule.code] = kept
+        self.entries[code] = kept
         return found
 
     def forget(self, codes: Iterable[str]) -> None:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from celerylint.project.model import Project
     from celerylint.project.process_scope import LoadingChain, ProcessScope
     from celerylint.rules.base import Rule
+    from celerylint.rules.catalog import RuleSource
 
 PROJECT_SCOPE = "project"
 
@@ -30,7 +31,7 @@ class ScopeJudgement:
     out_of_scope: int  # hygiene findings about code no Celery process loads
 
 
-def judge_scope(findings: Iterable[Finding], rules: Mapping[str, "Rule"],
+def judge_scope(findings: Iterable[Finding], rules: Mapping[str, "Rule | RuleSource"],
                 project: "Project",
                 known: MutableMapping[str, str | None] | None = None) -> ScopeJudgement:
     """Drop hygiene findings outside what Celery runs; say how Celery reaches the rest.
@@ -54,7 +55,7 @@ def judge_scope(findings: Iterable[Finding], rules: Mapping[str, "Rule"],
         key = f"{finding.code} {finding.path}"
         if key not in known:
             scope = scope or project.process_scope()
-            known[key] = _added_sentence(finding, rule, scope)
+            known[key] = _added_sentence(finding, _instance(rule), scope)
         added = known[key]
         if added is None:
             dropped += 1
@@ -62,6 +63,15 @@ def judge_scope(findings: Iterable[Finding], rules: Mapping[str, "Rule"],
             kept.append(dataclasses.replace(finding, message=finding.message + added)
                         if added else finding)
     return ScopeJudgement(kept, dropped)
+
+
+def _instance(rule: "Rule | RuleSource") -> "Rule":
+    """A rule object to ask, from a rule, its class, or its catalog entry (imported only
+    when a verdict is not known already)."""
+    from celerylint.rules.base import Rule
+    from celerylint.rules.catalog import rule_class
+
+    return rule if isinstance(rule, Rule) else rule_class(rule)()
 
 
 def _added_sentence(finding: Finding, rule: "Rule", scope: "ProcessScope") -> str | None:

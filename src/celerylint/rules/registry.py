@@ -10,8 +10,12 @@ import importlib
 import pkgutil
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import TypeVar
 
 from celerylint.rules.base import CODE_PATTERN, NAME_PATTERN, ModuleRule, ProjectRule, Rule
+from celerylint.rules.catalog import CatalogEntry, catalog
+
+_R = TypeVar("_R", type[Rule], CatalogEntry)  # a rule class, or its catalog entry
 
 _PACKAGE = "celerylint.rules"
 
@@ -67,7 +71,7 @@ def find_rule(code_or_name: str) -> type[Rule] | None:
     return None
 
 
-def _matches(rule: type[Rule], selector: str) -> bool:
+def _matches(rule: type[Rule] | CatalogEntry, selector: str) -> bool:
     selector = selector.strip()
     if selector.upper() == "ALL":
         return True
@@ -76,13 +80,13 @@ def _matches(rule: type[Rule], selector: str) -> bool:
     return rule.code.startswith(selector.upper()) and selector.upper().startswith("CEL")
 
 
-def _names_exactly(rule: type[Rule], selector: str) -> bool:
+def _names_exactly(rule: type[Rule] | CatalogEntry, selector: str) -> bool:
     """``CEL701`` or ``missing-module``: a choice of this very rule, not of a family."""
     selector = selector.strip()
     return selector.upper() == rule.code or selector == rule.name or selector in rule.old_names
 
 
-def _selects(rule: type[Rule], selector: str, preview: bool) -> bool:
+def _selects(rule: type[Rule] | CatalogEntry, selector: str, preview: bool) -> bool:
     """ruff's preview semantics: a prefix or ALL reaches a preview rule only in preview
     mode; naming the rule exactly always does."""
     if not _matches(rule, selector):
@@ -91,11 +95,11 @@ def _selects(rule: type[Rule], selector: str, preview: bool) -> bool:
 
 
 def unknown_selectors(selectors: Iterable[str]) -> list[str]:
-    rules = all_rules()
+    rules = catalog()
     return [s for s in selectors if s.strip() and not any(_matches(r, s) for r in rules)]
 
 
-def is_default(rule: type[Rule], preview: bool = False) -> bool:
+def is_default(rule: type[Rule] | CatalogEntry, preview: bool = False) -> bool:
     """In the set a run without ``select`` uses: default-enabled, and stable unless
     preview mode is on."""
     return rule.default_enabled and (preview or not rule.preview)
@@ -108,8 +112,21 @@ def select_rules(
     """ruff's semantics: ``select`` replaces the default set, ``extend-select`` adds,
     ``ignore`` removes; the more specific selector wins between select and ignore.
     Preview rules join only in preview mode or when selected by exact code or name."""
-    chosen: list[type[Rule]] = []
-    for rule in all_rules():
+    return _select(all_rules(), select, extend_select, ignore, preview)
+
+
+def select_entries(
+    select: Sequence[str] | None, extend_select: Sequence[str], ignore: Sequence[str],
+    preview: bool = False,
+) -> list[CatalogEntry]:
+    """``select_rules`` from the catalog: no rule module is imported."""
+    return _select(catalog(), select, extend_select, ignore, preview)
+
+
+def _select(rules: Iterable[_R], select: Sequence[str] | None, extend_select: Sequence[str],
+            ignore: Sequence[str], preview: bool) -> list[_R]:
+    chosen: list[_R] = []
+    for rule in rules:
         chosen_by = [s for s in (*(select or ()), *extend_select) if _selects(rule, s, preview)]
         in_select = any(_selects(rule, s, preview) for s in select or ())
         selected = (is_default(rule, preview) if select is None else in_select) or any(

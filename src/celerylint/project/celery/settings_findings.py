@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from celerylint.findings import Finding
+from celerylint.rules.catalog import CatalogEntry
 
 if TYPE_CHECKING:
     from celerylint.project.celery.settings_variants import SettingsVariant
@@ -49,10 +50,11 @@ def settings_variants(project: Project) -> tuple[SettingsVariant, ...]:
     return celery_model(project).settings_variants
 
 
-def reads_settings(rule: type[Rule]) -> bool:
+def reads_settings(rule: type[Rule] | CatalogEntry) -> bool:
     """Whether a rule's findings may change with the settings module (hygiene rules are
     judged on the whole project and its process scope, once)."""
-    family = rule.__module__.split(".")[2] if rule.__module__.count(".") >= 3 else ""
+    module = rule.module if isinstance(rule, CatalogEntry) else rule.__module__
+    family = module.split(".")[2] if module.count(".") >= 3 else ""
     return not rule.hygiene and family not in _FAMILIES_RUN_ONCE
 
 
