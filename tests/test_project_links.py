@@ -21,7 +21,7 @@ def metadata_urls(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-d
                 message["Project-URL"] = entry
             return message
 
-        monkeypatch.setattr(project_links.metadata, "metadata", fake)
+        monkeypatch.setattr(metadata, "metadata", fake)  # looked up when a link is made
         project_links.project_urls.cache_clear()
 
     yield use

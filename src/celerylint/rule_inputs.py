@@ -19,6 +19,7 @@ import dataclasses
 import enum
 import hashlib
 import json
+import marshal
 import operator
 import os
 import re
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from celerylint.findings import Finding
+from celerylint.source import fact_codec
 from celerylint.source.facts import ModuleFacts, Span
 
 if TYPE_CHECKING:
@@ -43,16 +45,18 @@ class RuleInput(str, enum.Enum):
     GIT = "git"  # what git tracks and ignores
 
 
-# Words whose presence in a file's facts (names, values, callees, imports; matched on
-# their repr, lower-cased) make the file's positions and comments part of the Python
-# input. Positions elsewhere are covered by refusing a stored finding in, or naming, a
-# changed file; comments are read by project rules only in task and beat modules
-# (stated frequencies, explained exception handlers): ``.task'`` is a decorator or
-# callee ending in ``.task`` (``@app.task``), not a module ``x.tasks``.
+# Words whose presence in a file's facts (names, values, callees, imports, comments;
+# matched on their ``fact_codec`` JSON, lower-cased) make the file's positions and
+# comments part of the Python input. Positions elsewhere are covered by refusing a
+# stored finding in, or naming, a changed file; comments are read by project rules only
+# in task and beat modules (stated frequencies, explained exception handlers):
+# ``.task"`` is a decorator or callee ending in ``.task`` (``@app.task``), not a module
+# ``x.tasks``.
 RELEVANT_WORDS = (
-    "celery", "kombu", "shared_task", ".task'", "task(", "periodic", "beat", "crontab",
+    "celery", "kombu", "shared_task", '.task"', "task(", "periodic", "beat", "crontab",
     "schedul", "broker", "backend", "redis", "amqp", "config_from", "apply_async",
 )
+_RELEVANT_BYTES = tuple(word.encode("ascii") for word in RELEVANT_WORDS)
 
 
 POSITION_FIELDS = frozenset({"line", "column", "end_line", "end_column", "comments"})
@@ -122,16 +126,26 @@ def _span(value: Span) -> tuple[int, int, int, int]:
 
 
 def _hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return _hash_bytes(text.encode("utf-8", "surrogateescape"))
 
 
-def python_digest(facts: ModuleFacts) -> str:
-    """The file's part of ``RuleInput.PYTHON``."""
-    bare = repr(plain(facts, spans=False))
-    lowered = bare.lower()
-    if any(word in lowered for word in RELEVANT_WORDS):
-        return _hash("all" + repr(plain(facts, spans=True)))
-    return _hash("bare" + bare)
+def _hash_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
+def python_digest(facts: ModuleFacts, encoded: bytes | None = None) -> str:
+    """The file's part of ``RuleInput.PYTHON``. ``encoded``: the facts as ``fact_codec``
+    JSON, which the parse worker has already written: a relevant file's digest is that
+    JSON's, and the relevance words are looked for in it (comments included, so a file
+    whose comments name Celery counts as relevant: more recomputation, never less)."""
+    if encoded is None:
+        encoded = fact_codec.dumps(facts)
+    lowered = encoded.lower()
+    if any(word in lowered for word in _RELEVANT_BYTES):
+        return _hash_bytes(b"all\0" + encoded)
+    # marshal's version 0 writes no references and no interning flags: the same values
+    # give the same bytes in every process (repr of the tuples costs four times more).
+    return _hash_bytes(b"bare\0" + marshal.dumps(plain(facts, spans=False), 0))
 
 
 def imports_digest(facts: ModuleFacts) -> str:
@@ -141,10 +155,10 @@ def imports_digest(facts: ModuleFacts) -> str:
                        facts.has_module_getattr, facts.parse_failure is None)))
 
 
-def file_digests(facts: ModuleFacts) -> list[str]:
+def file_digests(facts: ModuleFacts, encoded: bytes | None = None) -> list[str]:
     """A file's ``python_digest``, ``imports_digest`` and ``noqa_record``: made by the
     worker process that parses the file (``pool.extract``'s ``summarize``)."""
-    return [python_digest(facts), imports_digest(facts), noqa_record(facts)]
+    return [python_digest(facts, encoded), imports_digest(facts), noqa_record(facts)]
 
 
 UNKNOWN_NOQA = "?"  # a file that did not parse: its noqa comments are read from its text

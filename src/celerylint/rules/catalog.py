@@ -11,7 +11,7 @@ the rule classes (``python -m celerylint.rules.catalog``) and held equal to them
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cache
 from typing import TYPE_CHECKING, Union
 
@@ -26,25 +26,17 @@ PROJECT, MODULE, BOTH = "project", "module", "both"
 
 
 @dataclass(frozen=True)
-class CatalogEntry:
-    """What a run needs of a rule it may not run: the class is loaded on demand."""
+class CatalogEntry(RuleMeta):
+    """A rule's metadata, and what a run needs of a rule it may not run: the class is
+    loaded on demand."""
 
-    code: str
-    name: str
-    module: str  # the rule class's module, imported by ``load``
-    qualname: str
-    kind: str  # PROJECT, MODULE or BOTH
-    inputs: frozenset[RuleInput] | None
-    severity: Severity
-    summary: str
-    old_names: tuple[str, ...] = ()
-    default_enabled: bool = True
-    preview: bool = False
-    hygiene: bool = False
+    module: str = ""  # the rule class's module, imported by ``load``
+    qualname: str = ""
+    kind: str = PROJECT  # PROJECT, MODULE or BOTH
+    inputs: frozenset[RuleInput] | None = None
 
     def meta(self) -> RuleMeta:
-        return RuleMeta(self.code, self.name, self.severity, self.summary, self.old_names,
-                        self.default_enabled, self.preview, self.hygiene)
+        return RuleMeta(**{f.name: getattr(self, f.name) for f in fields(RuleMeta)})
 
     def load(self) -> type[Rule]:
         return _load(self.module, self.qualname)
@@ -70,20 +62,20 @@ def entry_of(rule: type[Rule]) -> CatalogEntry:
     """A rule class's catalog entry."""
     kind = BOTH if issubclass(rule, ProjectRule) and issubclass(rule, ModuleRule) else (
         PROJECT if issubclass(rule, ProjectRule) else MODULE)
-    return CatalogEntry(rule.code, rule.name, rule.__module__, rule.__qualname__, kind,
-                        rule.inputs, rule.severity, rule.summary, tuple(rule.old_names),
-                        rule.default_enabled, rule.preview, rule.hygiene)
+    meta = rule.meta()
+    return CatalogEntry(**{f.name: getattr(meta, f.name) for f in fields(RuleMeta)},
+                        module=rule.__module__, qualname=rule.__qualname__, kind=kind,
+                        inputs=rule.inputs)
 
 
 def catalog() -> tuple[CatalogEntry, ...]:
     """Every rule, by code, from the generated table."""
     from celerylint.rules.catalog_table import TABLE
 
-    return tuple(CatalogEntry(code, name, module, qualname, kind,
+    return tuple(CatalogEntry(code, name, Severity(severity), summary, tuple(old_names),
+                              default_enabled, preview, hygiene, module, qualname, kind,
                               None if inputs is None
-                              else frozenset(RuleInput(value) for value in inputs),
-                              Severity(severity), summary, tuple(old_names), default_enabled,
-                              preview, hygiene)
+                              else frozenset(RuleInput(value) for value in inputs))
                  for (code, name, module, qualname, kind, inputs, severity, summary,
                       old_names, default_enabled, preview, hygiene) in TABLE)
 

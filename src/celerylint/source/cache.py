@@ -143,8 +143,14 @@ def load_blob(blob: bytes) -> ModuleFacts:
 
 
 def dump_facts(module_facts: ModuleFacts) -> bytes:
-    entry = [ENTRY_MAGIC, FACTS_SCHEMA_VERSION, __version__, fact_codec.encode(module_facts)]
-    return json.dumps(entry, separators=(",", ":")).encode("ascii")
+    return entry_of_encoded(fact_codec.dumps(module_facts))
+
+
+def entry_of_encoded(encoded: bytes) -> bytes:
+    """The cache entry of facts already written by ``fact_codec.dumps`` (the same bytes
+    as ``json.dumps`` of the whole entry: both are compact ASCII JSON)."""
+    head = json.dumps([ENTRY_MAGIC, FACTS_SCHEMA_VERSION, __version__], separators=(",", ":"))
+    return head[:-1].encode("ascii") + b"," + encoded + b"]"
 
 
 class FactsCache:

@@ -27,9 +27,11 @@ from celerylint.source.cache import (
     content_digest,
     dump_facts,
     entry_key,
+    entry_of_encoded,
     load_blob,
     write_entry,
 )
+from celerylint.source import fact_codec
 from celerylint.source.facts import ModuleFacts, ParseFailure
 from celerylint.source.gc_pause import cyclic_gc_paused
 from celerylint.source.lazy_facts import LazyFacts, Loader
@@ -48,7 +50,7 @@ CHUNKS_PER_PROCESS = 8  # small enough to balance uneven files, large enough to 
 MIN_CHUNK_BYTES = 16_000
 
 Summary = list[str]  # what a caller derives from one file's facts (``extract``'s ``summarize``)
-Summarize = Callable[[ModuleFacts], Summary]
+Summarize = Callable[[ModuleFacts, bytes], Summary]  # the facts, and their ``fact_codec`` JSON
 Result = tuple[str, bytes, bool, Summary | None]  # path, cache entry, written, summary
 
 
@@ -265,11 +267,13 @@ def _parse_here(jobs: Sequence[ParseJob], cache: FactsCache | None,
                 summarize: Summarize | None) -> None:
     for job in jobs:
         facts = facts_of(job)
+        encoded = fact_codec.dumps(facts) if cache is not None or summarize is not None \
+            else b""
         if cache is not None and cache.writable:
-            cache.store(job.key, dump_facts(facts))
+            cache.store(job.key, entry_of_encoded(encoded))
         parsed.facts[job.path] = facts
         if summarize is not None:
-            parsed.summaries[job.path] = summarize(facts)
+            parsed.summaries[job.path] = summarize(facts, encoded)
         advance(parsed=1)
 
 
@@ -292,10 +296,11 @@ def parse_chunk(jobs: Sequence[ParseJob], entries_dir: str | None,
     results: list[Result] = []
     for job in jobs:
         facts = facts_of(job)
-        blob = dump_facts(facts)
+        encoded = fact_codec.dumps(facts)
+        blob = entry_of_encoded(encoded)
         written = entries_dir is not None and write_entry(entries_dir, job.key, blob)
         results.append((job.path, blob, written,
-                        None if summarize is None else summarize(facts)))
+                        None if summarize is None else summarize(facts, encoded)))
     return results
 
 
