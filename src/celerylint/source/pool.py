@@ -22,6 +22,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from celerylint.regular_files import read_regular_bytes
+from celerylint.source import fact_codec
 from celerylint.source.cache import (
     FactsCache,
     content_digest,
@@ -31,7 +32,6 @@ from celerylint.source.cache import (
     load_blob,
     write_entry,
 )
-from celerylint.source import fact_codec
 from celerylint.source.facts import ModuleFacts, ParseFailure
 from celerylint.source.gc_pause import cyclic_gc_paused
 from celerylint.source.lazy_facts import LazyFacts, Loader
