@@ -126,6 +126,21 @@ def test_an_unrelated_edit_reads_only_the_facts_its_rules_look_at(tree: Path) ->
     assert len(project.facts_by_path.decoded) < len(project.facts_by_path)
 
 
+def test_a_comment_that_names_the_broker_does_not_make_a_module_celerys(
+        tmp_path: Path) -> None:
+    """Relevance words are looked for outside comments: shifting the lines of a plain
+    module whose comments talk about the broker re-runs no project rule."""
+    root = write_tree(tmp_path / "p", {
+        "proj/__init__.py": "",
+        "proj/celery.py": "from celery import Celery\napp = Celery('proj', broker='redis://')\n",
+        "proj/util.py": "# keep payloads small: the broker pays for them\nLIMIT = 3\n",
+    })
+    _run(root)
+    (root / "proj/util.py").write_text("# an edit\n" + (root / "proj/util.py").read_text())
+    recomputed = _run(root).recomputed
+    assert recomputed and all(entry.endswith(" proj/util.py") for entry in recomputed)
+
+
 def test_unused_noqa_is_found_without_reading_unchanged_files(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:

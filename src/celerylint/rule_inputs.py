@@ -45,7 +45,7 @@ class RuleInput(str, enum.Enum):
     GIT = "git"  # what git tracks and ignores
 
 
-# Words whose presence in a file's facts (names, values, callees, imports, comments;
+# Words whose presence in a file's facts (names, values, callees, imports, not comments;
 # matched on their ``fact_codec`` JSON, lower-cased) make the file's positions and
 # comments part of the Python input. Positions elsewhere are covered by refusing a
 # stored finding in, or naming, a changed file; comments are read by project rules only
@@ -136,16 +136,27 @@ def _hash_bytes(data: bytes) -> str:
 def python_digest(facts: ModuleFacts, encoded: bytes | None = None) -> str:
     """The file's part of ``RuleInput.PYTHON``. ``encoded``: the facts as ``fact_codec``
     JSON, which the parse worker has already written: a relevant file's digest is that
-    JSON's, and the relevance words are looked for in it (comments included, so a file
-    whose comments name Celery counts as relevant: more recomputation, never less)."""
+    JSON's, and the relevance words are looked for in it, outside the comments."""
     if encoded is None:
         encoded = fact_codec.dumps(facts)
-    lowered = encoded.lower()
-    if any(word in lowered for word in _RELEVANT_BYTES):
+    if _names_celery(encoded, facts):
         return _hash_bytes(b"all\0" + encoded)
     # marshal's version 0 writes no references and no interning flags: the same values
     # give the same bytes in every process (repr of the tuples costs four times more).
     return _hash_bytes(b"bare\0" + marshal.dumps(plain(facts, spans=False), 0))
+
+
+def _names_celery(encoded: bytes, facts: ModuleFacts) -> bool:
+    """Whether a relevance word occurs in the facts outside their comments: more often
+    in the whole JSON than in the comments' own JSON strings (a comment that mentions
+    the broker does not make a module part of the Celery system)."""
+    lowered = encoded.lower()
+    found = [word for word in _RELEVANT_BYTES if word in lowered]
+    if not found:
+        return False
+    in_comments = b"\0".join(json.dumps(c.text).lower().encode("ascii")
+                              for c in facts.comments)
+    return any(lowered.count(word) > in_comments.count(word) for word in found)
 
 
 def imports_digest(facts: ModuleFacts) -> str:
