@@ -141,6 +141,26 @@ def test_a_comment_that_names_the_broker_does_not_make_a_module_celerys(
     assert recomputed and all(entry.endswith(" proj/util.py") for entry in recomputed)
 
 
+def test_a_comment_that_names_a_module_re_runs_the_rule_that_reads_text(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """unregistered-task counts a dispatch only from a module something names, in any text
+    (comments too): a comment added to a plain module changes its answer, so the Python
+    text input re-runs it, where the facts alone would replay a stale result."""
+    from tests.rules.test_registration_evidence import IMPORTERS
+
+    root = write_tree(tmp_path / "p", IMPORTERS)
+    monkeypatch.chdir(root)
+    assert json.loads(_output(capsys)) == []  # the pivotal sender is wired nowhere
+    routers = root / "proj/routers.py"
+    routers.write_text(routers.read_text() + "# proj.importers.pivotal.api is wired by hand\n")
+    result = _run(root)
+    assert "CEL302" in result.recomputed
+    assert [(f.code, f.path) for f in result.findings] == [
+        ("CEL302", "proj/importers/pivotal/tasks.py")]
+    assert _output(capsys) == _output(capsys, "--no-cache")
+
+
 def test_unused_noqa_is_found_without_reading_unchanged_files(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:

@@ -43,8 +43,10 @@ class RuleCache:
                          if f.path in changed and f.module)
         self.changed = Mentions(changed, modules)
         known_files = stored.get("files")
+        known_text = stored.get("text")
         self.digests = InputDigests(project, inputs.hashes,
-                                    known_files if isinstance(known_files, dict) else {}, fresh)
+                                    known_files if isinstance(known_files, dict) else {}, fresh,
+                                    known_text if isinstance(known_text, dict) else {})
         entries = stored.get("rules")
         self.entries: dict[str, Any] = entries if isinstance(entries, dict) else {}
         self.hashes = inputs.hashes
@@ -171,7 +173,7 @@ class RuleCache:
     def save(self) -> None:
         entries = {code: entry for code, entry in self.entries.items() if code in self.ran}
         self.store.save_rules({"hashes": self.hashes, "files": self.digests.per_file,
-                               "rules": entries})
+                               "text": self.digests.text_table, "rules": entries})
 
 
 def _computed(rule: Rule, project: Project) -> list[Finding]:

@@ -42,6 +42,10 @@ class RuleInput(str, enum.Enum):
     PYTHON = "python"  # every Python file's facts (positions of unrelated files left out)
     IMPORTS = "imports"  # every Python file's imports and defined names, without positions
     OTHER_FILES = "other-files"  # the bytes of every non-Python file (deployments, env, ...)
+    # What rules find in Python source text beyond the facts: first-party module names
+    # and paths mentioned anywhere, comments included, and settings keys read
+    # (``text_mentions``).
+    PYTHON_TEXT = "python-text"
     GIT = "git"  # what git tracks and ignores
 
 
@@ -258,8 +262,8 @@ class InputDigests:
     unchanged file's are read back without decoding its facts."""
 
     def __init__(self, project: Project, hashes: Mapping[str, str],
-                 known: Mapping[str, Any], fresh: Mapping[str, list[str]] | None = None
-                 ) -> None:
+                 known: Mapping[str, Any], fresh: Mapping[str, list[str]] | None = None,
+                 known_text: Mapping[str, Any] | None = None) -> None:
         """``known``: the stored per-file digests; ``fresh``: ``file_digests`` of the files
         parsed in this run, made where they were parsed."""
         self.project = project
@@ -278,6 +282,8 @@ class InputDigests:
             else:
                 self.per_file[path] = [sha, *file_digests(project.facts_by_path[path])]
         self._digests: dict[RuleInput, str] = {}
+        self._known_text = known_text or {}
+        self.text: dict[str, list[str]] = {}  # path -> [sha, names key, mentions digest]
 
     def suppressions(self, path: str) -> FileSuppressions | None:
         """A Python file's noqa directives as stored with its digests, so applying and
@@ -301,8 +307,38 @@ class InputDigests:
     def _compute(self, which: RuleInput) -> str:
         if which is RuleInput.GIT:
             return git_digest(self.project.root)
+        if which is RuleInput.PYTHON_TEXT:
+            return self._text_digest()
         if which is RuleInput.OTHER_FILES:
             return _hash(repr(sorted((p, s) for p, s in self.hashes.items()
                                      if p not in self.per_file)))
         column = 1 if which is RuleInput.PYTHON else 2
         return _hash(repr(sorted((p, e[column]) for p, e in self.per_file.items())))
+
+    @property
+    def text_table(self) -> Mapping[str, Any]:
+        """The text records to store: this run's, or the stored ones when no rule asked."""
+        return self.text or self._known_text
+
+    def _text_digest(self) -> str:
+        """Every Python file's ``text_mentions`` record, read again only for a file whose
+        bytes, or the project's module names and paths, changed since it was stored."""
+        from celerylint.text_mentions import MentionFinder
+
+        project = self.project
+        names = {name for names in project.names_by_path.values() for name in names}
+        paths = set(project.facts_by_path)
+        names_key = _hash(repr((sorted(names), sorted(paths))))
+        finder: MentionFinder | None = None
+        for path in sorted(paths):
+            sha = self.hashes.get(path, "")
+            entry = self._known_text.get(path)
+            if isinstance(entry, list) and len(entry) == 3 and entry[:2] == [sha, names_key] \
+                    and sha and isinstance(entry[2], str):
+                self.text[path] = entry
+                continue
+            data = project.read_bytes(path)
+            finder = finder or MentionFinder(names, paths)
+            found = [] if data is None else finder.mentions(data.decode("utf-8", "replace"))
+            self.text[path] = [sha, names_key, _hash(repr(found))]
+        return _hash(repr(sorted((path, entry[2]) for path, entry in self.text.items())))

@@ -26,6 +26,8 @@ NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 WHOLE_PROJECT = frozenset({RuleInput.PYTHON, RuleInput.OTHER_FILES})
 # Also what git tracks and ignores.
 WITH_GIT = WHOLE_PROJECT | {RuleInput.GIT}
+# Also what Python source text says beyond the facts (module names in comments, ...).
+WITH_PYTHON_TEXT = WHOLE_PROJECT | {RuleInput.PYTHON_TEXT}
 # Nothing besides the settings, the file list and (for a module rule) its own file.
 NO_OTHER_INPUTS: frozenset[RuleInput] = frozenset()
 # What a module rule that looks up modules, names and declared dependencies reads.

@@ -10,7 +10,7 @@ from celerylint.project.celery.celery_model import Closure, celery_model
 from celerylint.project.celery.celery_tasks import SHARED
 from celerylint.project.celery.named_references import named_references
 from celerylint.project.celery.unwired_modules import unwired_modules
-from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
+from celerylint.rules.base import WITH_PYTHON_TEXT, ProjectRule
 
 if TYPE_CHECKING:
     from celerylint.project.celery.celery_model import CeleryModel, Worker
@@ -100,7 +100,7 @@ def _app_closure_reasons(model: "CeleryModel", task: "TaskDefinition",
 
 class UnregisteredTask(ProjectRule):
     code = "CEL302"
-    inputs = WHOLE_PROJECT
+    inputs = WITH_PYTHON_TEXT  # module names in any text; settings keys read
     name = "unregistered-task"
     severity = Severity.ERROR
     summary = "A task is used but no worker imports its module, so workers reject it as unregistered."

@@ -9,7 +9,7 @@ from celerylint.celery_knowledge.settings import SettingStatus
 from celerylint.celery_knowledge.undeclared import reads_undeclared
 from celerylint.findings import Finding, Severity
 from celerylint.project.celery.setting_owners import library_owner, read_by_project
-from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
+from celerylint.rules.base import WITH_PYTHON_TEXT, ProjectRule
 from celerylint.rules.settings.sources import JudgedEntry, judged_entries
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ def _candidate(judged: JudgedEntry) -> bool:
 
 class UnknownSetting(ProjectRule):
     code = "CEL101"
-    inputs = WHOLE_PROJECT
+    inputs = WITH_PYTHON_TEXT  # module names in any text; settings keys read
     name = "unknown-setting"
     severity = Severity.ERROR
     summary = "A configuration key is not a Celery setting, so Celery silently ignores it."
