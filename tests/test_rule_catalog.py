@@ -16,7 +16,7 @@ TABLE = REPO_ROOT / "src/celerylint/rules/catalog_table.py"
 
 
 def test_the_generated_table_matches_the_rule_classes() -> None:
-    """Regenerate with ``python -m celerylint.rules.catalog`` after changing a rule."""
+    """Regenerate with ``python -m celerylint.rules.catalog_write`` after changing a rule."""
     assert TABLE.read_text(encoding="utf-8") == table_source(all_rules())
     assert catalog() == tuple(entry_of(rule) for rule in all_rules())
 

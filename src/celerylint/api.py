@@ -34,10 +34,7 @@ if TYPE_CHECKING:
     from celerylint.rules.base import Rule
     from celerylint.rules.catalog import RuleSource
     from celerylint.run_cache import RunInputs, RunStore
-    from celerylint.suppression import FileSuppressions, NoqaDirective, SuppressionResult
-
-SuppressionLookup = Callable[[str], "FileSuppressions | None"]
-
+    from celerylint.suppression import SuppressionResult
 
 @dataclass
 class RunResult:
@@ -127,71 +124,6 @@ def _run_rule(rule: Rule, project: Project) -> Iterator[Finding]:
             yield from rule.check_module(facts, project)
 
 
-def _suppressions_lookup(project: Project,
-                         stored: SuppressionLookup | None = None) -> SuppressionLookup:
-    """Each file's noqa comments, read once per run; ``stored`` (the rule cache's record
-    of each Python file's) spares decoding the facts of files that did not change."""
-    from celerylint.suppression import suppressions_from_facts, suppressions_from_text
-
-    known: dict[str, FileSuppressions | None] = {}
-
-    def lookup(path: str) -> FileSuppressions | None:
-        if path not in known:
-            found = stored(path) if stored is not None and path in project.facts_by_path \
-                else None
-            if found is not None:
-                known[path] = found
-                return found
-            facts = project.facts_by_path.get(path)
-            if facts is not None and facts.parse_failure is None:
-                known[path] = suppressions_from_facts(facts)
-            else:
-                data = project.read_bytes(path)
-                known[path] = None if data is None else suppressions_from_text(
-                    path, data.decode("utf-8", "replace"))
-        return known[path]
-
-    return lookup
-
-
-def _all_directives(project: Project, lookup: SuppressionLookup) -> Iterator[NoqaDirective]:
-    from celerylint.rules.tool.unused_suppression import may_carry_noqa
-
-    for path in project.files:
-        if path in project.facts_by_path or may_carry_noqa(path):
-            suppressions = lookup(path)
-            if suppressions is not None and not suppressions.skip_file:
-                yield from suppressions.by_line.values()
-
-
-def _line_reader(project: Project) -> Callable[[str, int], str | None]:
-    lines: dict[str, list[str]] = {}
-
-    def line_of(path: str, number: int) -> str | None:
-        if path not in lines:
-            data = project.read_bytes(path)
-            lines[path] = [] if data is None else data.decode("utf-8", "replace").splitlines()
-        found = lines[path]
-        return found[number - 1] if 0 < number <= len(found) else None
-
-    return line_of
-
-
-def unused_suppressions(project: Project, suppression: SuppressionResult, result: RunResult,
-                        lookup: SuppressionLookup) -> list[Finding]:
-    """CEL002 findings, themselves subject to noqa and per-file ignores."""
-    from celerylint.rules.catalog import catalog
-    from celerylint.rules.tool.unused_suppression import unused_noqa_findings
-    from celerylint.suppression import apply_suppressions
-
-    ran = {code: meta.name for code, meta in result.rules.items()
-           if code not in result.failed_rules}
-    findings = unused_noqa_findings(
-        _all_directives(project, lookup), suppression.used, ran,
-        {rule.code for rule in catalog()}, _line_reader(project))
-    return apply_suppressions(findings, lookup, project.settings.per_file_ignores).kept
-
-
 def run_rules(project: Project, rules: Sequence[RuleSource], result: RunResult,
               cache: RuleCache | None = None) -> list[Finding]:
     """Every selected rule over the model; a crashing rule is reported, never fatal.
@@ -226,8 +158,9 @@ def run_rules_per_settings_module(project: Project, rules: Sequence[RuleSource],
     module Celery processes run with, when there are several (``settings_findings``).
     Those per-module runs bypass the rule cache, which keys one result per rule."""
     from celerylint.project.celery import settings_findings as per_module
+    from celerylint.rules.catalog import module_of
 
-    again = [rule for rule in rules if per_module.reads_settings(rule)]
+    again = [rule for rule in rules if per_module.reads_settings(module_of(rule), rule.hygiene)]
 
     def count() -> int:
         return len(per_module.settings_variants(project))
@@ -324,6 +257,7 @@ def _analyse(project: Project, extraction: Extraction, warnings: list[str],
     from celerylint.rules.registry import select_entries, select_rules
     from celerylint.rules.tool.unused_suppression import UnusedNoqa
     from celerylint.run_notes import project_notes
+    from celerylint.run_suppressions import suppressions_lookup, unused_suppressions
     from celerylint.suppression import apply_suppressions
 
     settings = project.settings
@@ -348,13 +282,15 @@ def _analyse(project: Project, extraction: Extraction, warnings: list[str],
                         else cache.notes(lambda: project_notes(project, result.rules)))
     timings["notes"] = time.perf_counter() - started
     started = time.perf_counter()
-    lookup = _suppressions_lookup(project, None if cache is None else cache.digests.suppressions)
+    lookup = suppressions_lookup(project, None if cache is None else cache.digests.suppressions)
     suppression = apply_suppressions(findings, lookup, settings.per_file_ignores)
     judged = judge_scope(suppression.kept, {rule.code: rule for rule in rules}, project,
                          None if cache is None else cache.scope_verdicts())
     kept, result.out_of_scope = judged.kept, judged.out_of_scope
     if UnusedNoqa.code in result.rules:
-        kept += unused_suppressions(project, suppression, result, lookup)
+        kept += unused_suppressions(
+            project, suppression, {code: meta.name for code, meta in result.rules.items()
+                                   if code not in result.failed_rules}, lookup)
     result.suppression = suppression
     result.findings = sorted_unique(kept)
     result.extraction = extraction.stats  # after the rules: what they decoded is counted

@@ -12,17 +12,16 @@ from tests.conftest import write_tree
 
 from celerylint.discovery import FileInventory, PythonFile, discover
 from celerylint.settings import Settings
-from celerylint.source import pool
+from celerylint.source import pool, pool_workers
 from celerylint.source.pool import (
     PARALLEL_MIN_BYTES,
     PARALLEL_MIN_FILES,
     Extraction,
-    ParseJob,
-    chunked,
     extract,
     extract_all,
     process_count,
 )
+from celerylint.source.pool_workers import ParseJob, chunked
 
 _BODIES = (
     "import os\nfrom {other} import helper\n\n\ndef helper():\n    return os.getenv('X')\n",
@@ -102,7 +101,7 @@ def test_entries_written_by_workers_serve_the_next_run(
 def small_tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Forty files, with the thresholds lowered so that they still go to worker processes."""
     monkeypatch.setattr(pool, "PARALLEL_MIN_FILES", 2)
-    monkeypatch.setattr(pool, "MIN_CHUNK_BYTES", 1)
+    monkeypatch.setattr(pool_workers, "MIN_CHUNK_BYTES", 1)
     return generated_tree(tmp_path / "small", count=40)
 
 
@@ -124,7 +123,7 @@ def test_broken_worker_processes_fall_back_to_one_process(
     small_tree: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     expected = run(small_tree, jobs=1).facts
-    monkeypatch.setattr(pool, "_new_executor", lambda workers: _BrokenExecutor())
+    monkeypatch.setattr(pool_workers, "_new_executor", lambda workers: _BrokenExecutor())
     result = run(small_tree, jobs=2)
     assert result.facts == expected
     assert result.stats.processes == 1
@@ -140,7 +139,7 @@ def test_no_process_pool_available_falls_back_to_one_process(
     def refuse(workers: int) -> None:
         raise NotImplementedError("no sem_open on this platform")
 
-    monkeypatch.setattr(pool, "_new_executor", refuse)
+    monkeypatch.setattr(pool_workers, "_new_executor", refuse)
     result = run(small_tree, jobs=2)
     assert result.facts == expected
     assert result.stats.processes == 1
@@ -209,4 +208,4 @@ def test_chunks_keep_every_job_once_and_in_order() -> None:
     jobs = _jobs([random.Random(3).randrange(1, 50_000) for _ in range(500)])
     chunks = list(chunked(jobs, 4))
     assert [job for chunk in chunks for job in chunk] == jobs
-    assert 4 <= len(chunks) <= 4 * pool.CHUNKS_PER_PROCESS + 1
+    assert 4 <= len(chunks) <= 4 * pool_workers.CHUNKS_PER_PROCESS + 1

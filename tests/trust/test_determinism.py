@@ -21,7 +21,7 @@ import pytest
 from tests.trust.conftest import CACHE_DIR_NAME, assert_no_crash, copy_fixture, run_cli
 
 from celerylint.report import FORMATS
-from celerylint.source import pool
+from celerylint.source import pool, pool_workers
 
 pytestmark = pytest.mark.usefixtures("preview_rules_as_stable")
 
@@ -56,7 +56,7 @@ OTHER_OUTPUTS = (("inventory", "--format", "json"), ("graph", "topology", "--for
 def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The demo project, with worker processes used even for its handful of files."""
     monkeypatch.setattr(pool, "PARALLEL_MIN_FILES", 2)
-    monkeypatch.setattr(pool, "MIN_CHUNK_BYTES", 1)
+    monkeypatch.setattr(pool_workers, "MIN_CHUNK_BYTES", 1)
     return copy_fixture(FIXTURE, tmp_path / "demo")
 
 

@@ -27,7 +27,7 @@ from tests.conftest import require_program
 from tests.trust.conftest import CliOutcome, assert_no_crash, copy_fixture, run_cli, snapshot
 
 from celerylint.report import FORMATS
-from celerylint.source import pool
+from celerylint.source import pool, pool_workers
 
 FIXTURE = "never_execute"
 PACKAGE = "trapped"
@@ -230,7 +230,7 @@ def test_worker_processes_do_not_run_the_project(trap: Trap,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """Parsing in forked workers (forced on this small tree) is as inert as in-process."""
     monkeypatch.setattr(pool, "PARALLEL_MIN_FILES", 2)
-    monkeypatch.setattr(pool, "MIN_CHUNK_BYTES", 1)
+    monkeypatch.setattr(pool_workers, "MIN_CHUNK_BYTES", 1)
     outcome = _run_watched(trap, ["check", str(trap.project), "--jobs", "2", "--verbose",
                                   "--no-cache"])
     assert_no_crash(outcome)

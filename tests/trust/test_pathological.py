@@ -26,7 +26,7 @@ from tests.trust.conftest import CliOutcome, assert_no_crash, run_cli
 
 from celerylint import api
 from celerylint.discovery import FileInventory, PythonFile
-from celerylint.source import pool
+from celerylint.source import pool, pool_workers
 
 pytestmark = pytest.mark.usefixtures("preview_rules_as_stable")
 
@@ -172,11 +172,11 @@ def test_a_20000_term_boolean_chain_is_refused_before_it_reaches_libcst(tmp_path
 
 
 CRASHING_WORKERS = """
-from celerylint.source import extract, pool
+from celerylint.source import extract, pool, pool_workers
 extract.MAX_NESTING_DEPTH = 10 ** 9  # let the chain reach libcst, in a worker: it crashes
 extract.RUN_SCANNER = "libcst"  # runs scan with ast: force libcst, whose parser crashes
 pool.PARALLEL_MIN_FILES = 2
-pool.MIN_CHUNK_BYTES = 1
+pool_workers.MIN_CHUNK_BYTES = 1
 """
 
 
@@ -344,7 +344,7 @@ def test_pool_recovery_redoes_the_chunk_and_blames_one_file(
 
     monkeypatch.setattr(extract_module, "extract_module_facts", dies_on_the_marked_file)
     monkeypatch.setattr(pool, "PARALLEL_MIN_FILES", 2)
-    monkeypatch.setattr(pool, "MIN_CHUNK_BYTES", 1)
+    monkeypatch.setattr(pool_workers, "MIN_CHUNK_BYTES", 1)
     parallel = pool.extract(settings, discover(root, (), ()), {})
     failure = parallel.facts["pkg/m13.py"].parse_failure
     assert failure is not None and "crashed" in failure.message
@@ -380,7 +380,7 @@ def test_an_exception_in_a_worker_process_is_that_files_cel001(
 
     monkeypatch.setattr(extract_module, "extract_module_facts", raises_on_the_marked_file)
     monkeypatch.setattr(pool, "PARALLEL_MIN_FILES", 2)
-    monkeypatch.setattr(pool, "MIN_CHUNK_BYTES", 1)
+    monkeypatch.setattr(pool_workers, "MIN_CHUNK_BYTES", 1)
     for jobs in (2, 1):
         result = pool.extract(Settings(root=root, use_cache=False, jobs=jobs),
                               discover(root, (), ()), {})

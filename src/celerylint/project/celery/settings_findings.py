@@ -15,13 +15,11 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from celerylint.findings import Finding
-from celerylint.rules.catalog import CatalogEntry
 
 if TYPE_CHECKING:
     from celerylint.project.celery.settings_variants import SettingsVariant
     from celerylint.project.deploy.deployment_groups import DeploymentGroup
     from celerylint.project.model import Project
-    from celerylint.rules.base import Rule
 
 ANALYSED_VARIANT = "django-settings-variant"  # the project view's extension key
 # Families whose rules never read the Celery model: run once, on the whole project.
@@ -50,12 +48,11 @@ def settings_variants(project: Project) -> tuple[SettingsVariant, ...]:
     return celery_model(project).settings_variants
 
 
-def reads_settings(rule: type[Rule] | CatalogEntry) -> bool:
-    """Whether a rule's findings may change with the settings module (hygiene rules are
-    judged on the whole project and its process scope, once)."""
-    module = rule.module if isinstance(rule, CatalogEntry) else rule.__module__
+def reads_settings(module: str, hygiene: bool) -> bool:
+    """Whether the findings of the rule defined in ``module`` may change with the settings
+    module (hygiene rules are judged on the whole project and its process scope, once)."""
     family = module.split(".")[2] if module.count(".") >= 3 else ""
-    return not rule.hygiene and family not in _FAMILIES_RUN_ONCE
+    return not hygiene and family not in _FAMILIES_RUN_ONCE
 
 
 def settings_views(project: Project) -> list[Project]:

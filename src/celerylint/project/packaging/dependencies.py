@@ -40,6 +40,7 @@ from celerylint.project.packaging.distributions import (
     guessed_import_names,
     normalize_distribution_name,
 )
+from celerylint.project.packaging.lock_files import LOCK_FILES, locked_distributions
 from celerylint.project.packaging.requirements_files import (
     FileParser,
     FileReading,
@@ -47,7 +48,7 @@ from celerylint.project.packaging.requirements_files import (
     parse_requirements_txt,
     parser_for,
 )
-from celerylint.regular_files import read_regular_bytes, read_regular_text
+from celerylint.regular_files import read_regular_bytes
 
 __all__ = [
     "MAX_DEPENDENCY_FILE_BYTES",
@@ -113,7 +114,7 @@ class DependencyDeclarations:
         packages that are not installed here (a 350 kB uv.lock costs 0.1 s to parse, so
         it is read only when the declarations alone do not answer)."""
         return tuple(sorted({name for path in self.lock_files
-                             for name in _locked_distributions(path)}))
+                             for name in locked_distributions(path)}))
 
     def provides_import(self, top_level_module: str) -> bool:
         """Whether a declared distribution (or one it installs) is known or named to
@@ -256,40 +257,6 @@ def read_declarations(root: Path, files: Sequence[str]) -> DependencyDeclaration
     lock_files = tuple(root / path for path in files if PurePosixPath(path).name in LOCK_FILES)
     return dataclasses.replace(walker.result(), lock_files=lock_files,
                                metadata=InstalledMetadata.for_project(root))
-
-
-LOCK_FILES = frozenset({"poetry.lock", "uv.lock", "pdm.lock", "Pipfile.lock"})
-
-
-_LOCAL_SOURCES = ("editable", "virtual", "directory", "path")
-
-
-def _is_project_itself(source: object) -> bool:
-    """uv's ``source = {editable = "."}``, Pipfile's ``{"path": "."}``: the project."""
-    return isinstance(source, dict) and any(
-        str(source.get(key, "")).rstrip("/") in (".", "") and key in source
-        for key in _LOCAL_SOURCES)
-
-
-def _locked_distributions(path: Path) -> list[str]:
-    """Package names a lock file pins, without the project itself; nothing (never an
-    error) when the file cannot be read."""
-    import json
-
-    from celerylint.config_file import load_toml
-
-    if path.name == "Pipfile.lock":
-        try:
-            document = json.loads(read_regular_text(path, errors="strict"))
-        except (OSError, ValueError):
-            return []
-        return [name for section in ("default", "develop")
-                for name, pin in (document.get(section) or {}).items()
-                if isinstance(name, str) and not _is_project_itself(pin)]
-    document = load_toml(path) or {}
-    packages = document.get("package", [])
-    return [p["name"] for p in packages if isinstance(p, dict) and isinstance(p.get("name"), str)
-            and not _is_project_itself(p.get("source"))]
 
 
 def _reading_order(path: str) -> tuple[int, int, str]:

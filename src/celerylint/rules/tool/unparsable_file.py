@@ -26,7 +26,7 @@ from celerylint.project.deploy.deployment_files import project_deployments, unre
 from celerylint.project.deploy.deployments import deployment_kind_for
 from celerylint.project.environment.env_model import env_model
 from celerylint.project.environment.envfiles import is_env_file_candidate
-from celerylint.project.packaging.dependencies import LOCK_FILES
+from celerylint.project.packaging.lock_files import LOCK_FILES
 from celerylint.project.packaging.requirements_files import parser_for
 from celerylint.rules.base import WHOLE_PROJECT, ProjectRule
 from celerylint.source.facts import ModuleFacts, Span
