@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from celerylint.run_cache import RunInputs, RunStore
     from celerylint.suppression import SuppressionResult
 
+
 @dataclass
 class RunResult:
     findings: list[Finding]
