@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
-from celerylint.text_mentions import MentionFinder
+from celerylint.text_mentions import MentionFinder, module_mention
 
 NAMES = {"proj", "proj.tasks", "app.migrations.0001_initial", "worker"}
 PATHS = {"src/proj/api.py", "proj/api.py", "odd dir/a b.py"}
@@ -31,6 +29,6 @@ def test_the_record_decides_the_readers_answer() -> None:
     texts = ["import os  # proj.tasks runs here", "CALLS = ['proj.tasks.add']  # x",
              "# nothing", "proj = 1", "print('workerz')"]
     for name in NAMES:
-        pattern = re.compile(r"(?<![\w.])" + re.escape(name) + r"(?!\w)")
+        pattern = module_mention(name)  # what ``unwired_modules`` looks for
         for text in texts:
             assert bool(pattern.search(text)) == (f"m:{name}" in finder.mentions(text))

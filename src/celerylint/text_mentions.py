@@ -21,8 +21,23 @@ from collections.abc import Collection
 _BREAKS = r"""\s'"`()\[\]{},;:=<>"""
 _PATHS = re.compile(rf"[^{_BREAKS}]*\.py")
 _BREAK = re.compile(rf"[{_BREAKS}]")
-# ``settings.KEY`` and ``getattr(settings, "KEY")``, for any key (``setting_owners``).
-_SETTINGS = re.compile(r"settings\s*\.\s*(\w+)|getattr\(\s*[\w.]*settings\s*,\s*['\"](\w+)['\"]")
+
+
+def settings_reads(keys: str) -> re.Pattern[str]:
+    """``settings.KEY`` and ``getattr(settings, "KEY")`` for the keys matched by the
+    expression ``keys`` (groups ``attr`` and ``getattr``): ``setting_owners`` asks for
+    given keys, the record below for any."""
+    return re.compile(rf"settings\s*\.\s*(?P<attr>{keys})\b"
+                      rf"|getattr\(\s*[\w.]*settings\s*,\s*['\"](?P<getattr>{keys})['\"]")
+
+
+def module_mention(name: str) -> re.Pattern[str]:
+    """A dotted module name as written in any text, not inside a longer name
+    (``unwired_modules``); the record below finds every such mention at once."""
+    return re.compile(r"(?<![\w.])" + re.escape(name) + r"(?!\w)")
+
+
+_SETTINGS = settings_reads(r"\w+")
 
 
 class MentionFinder:
@@ -58,5 +73,6 @@ class MentionFinder:
                              if token[start:] in self.paths)
             found.update("p:" + path for path in self.odd_paths if path in text)
         if "settings" in text:
-            found.update("s:" + (m.group(1) or m.group(2)) for m in _SETTINGS.finditer(text))
+            found.update("s:" + (m.group("attr") or m.group("getattr"))
+                         for m in _SETTINGS.finditer(text))
         return sorted(found)

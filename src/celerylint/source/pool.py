@@ -152,15 +152,21 @@ def _plan(root: str, files: Sequence[PythonFile], cache: FactsCache | None,
     """The cache answers what it can (decoded later, on first use); the rest becomes parse
     jobs. A file whose digest is known and whose entry exists is not read at all."""
     plan = _Plan()
+
+    def deferred(python_file: PythonFile, digest: str) -> str:
+        """The entry key; the file is deferred to the cache when its entry exists."""
+        key = _key(python_file, digest)
+        if cache is not None and cache.has(key):
+            plan.deferred[python_file.path] = partial(_cached, cache, key, root, python_file,
+                                                      plan)
+            progress.advance(cached=1)
+        return key
+
     for python_file in files:
         digest = digests.get(python_file.path)
         if cache is not None and digest is not None and len(digest) == 64:
-            key = entry_key(python_file.path, python_file.module, python_file.is_package,
-                            digest)
-            if cache.has(key):
-                plan.deferred[python_file.path] = partial(_cached, cache, key, root,
-                                                          python_file, plan)
-                progress.advance(cached=1)
+            deferred(python_file, digest)
+            if python_file.path in plan.deferred:
                 continue
         try:
             data = read_regular_bytes(os.path.join(root, python_file.path))
@@ -169,18 +175,15 @@ def _plan(root: str, files: Sequence[PythonFile], cache: FactsCache | None,
             plan.unreadable += 1
             progress.advance(parsed=1)
             continue
-        key = ""
-        if cache is not None:
-            key = entry_key(python_file.path, python_file.module, python_file.is_package,
-                            content_digest(data))
-            if cache.has(key):
-                plan.deferred[python_file.path] = partial(_cached, cache, key, root,
-                                                          python_file, plan)
-                progress.advance(cached=1)
-                continue
-        plan.jobs.append(ParseJob(python_file.path, python_file.module,
-                                  python_file.is_package, key, data))
+        key = "" if cache is None else deferred(python_file, content_digest(data))
+        if python_file.path not in plan.deferred:
+            plan.jobs.append(ParseJob(python_file.path, python_file.module,
+                                      python_file.is_package, key, data))
     return plan
+
+
+def _key(python_file: PythonFile, digest: str) -> str:
+    return entry_key(python_file.path, python_file.module, python_file.is_package, digest)
 
 
 def _cached(cache: FactsCache, key: str, root: str, python_file: PythonFile,
@@ -196,8 +199,7 @@ def _cached(cache: FactsCache, key: str, root: str, python_file: PythonFile,
     except OSError as exc:
         return _unreadable(python_file, exc)
     job = ParseJob(python_file.path, python_file.module, python_file.is_package,
-                   entry_key(python_file.path, python_file.module, python_file.is_package,
-                             content_digest(data)), data)
+                   _key(python_file, content_digest(data)), data)
     facts = facts_of(job)
     if cache.writable:
         cache.store(job.key, dump_facts(facts))

@@ -20,6 +20,8 @@ import re
 from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING
 
+from celerylint.text_mentions import settings_reads
+
 if TYPE_CHECKING:
     from celerylint.project.model import Project
 
@@ -37,11 +39,7 @@ _MAX_SOURCE_BYTES = 512 * 1024
 
 
 def _reads_pattern(keys: Iterable[str]) -> re.Pattern[str]:
-    names = "|".join(sorted(re.escape(key) for key in keys))
-    return re.compile(
-        rf"settings\s*\.\s*(?P<attr>{names})\b"
-        rf"|getattr\(\s*[\w.]*settings\s*,\s*['\"](?P<getattr>{names})['\"]"
-    )
+    return settings_reads("|".join(sorted(re.escape(key) for key in keys)))
 
 
 def read_by_project(project: "Project", keys: Collection[str]) -> frozenset[str]:

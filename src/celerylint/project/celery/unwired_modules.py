@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from celerylint.project.imports import parent_packages
 from celerylint.regular_files import read_regular_text
+from celerylint.text_mentions import module_mention
 
 if TYPE_CHECKING:
     from celerylint.project.model import Project
@@ -80,7 +81,7 @@ class UnwiredModules:
 
     def _named_in_text(self, modules: set[str]) -> set[str]:
         """Modules whose dotted name (or path) appears in another project file."""
-        patterns = {m: re.compile(r"(?<![\w.])" + re.escape(m) + r"(?!\w)") for m in modules}
+        patterns = {m: module_mention(m) for m in modules}
         paths = {m: self.project.module(m).path for m in modules}  # type: ignore[union-attr]
         named: set[str] = set()
         for rel in self.project.inventory.files:
