@@ -136,3 +136,31 @@ def test_abstract_and_unnamed_base_classes_are_not_tasks(tmp_path: Path) -> None
     root = write_tree(tmp_path / "p", files)
     model = build_celery_model(build_project(Settings(root=root, paths=(root,))))
     assert sorted(t.name for t in model.tasks) == ["proj.cleanup", "proj.reports.SendReport"]
+
+
+# -- a named Task subclass used as ``base=``: its ``run`` is not its own ----------------
+BASE_WITHOUT_RUN = {
+    "proj/__init__.py": "",
+    "proj/celery.py": "from celery import Celery\n\napp = Celery('proj', include=['proj.builds'])\n",
+    "proj/builds.py": (
+        "from celery import Task\n\nfrom proj.celery import app\n\n\n"
+        "class SyncTask(Task):\n    name = __name__ + '.sync'\n    max_retries = 5\n\n"
+        "    def execute(self):\n        return 1\n\n\n"
+        "@app.task(base=SyncTask, bind=True)\ndef sync(self, version_id):\n"
+        "    return self.execute()\n\n\n"
+        "def start():\n    SyncTask().delay(1, 2, 3)\n    sync.delay(1)\n"),
+    "Procfile": "worker: celery -A proj.celery worker\n",
+}
+
+
+def test_a_task_class_without_its_own_run_has_no_known_signature(tmp_path: Path) -> None:
+    """readthedocs' ``SyncRepositoryTask``: a base class that names itself and defines
+    ``execute``, not ``run``. Neither bound-task-without-self nor the argument check may
+    judge a signature celerylint never saw."""
+    root = write_tree(tmp_path / "p", BASE_WITHOUT_RUN)
+    result = api.run(Settings(root=root, use_cache=False, select=("CEL202", "CEL304")))
+    assert [(f.code, f.path, f.line) for f in result.findings] == []
+    model = build_celery_model(build_project(Settings(root=root, use_cache=False)))
+    base = next(t for t in model.tasks if t.function == "SyncTask")
+    assert not base.signature_known
+    assert next(t for t in model.tasks if t.function == "sync").signature_known

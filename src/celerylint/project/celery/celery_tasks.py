@@ -63,6 +63,9 @@ class TaskDefinition:
     # False for a task class whose registration celerylint cannot see (Celery 4+ does
     # not register Task subclasses by itself): its name is known, its registration not.
     visibly_registered: bool = True
+    # False for a task class that defines no ``run`` of its own: its signature is that of a
+    # ``run`` inherited from a base class (or none, for an abstract base), not ``()``.
+    signature_known: bool = True
 
     @property
     def bind(self) -> bool:

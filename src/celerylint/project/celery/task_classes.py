@@ -115,7 +115,7 @@ class TaskClassCollector:
             parameters=run.parameters if run else (), options=options,
             option_spans=self._spans(facts, cls), registered_in=(
                 registration.module if registration else ""),
-            visibly_registered=registration is not None,
+            visibly_registered=registration is not None, signature_known=run is not None,
         )
 
     def task_app(self, module: str, class_name: str, depth: int = 0) -> str | None:

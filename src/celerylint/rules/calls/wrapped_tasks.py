@@ -25,7 +25,10 @@ _LOCALS = ".<locals>."
 def checked_parameters(task: TaskDefinition, model: CeleryModel) -> tuple[Parameter, ...] | None:
     """The parameters Celery checks calls against: the function's own, or those of the
     wrapper the decorator just below the task decorator returns; None when that wrapper
-    cannot be read (a decorator from a library, or one built at run time)."""
+    cannot be read (a decorator from a library, or one built at run time), or when the
+    task is a class whose ``run`` is inherited."""
+    if not task.signature_known:
+        return None
     facts = model.project.module(task.module)
     function = next((f for f in facts.functions if f.qualname == task.qualname), None) \
         if facts is not None else None

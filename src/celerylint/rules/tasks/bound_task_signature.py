@@ -25,7 +25,7 @@ class BoundTaskWithoutSelf(ProjectRule):
 
     def check_project(self, project: "Project") -> Iterator[Finding]:
         for task in celery_model(project).tasks:
-            if not task.bind or task.custom_decorator:
+            if not task.bind or task.custom_decorator or not task.signature_known:
                 continue
             if task.parameters and task.parameters[0].kind in POSITIONAL:
                 continue
